@@ -1,0 +1,43 @@
+#pragma once
+// The one error model: every failure, whichever stage raises it, is a Failure.
+// Its stage alone decides the process exit code (see exit_code()).
+#include <exception>
+#include <string>
+
+namespace pe {
+
+enum class Stage { usage, secret, export_, store, internal, interrupted };
+
+struct FailureInfo {
+    Stage stage = Stage::internal;
+    int http_status = 0;       // 0 when no HTTP response was received
+    std::string service_code;  // the service's own error code, e.g. "SecretNotFound"
+    std::string message;       // what went wrong, never containing a secret
+    std::string hint;          // what the user can do about it
+};
+
+class Failure : public std::exception {
+public:
+    explicit Failure(FailureInfo info);
+    Failure(Stage stage, std::string message, std::string hint = {});
+
+    const FailureInfo& info() const noexcept { return info_; }
+    Stage stage() const noexcept { return info_.stage; }
+    const char* what() const noexcept override { return line_.c_str(); }
+
+private:
+    FailureInfo info_;
+    std::string line_;
+};
+
+// "secret", "export", "store", "usage", "internal", "interrupted".
+const char* stage_name(Stage stage);
+
+// The single place where stages become exit codes: 0 ok, 1 internal, 2 usage,
+// 3 secret, 4 export, 5 store, 130/143 interrupted (see interrupted_exit_code()).
+int exit_code(Stage stage);
+
+// "store: HTTP 403 AuthorizationPermissionMismatch: <message> (hint: <hint>)", one line.
+std::string format_failure_line(const FailureInfo& info);
+
+}  // namespace pe

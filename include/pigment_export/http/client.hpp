@@ -1,0 +1,95 @@
+#pragma once
+// The one HTTP client wrapper (libcurl lives only behind this header). One Client owns one
+// curl handle and reuses its connection (keep-alive); it is not thread-safe: give each
+// worker thread its own Client.
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pe::http {
+
+struct Header {
+    std::string name;
+    std::string value;
+};
+using Headers = std::vector<Header>;
+
+// Case-insensitive lookup of the first header with this name.
+std::optional<std::string_view> find_header(const Headers& headers, std::string_view name);
+
+struct Request {
+    std::string method = "GET";
+    std::string url;             // may carry a SAS query: log it only through redact_url()
+    Headers headers;             // values of sensitive headers are redacted in logs
+    std::string_view body;       // not owned; must outlive the call
+    bool body_is_secret = false; // e.g. a token request form: never log the body
+};
+
+struct Response {
+    int status = 0;
+    Headers headers;
+    std::string body;  // the whole body for send(); for stream(), only a non-2xx error body
+};
+
+struct ClientOptions {
+    std::filesystem::path ca_bundle;             // empty: SSL_CERT_FILE, CURL_CA_BUNDLE, then system store
+    std::chrono::milliseconds connect_timeout{10'000};
+    std::chrono::seconds stall_timeout{60};      // abort when below 1 byte/s for this long
+    std::chrono::milliseconds total_timeout{0};  // per request; 0 = none
+    bool use_proxy = true;                       // false for IMDS and other link-local endpoints
+    std::size_t max_buffered_body = 4u << 20;    // send() and error bodies beyond this are cut
+    std::size_t receive_buffer = 512u << 10;
+};
+
+// No HTTP response: DNS, connect, TLS, reset, timeout, a body cut short. `retryable` is true
+// for failures that a new attempt may cure (resets, timeouts, refused connections).
+class TransportError : public std::runtime_error {
+public:
+    TransportError(std::string message, std::string host, int curl_code, bool retryable);
+    const std::string& host() const noexcept { return host_; }
+    int curl_code() const noexcept { return curl_code_; }
+    bool retryable() const noexcept { return retryable_; }
+    bool cancelled() const noexcept;
+
+private:
+    std::string host_;
+    int curl_code_;
+    bool retryable_;
+};
+
+// Called once with the status and headers before any body byte; return true to receive the
+// body through on_body, false to have an (error) body buffered into Response::body instead.
+using HeadersCallback = std::function<bool(const Response& head)>;
+// Return false to abort the transfer (it then ends in a TransportError with cancelled()).
+using BodyCallback = std::function<bool(const char* data, std::size_t size)>;
+
+class Client {
+public:
+    explicit Client(ClientOptions options = {});
+    ~Client();
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+    Client(Client&&) noexcept;
+    Client& operator=(Client&&) noexcept;
+
+    // Sends the request and buffers the whole response body (up to max_buffered_body).
+    Response send(const Request& request);
+
+    // Sends the request and streams a successful body through on_body.
+    Response stream(const Request& request, const HeadersCallback& on_headers, const BodyCallback& on_body);
+
+    const ClientOptions& options() const noexcept;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pe::http

@@ -1,0 +1,80 @@
+#include "pigment_export/core/failure.hpp"
+
+#include "pigment_export/core/cancellation.hpp"
+#include "pigment_export/core/redactor.hpp"
+
+namespace pe {
+
+namespace {
+
+// Error text comes from services and libraries; keep the summary and stderr to one clean line.
+std::string one_line(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        out.push_back(c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
+    }
+    while (!out.empty() && out.back() == ' ') {
+        out.pop_back();
+    }
+    return out;
+}
+
+FailureInfo cleaned(FailureInfo info) {
+    info.message = one_line(redactor::scrub(info.message));
+    info.hint = one_line(redactor::scrub(info.hint));
+    info.service_code = one_line(redactor::scrub(info.service_code));
+    return info;
+}
+
+}  // namespace
+
+Failure::Failure(FailureInfo info) : info_(cleaned(std::move(info))), line_(format_failure_line(info_)) {}
+
+Failure::Failure(Stage stage, std::string message, std::string hint)
+    : Failure(FailureInfo{stage, 0, {}, std::move(message), std::move(hint)}) {}
+
+const char* stage_name(Stage stage) {
+    switch (stage) {
+        case Stage::usage: return "usage";
+        case Stage::secret: return "secret";
+        case Stage::export_: return "export";
+        case Stage::store: return "store";
+        case Stage::interrupted: return "interrupted";
+        case Stage::internal: break;
+    }
+    return "internal";
+}
+
+int exit_code(Stage stage) {
+    switch (stage) {
+        case Stage::usage: return 2;
+        case Stage::secret: return 3;
+        case Stage::export_: return 4;
+        case Stage::store: return 5;
+        case Stage::interrupted: return cancellation::reason() == cancellation::Reason::sigterm ? 143 : 130;
+        case Stage::internal: break;
+    }
+    return 1;
+}
+
+std::string format_failure_line(const FailureInfo& info) {
+    std::string line = stage_name(info.stage);
+    line += ": ";
+    if (info.http_status != 0) {
+        line += "HTTP " + std::to_string(info.http_status) + " ";
+    }
+    if (!info.service_code.empty()) {
+        line += info.service_code + ": ";
+    } else if (info.http_status != 0) {
+        line.back() = ':';
+        line += ' ';
+    }
+    line += info.message;
+    if (!info.hint.empty()) {
+        line += " (hint: " + info.hint + ")";
+    }
+    return line;
+}
+
+}  // namespace pe

@@ -1,0 +1,294 @@
+#include "pigment_export/http/client.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <mutex>
+
+#include "pigment_export/core/cancellation.hpp"
+#include "pigment_export/core/log.hpp"
+#include "pigment_export/core/redactor.hpp"
+#include "pigment_export/http/redact.hpp"
+
+namespace pe::http {
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+void global_init() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+std::string host_of(std::string_view url) {
+    auto start = url.find("://");
+    start = start == std::string_view::npos ? 0 : start + 3;
+    auto end = url.find_first_of("/?#", start);
+    return std::string(url.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+}
+
+bool is_retryable_curl(CURLcode code) {
+    switch (code) {
+        case CURLE_COULDNT_CONNECT:
+        case CURLE_OPERATION_TIMEDOUT:
+        case CURLE_SEND_ERROR:
+        case CURLE_RECV_ERROR:
+        case CURLE_GOT_NOTHING:
+        case CURLE_PARTIAL_FILE:
+        case CURLE_HTTP2:
+        case CURLE_HTTP2_STREAM:
+        case CURLE_SSL_CONNECT_ERROR:
+            return true;
+        default:
+            return false;
+    }
+}
+
+std::string no_proxy_list() {
+    // Loopback and link-local (IMDS) must never go through a proxy.
+    std::string list = "localhost,127.0.0.1,::1,169.254.169.254";
+    for (const char* name : {"NO_PROXY", "no_proxy"}) {
+        if (const char* value = std::getenv(name); value != nullptr && *value != '\0') {
+            list = std::string(value) + "," + list;
+            break;
+        }
+    }
+    return list;
+}
+
+std::string default_ca_bundle() {
+    for (const char* name : {"SSL_CERT_FILE", "CURL_CA_BUNDLE"}) {
+        if (const char* value = std::getenv(name); value != nullptr && *value != '\0') {
+            return value;
+        }
+    }
+    return {};
+}
+
+}  // namespace
+
+std::optional<std::string_view> find_header(const Headers& headers, std::string_view name) {
+    for (const auto& h : headers) {
+        if (iequals(h.name, name)) {
+            return std::string_view(h.value);
+        }
+    }
+    return std::nullopt;
+}
+
+TransportError::TransportError(std::string message, std::string host, int curl_code, bool retryable)
+    : std::runtime_error(redactor::scrub(message)), host_(std::move(host)), curl_code_(curl_code), retryable_(retryable) {}
+
+bool TransportError::cancelled() const noexcept { return curl_code_ == CURLE_ABORTED_BY_CALLBACK || curl_code_ == CURLE_WRITE_ERROR; }
+
+struct Client::Impl {
+    ClientOptions options;
+    CURL* curl = nullptr;
+    std::string ca_bundle;
+    std::string no_proxy;
+
+    // Per-transfer state read by the libcurl callbacks.
+    Response response;
+    const HeadersCallback* on_headers = nullptr;
+    const BodyCallback* on_body = nullptr;
+    bool headers_delivered = false;
+    bool streaming_body = false;
+    bool aborted_by_caller = false;
+    char error_buffer[CURL_ERROR_SIZE] = {};
+
+    static std::size_t header_cb(char* data, std::size_t size, std::size_t count, void* user) {
+        auto* self = static_cast<Impl*>(user);
+        std::string_view line(data, size * count);
+        if (line.rfind("HTTP/", 0) == 0) {
+            // A new status line (after 100-continue or a proxy CONNECT) starts a fresh header set.
+            self->response.headers.clear();
+            return line.size();
+        }
+        auto colon = line.find(':');
+        if (colon != std::string_view::npos) {
+            auto trim = [](std::string_view s) {
+                while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+                while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' ')) s.remove_suffix(1);
+                return s;
+            };
+            self->response.headers.push_back({std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
+        }
+        return line.size();
+    }
+
+    bool deliver_headers() {
+        headers_delivered = true;
+        long status = 0;
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+        response.status = static_cast<int>(status);
+        streaming_body = on_headers != nullptr && (*on_headers)(response);
+        return true;
+    }
+
+    static std::size_t write_cb(char* data, std::size_t size, std::size_t count, void* user) {
+        auto* self = static_cast<Impl*>(user);
+        std::size_t n = size * count;
+        if (!self->headers_delivered) {
+            self->deliver_headers();
+        }
+        if (self->streaming_body) {
+            if (!(*self->on_body)(data, n)) {
+                self->aborted_by_caller = true;
+                return CURL_WRITEFUNC_ERROR;
+            }
+            return n;
+        }
+        std::size_t room = self->options.max_buffered_body - std::min(self->options.max_buffered_body, self->response.body.size());
+        self->response.body.append(data, std::min(n, room));
+        return n;
+    }
+
+    static int progress_cb(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+        return cancellation::requested() ? 1 : 0;
+    }
+
+    void configure(const Request& request, curl_slist* headers) {
+        curl_easy_reset(curl);  // keeps the connection cache: keep-alive survives
+        curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+        curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+        curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+        curl_easy_setopt(curl, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
+        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+        if (!ca_bundle.empty()) {
+            curl_easy_setopt(curl, CURLOPT_CAINFO, ca_bundle.c_str());
+        }
+        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
+        curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.stall_timeout.count()));
+        if (options.total_timeout.count() > 0) {
+            curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()));
+        }
+        if (options.use_proxy) {
+            curl_easy_setopt(curl, CURLOPT_NOPROXY, no_proxy.c_str());
+        } else {
+            curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
+        }
+        curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, static_cast<long>(options.receive_buffer));
+        curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+        curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &Impl::header_cb);
+        curl_easy_setopt(curl, CURLOPT_HEADERDATA, this);
+        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Impl::write_cb);
+        curl_easy_setopt(curl, CURLOPT_WRITEDATA, this);
+        curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &Impl::progress_cb);
+        curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+
+        if (request.method == "HEAD") {
+            curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+        } else if (request.method != "GET") {
+            curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+            curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+            curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.empty() ? "" : request.body.data());
+        }
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    }
+
+    Response perform(const Request& request, const HeadersCallback* headers_cb, const BodyCallback* body_cb) {
+        response = Response{};
+        on_headers = headers_cb;
+        on_body = body_cb;
+        headers_delivered = false;
+        streaming_body = false;
+        aborted_by_caller = false;
+        error_buffer[0] = '\0';
+
+        curl_slist* list = nullptr;
+        bool has_content_type = false;
+        for (const auto& h : request.headers) {
+            has_content_type = has_content_type || iequals(h.name, "Content-Type");
+            std::string line = h.name + ": " + h.value;
+            list = curl_slist_append(list, line.c_str());
+        }
+        // Suppress curl's defaults: no 100-continue round trip, no form content type.
+        list = curl_slist_append(list, "Expect:");
+        if (!has_content_type) {
+            list = curl_slist_append(list, "Content-Type:");
+        }
+        configure(request, list);
+        log_request(request);
+
+        auto started = std::chrono::steady_clock::now();
+        CURLcode code = curl_easy_perform(curl);
+        curl_slist_free_all(list);
+        // Drop every option that points into the caller's memory or ours before returning.
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+        auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+
+        if (code != CURLE_OK) {
+            std::string host = host_of(request.url);
+            if (aborted_by_caller || cancellation::requested()) {
+                throw TransportError("transfer aborted", host, CURLE_ABORTED_BY_CALLBACK, false);
+            }
+            std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
+            spdlog::debug("{} {} failed after {} ms: {}", request.method, redact_url(request.url), elapsed.count(), redactor::scrub(detail));
+            throw TransportError(detail + " (" + host + ")", host, static_cast<int>(code), is_retryable_curl(code));
+        }
+        if (!headers_delivered) {
+            deliver_headers();
+        }
+        spdlog::debug("{} {} -> {} ({} ms)", request.method, redact_url(request.url), response.status, elapsed.count());
+        if (spdlog::should_log(spdlog::level::trace)) {
+            for (const auto& h : response.headers) {
+                spdlog::trace("  < {}: {}", h.name, redact_header_value(h.name, h.value));
+            }
+        }
+        return std::move(response);
+    }
+
+    static void log_request(const Request& request) {
+        if (!spdlog::should_log(spdlog::level::trace)) {
+            return;
+        }
+        spdlog::trace("> {} {}", request.method, redact_url(request.url));
+        for (const auto& h : request.headers) {
+            spdlog::trace("  > {}: {}", h.name, redact_header_value(h.name, h.value));
+        }
+        if (!request.body.empty()) {
+            spdlog::trace("  > body: {} bytes{}", request.body.size(), request.body_is_secret ? " (secret, not shown)" : "");
+        }
+    }
+};
+
+Client::Client(ClientOptions options) : impl_(std::make_unique<Impl>()) {
+    global_init();
+    impl_->options = std::move(options);
+    impl_->curl = curl_easy_init();
+    if (impl_->curl == nullptr) {
+        throw std::runtime_error("libcurl could not create a handle");
+    }
+    impl_->ca_bundle = impl_->options.ca_bundle.empty() ? default_ca_bundle() : impl_->options.ca_bundle.string();
+    impl_->no_proxy = no_proxy_list();
+}
+
+Client::~Client() {
+    if (impl_ && impl_->curl != nullptr) {
+        curl_easy_cleanup(impl_->curl);
+    }
+}
+
+Client::Client(Client&&) noexcept = default;
+Client& Client::operator=(Client&&) noexcept = default;
+
+Response Client::send(const Request& request) { return impl_->perform(request, nullptr, nullptr); }
+
+Response Client::stream(const Request& request, const HeadersCallback& on_headers, const BodyCallback& on_body) {
+    return impl_->perform(request, &on_headers, &on_body);
+}
+
+const ClientOptions& Client::options() const noexcept { return impl_->options; }
+
+}  // namespace pe::http

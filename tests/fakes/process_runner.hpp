@@ -1,0 +1,54 @@
+#pragma once
+// Runs the real pigment-export binary the way a user would: argv, a controlled environment,
+// stdout and stderr captured, exit code and peak RSS reported.
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace testing {
+
+struct RunResult {
+    int exit_code = -1;        // the process's exit status, or 128+signal when killed by one
+    std::string out;           // stdout
+    std::string err;           // stderr
+    long peak_rss_kib = 0;     // from wait4's rusage
+    double cpu_seconds = 0;    // user + system
+    std::chrono::milliseconds wall{0};
+};
+
+struct RunOptions {
+    std::map<std::string, std::string> env;  // the whole environment (PATH and HOME are added)
+    std::chrono::seconds timeout{120};
+    std::string stdin_data;
+    // Called with the child's pid once it runs (e.g. to send a signal later).
+    std::function<void(int pid)> on_started;
+};
+
+// Runs `program` with `args`; the binary under test when program is empty.
+RunResult run_program(const std::vector<std::string>& args, const RunOptions& options = {},
+                      const std::string& program = {});
+
+// A fresh temporary directory, removed when the object dies.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::string& path() const { return path_; }
+    std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+private:
+    std::string path_;
+};
+
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& content);
+// Names of the entries in a directory (not recursive), sorted.
+std::vector<std::string> list_dir(const std::string& path);
+std::string md5_base64(const std::string& data);
+
+}  // namespace testing
