@@ -1,0 +1,61 @@
+#pragma once
+// What both storage sinks share: one keep-alive connection per upload worker plus one for the
+// control requests, the retry loop that re-authorizes every attempt, and the error context.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pigment_export/core/config.hpp"
+#include "pigment_export/http/client.hpp"
+#include "pigment_export/http/retry_policy.hpp"
+#include "pigment_export/storage/sink.hpp"
+#include "pigment_export/storage/storage_auth.hpp"
+#include "pigment_export/storage/storage_errors.hpp"
+#include "pigment_export/storage/storage_url.hpp"
+
+namespace pe::storage {
+
+class Session {
+public:
+    Session(const Config& config, Target target, std::shared_ptr<const Auth> auth);
+
+    unsigned workers() const noexcept { return workers_; }
+    unsigned control() const noexcept { return workers_; }  // the connection index for non-upload requests
+    const Target& target() const noexcept { return target_; }
+    const Auth& auth() const noexcept { return *auth_; }
+    bool overwrite() const noexcept { return overwrite_; }
+
+    // Sends on connection `connection` with retries; `build` is called once per attempt and the
+    // result is authorized afresh. Transport failures become Failure (store), cancellation wins.
+    http::Response send(unsigned connection, const std::string& operation, std::string_view object_path,
+                        const std::function<http::Request()>& build);
+
+    std::string url(std::string_view object_path) const { return object_url(target_, object_path); }
+    ErrorContext context(std::string operation, std::string_view object_path) const;
+    Failure failure(const std::string& operation, std::string_view object_path, const http::Response& response) const;
+
+private:
+    Target target_;
+    std::shared_ptr<const Auth> auth_;
+    unsigned workers_;
+    bool overwrite_;
+    http::RetryPolicy policy_;
+    std::vector<http::Client> clients_;
+};
+
+// Base64 MD5 of the bytes, as Content-MD5 carries it.
+std::string content_md5(std::string_view bytes);
+
+// A random lower-case hex string of `length` characters.
+std::string random_hex(std::size_t length);
+
+// Name/value pairs stored with the object: block type, block id, rows, export time.
+std::vector<std::pair<std::string, std::string>> export_metadata(const CommitInfo& info);
+
+// After a commit: the destination's size (and MD5, when the service stored one) must match
+// what was streamed. Throws Failure (store).
+void verify_committed(const http::Response& head, const CommitInfo& info, const std::string& location);
+
+}  // namespace pe::storage

@@ -1,0 +1,149 @@
+#include "pigment_export/storage/blob_sink.hpp"
+
+#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/log.hpp"
+
+namespace pe::storage {
+
+namespace {
+
+std::string header_or_empty(const http::Response& response, std::string_view name) {
+    auto value = http::find_header(response.headers, name);
+    return value ? std::string(*value) : std::string();
+}
+
+}  // namespace
+
+BlobSink::BlobSink(const Config& config, Target target, std::shared_ptr<const Auth> auth)
+    : session_(config, std::move(target), std::move(auth)), run_tag_(random_hex(8)) {}
+
+std::string BlobSink::location() const { return session_.url(session_.target().path); }
+
+http::Request BlobSink::request(const std::string& method, const std::string& query) const {
+    http::Request r;
+    r.method = method;
+    r.url = session_.url(session_.target().path) + query;
+    return r;
+}
+
+http::Response BlobSink::head() {
+    return session_.send(session_.control(), "check", session_.target().path, [&] { return request("HEAD", ""); });
+}
+
+void BlobSink::open() {
+    if (session_.overwrite()) {
+        return;
+    }
+    // Fail before the export runs; the commit's If-None-Match still guards the race.
+    auto response = head();
+    if (response.status == 200) {
+        throw Failure(map_storage_error(session_.context("write", session_.target().path), 409,
+                                        {"BlobAlreadyExists", "the destination already exists"}));
+    }
+    auto error = parse_service_error(response.status, response.headers, response.body);
+    if (response.status != 404 || error.code == "ContainerNotFound") {
+        throw session_.failure("check", session_.target().path, response);
+    }
+}
+
+void BlobSink::upload(unsigned worker, const ChunkView& chunk) {
+    if (chunk.index >= kMaxBlocks) {
+        throw Failure(Stage::store, "the export needs more than " + std::to_string(kMaxBlocks) + " blocks",
+                      "raise --chunk-size (a blob holds at most 50,000 blocks)");
+    }
+    std::string_view data(chunk.data, chunk.size);
+    std::string md5 = content_md5(data);
+    std::string query = "?comp=block&blockid=" + percent_encode(block_id(run_tag_, chunk.index));
+    auto response = session_.send(worker, "upload a block of", session_.target().path, [&] {
+        auto r = request("PUT", query);
+        r.headers.push_back({"Content-MD5", md5});
+        r.body = data;
+        return r;
+    });
+    if (response.status != 201) {
+        throw session_.failure("upload a block of", session_.target().path, response);
+    }
+    bytes_uploaded_ += chunk.size;
+    ++chunks_uploaded_;
+}
+
+void BlobSink::add_commit_headers(http::Request& r, const CommitInfo& info) const {
+    r.headers.push_back({"x-ms-blob-content-type", "text/csv"});
+    r.headers.push_back({"x-ms-blob-content-md5", info.md5_base64});
+    for (const auto& [name, value] : export_metadata(info)) {
+        r.headers.push_back({"x-ms-meta-" + name, value});
+    }
+    if (!session_.overwrite()) {
+        r.headers.push_back({"If-None-Match", "*"});
+    }
+}
+
+void BlobSink::commit(const CommitInfo& info) {
+    if (bytes_uploaded_ != info.total_bytes || chunks_uploaded_ != info.chunk_count) {
+        throw Failure(Stage::internal, "the upload saw " + std::to_string(bytes_uploaded_) + " bytes in " +
+                                           std::to_string(chunks_uploaded_) + " blocks, the export " +
+                                           std::to_string(info.total_bytes) + " bytes in " +
+                                           std::to_string(info.chunk_count));
+    }
+    std::string body = R"(<?xml version="1.0" encoding="utf-8"?><BlockList>)";
+    body.reserve(body.size() + info.chunk_count * 60 + 16);
+    for (std::uint64_t i = 0; i < info.chunk_count; ++i) {
+        body += "<Latest>" + block_id(run_tag_, i) + "</Latest>";
+    }
+    body += "</BlockList>";
+    std::string body_md5 = content_md5(body);
+    unsigned attempts = 0;
+    auto response = session_.send(session_.control(), "commit the block list of", session_.target().path, [&] {
+        ++attempts;
+        auto r = request("PUT", "?comp=blocklist");
+        r.headers.push_back({"Content-Type", "application/xml"});
+        r.headers.push_back({"Content-MD5", body_md5});
+        add_commit_headers(r, info);
+        r.body = body;
+        return r;
+    });
+    finish(std::move(response), attempts, info, "commit the block list of");
+}
+
+void BlobSink::commit_single(const ChunkView& only, const CommitInfo& info) {
+    std::string_view data(only.data, only.size);
+    unsigned attempts = 0;
+    auto response = session_.send(session_.control(), "upload", session_.target().path, [&] {
+        ++attempts;
+        auto r = request("PUT", "");
+        r.headers.push_back({"x-ms-blob-type", "BlockBlob"});
+        // Transactional: the service checks the body against it.
+        r.headers.push_back({"Content-MD5", info.md5_base64});
+        add_commit_headers(r, info);
+        r.body = data;
+        return r;
+    });
+    finish(std::move(response), attempts, info, "upload");
+}
+
+void BlobSink::finish(http::Response response, unsigned attempts, const CommitInfo& info, const std::string& operation) {
+    if (response.status != 201) {
+        // With --no-overwrite, a retry after a lost 201 meets our own blob: accept it when it is
+        // byte-for-byte what we sent (same length and MD5).
+        bool ours = false;
+        if (attempts > 1 && (response.status == 409 || response.status == 412)) {
+            auto state = head();
+            ours = state.status == 200 && header_or_empty(state, "Content-Length") == std::to_string(info.total_bytes) &&
+                   header_or_empty(state, "Content-MD5") == info.md5_base64;
+        }
+        if (!ours) {
+            throw session_.failure(operation, session_.target().path, response);
+        }
+    }
+    auto state = head();
+    if (state.status != 200) {
+        throw session_.failure("check", session_.target().path, state);
+    }
+    verify_committed(state, info, location());
+}
+
+void BlobSink::abort() noexcept {
+    spdlog::debug("blob upload aborted; its uncommitted blocks are discarded by the service");
+}
+
+}  // namespace pe::storage

@@ -1,0 +1,112 @@
+#include "pigment_export/storage/storage_session.hpp"
+
+#include <openssl/evp.h>
+
+#include <array>
+#include <charconv>
+#include <random>
+
+#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/cancellation.hpp"
+#include "pigment_export/http/retrying_send.hpp"
+
+namespace pe::storage {
+
+namespace {
+
+http::ClientOptions client_options(const NetworkSettings& network) {
+    http::ClientOptions options;
+    options.ca_bundle = network.ca_bundle;
+    options.connect_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(network.connect_timeout);
+    options.stall_timeout = network.stall_timeout;
+    return options;
+}
+
+}  // namespace
+
+Session::Session(const Config& config, Target target, std::shared_ptr<const Auth> auth)
+    : target_(std::move(target)),
+      auth_(std::move(auth)),
+      workers_(std::max(1u, config.transfer.parallel)),
+      overwrite_(config.transfer.overwrite) {
+    policy_.max_retries = config.transfer.max_retries;
+    clients_.reserve(workers_ + 1);
+    for (unsigned i = 0; i <= workers_; ++i) {
+        clients_.emplace_back(client_options(config.network));
+    }
+}
+
+http::Response Session::send(unsigned connection, const std::string& operation, std::string_view object_path,
+                             const std::function<http::Request()>& build) {
+    try {
+        return http::send_with_retry(clients_.at(connection), policy_, [&] {
+            http::Request request = build();
+            auth_->authorize(request);
+            return request;
+        });
+    } catch (const http::TransportError& e) {
+        cancellation::throw_if_requested();
+        throw transport_failure(context(operation, object_path), e);
+    }
+}
+
+ErrorContext Session::context(std::string operation, std::string_view object_path) const {
+    ErrorContext context;
+    context.operation = std::move(operation);
+    context.location = url(object_path);
+    context.api = target_.api;
+    context.container = target_.container;
+    context.credential = auth_->describe();
+    context.max_retries = policy_.max_retries;
+    return context;
+}
+
+Failure Session::failure(const std::string& operation, std::string_view object_path, const http::Response& response) const {
+    return storage_failure(context(operation, object_path), response);
+}
+
+std::string content_md5(std::string_view bytes) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int length = 0;
+    if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, EVP_md5(), nullptr) != 1) {
+        throw Failure(Stage::internal, "MD5 failed in OpenSSL");
+    }
+    return base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), length));
+}
+
+std::string random_hex(std::size_t length) {
+    thread_local std::mt19937_64 engine{std::random_device{}()};
+    constexpr char kHex[] = "0123456789abcdef";
+    std::string out(length, '0');
+    for (auto& c : out) {
+        c = kHex[engine() & 15u];
+    }
+    return out;
+}
+
+std::vector<std::pair<std::string, std::string>> export_metadata(const CommitInfo& info) {
+    return {{"pigment_block_type", info.block_type},
+            {"pigment_block_id", info.block_id},
+            {"pigment_rows", std::to_string(info.rows)},
+            {"pigment_exported_at", utc_iso8601(info.exported_at)}};
+}
+
+void verify_committed(const http::Response& head, const CommitInfo& info, const std::string& location) {
+    std::uint64_t length = 0;
+    auto header = http::find_header(head.headers, "Content-Length");
+    bool parsed = header && std::from_chars(header->data(), header->data() + header->size(), length).ec == std::errc();
+    if (!parsed || length != info.total_bytes) {
+        throw Failure(FailureInfo{Stage::store, head.status, {},
+                                  location + " holds " + (parsed ? std::to_string(length) : std::string("an unknown number of")) +
+                                      " bytes after the commit, expected " + std::to_string(info.total_bytes),
+                                  "run the export again; the destination may hold another writer's data"});
+    }
+    if (auto md5 = http::find_header(head.headers, "Content-MD5"); md5 && !md5->empty() && *md5 != info.md5_base64) {
+        throw Failure(FailureInfo{Stage::store, head.status, {},
+                                  location + " has Content-MD5 " + std::string(*md5) + " after the commit, expected " +
+                                      info.md5_base64,
+                                  "run the export again; the destination may hold another writer's data"});
+    }
+}
+
+}  // namespace pe::storage
