@@ -1,10 +1,94 @@
 #include "pigment_export/azure/key_vault.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+#include "pigment_export/azure/cloud.hpp"
+#include "pigment_export/azure/endpoint_url.hpp"
+#include "pigment_export/azure/key_vault_errors.hpp"
+#include "pigment_export/azure/wipe.hpp"
+#include "pigment_export/core/cancellation.hpp"
 #include "pigment_export/core/failure.hpp"
+#include "pigment_export/http/retrying_send.hpp"
 
 namespace pe::azure {
 
-Secret read_key_vault_secret(TokenCredential&, const SecretSettings&, const NetworkSettings&, unsigned) {
-    throw Failure(Stage::secret, "Key Vault is not available in this build", "use PIGMENT_API_KEY or --api-key-file");
+namespace {
+
+bool all_of(const std::string& text, bool (*allowed)(char)) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), allowed);
+}
+
+Secret secret_value(std::string& body, const KeyVaultTarget& target) {
+    nlohmann::json json = nlohmann::json::parse(body, nullptr, false);
+    wipe(body);
+    auto value = json.is_object() ? json.find("value") : json.end();
+    if (json.is_discarded() || value == json.end() || !value->is_string()) {
+        throw Failure(FailureInfo{Stage::secret, 200, {},
+                                  "Key Vault at " + target.host + " sent no secret value for '" + target.secret_name + "'",
+                                  "check that --key-vault-url points at the vault itself"});
+    }
+    if (value->get_ref<const std::string&>().empty()) {
+        throw Failure(FailureInfo{Stage::secret, 200, {}, "secret '" + target.secret_name + "' in " + target.host + " is empty",
+                                  "store the Pigment API key as the secret's value"});
+    }
+    return Secret(std::move(value->get_ref<std::string&>()));
+}
+
+}  // namespace
+
+std::string key_vault_secret_url(const std::string& vault_url, const std::string& name, const std::string& version) {
+    auto url = parse_endpoint_url(vault_url);
+    if (!url || !is_tls_or_loopback(*url)) {
+        throw Failure(Stage::usage, "--key-vault-url must be an https URL, e.g. https://myvault.vault.azure.net",
+                      "use the vault's URI from the portal's Overview page");
+    }
+    if (!all_of(name, [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; }) || name.size() > 127) {
+        throw Failure(Stage::usage, "--secret-name may hold only letters, digits and '-' (1 to 127 characters)");
+    }
+    if (!version.empty() &&
+        (version.size() != 32 || !all_of(version, [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }))) {
+        throw Failure(Stage::usage, "--secret-version must be a 32-digit hexadecimal version id");
+    }
+    std::string out = url->scheme + "://" + url->host + "/secrets/" + name;
+    if (!version.empty()) out += "/" + version;
+    return out + "?api-version=" + kKeyVaultApiVersion;
+}
+
+Secret read_key_vault_secret(TokenCredential& credential, const SecretSettings& settings,
+                             const NetworkSettings& network, unsigned max_retries) {
+    std::string url = key_vault_secret_url(settings.key_vault_url, settings.secret_name, settings.secret_version);
+    KeyVaultTarget target{parse_endpoint_url(url)->host, settings.secret_name,
+                          cloud_endpoints(settings.key_vault_url, process_env()).key_vault_resource};
+    AccessToken token = credential.get_token(target.resource);
+    Secret authorization("Bearer " + token.token.reveal());
+
+    http::ClientOptions options;
+    options.ca_bundle = network.ca_bundle;
+    options.connect_timeout = network.connect_timeout;
+    options.stall_timeout = network.stall_timeout;
+    http::Client client(options);
+    http::RetryPolicy policy;
+    policy.max_retries = max_retries;
+    // Key Vault's throttling guidance: back off 1, 2, 4, 8, 16 s.
+    policy.base_delay = std::chrono::milliseconds(1000);
+    http::Response response;
+    try {
+        response = http::send_with_retry(client, policy, [&] {
+            http::Request request;
+            request.url = url;
+            request.headers = {{"Authorization", authorization.reveal()}, {"Accept", "application/json"}};
+            return request;
+        });
+    } catch (const http::TransportError& e) {
+        cancellation::throw_if_requested();
+        throw key_vault_unreachable(e, target);
+    }
+    if (response.status != 200) {
+        throw key_vault_failure(response.status, response.headers, response.body, target);
+    }
+    return secret_value(response.body, target);
 }
 
 }  // namespace pe::azure

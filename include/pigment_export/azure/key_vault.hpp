@@ -8,6 +8,14 @@
 
 namespace pe::azure {
 
+// A GA api-version, pinned: the SDK default is a preview.
+inline constexpr const char* kKeyVaultApiVersion = "7.5";
+
+// The request URL. Throws Failure (stage usage) for a vault URL that is not https (plain http
+// is accepted for loopback test fakes only), a secret name outside [0-9A-Za-z-], or a version
+// that is not 32 hex digits.
+std::string key_vault_secret_url(const std::string& vault_url, const std::string& name, const std::string& version);
+
 // Throws Failure (stage secret) with an actionable hint on every error.
 Secret read_key_vault_secret(TokenCredential& credential, const SecretSettings& settings,
                              const NetworkSettings& network, unsigned max_retries);

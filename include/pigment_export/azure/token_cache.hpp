@@ -1,0 +1,41 @@
+#pragma once
+// One token per resource, reused until shortly before it expires. Long uploads outlive a
+// token, so the storage sink asks again before each request and gets a fresh one in time.
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "pigment_export/azure/token_credential.hpp"
+
+namespace pe::azure {
+
+using Clock = std::function<std::chrono::system_clock::time_point()>;
+
+// When a token obtained at `obtained` should be replaced: 5 minutes before it expires (or at
+// half its life if it is shorter than 10 minutes), and at half-life for tokens of 2 h or more,
+// as the managed-identity sources of the Azure SDKs do.
+std::chrono::system_clock::time_point refresh_due(std::chrono::system_clock::time_point obtained,
+                                                  std::chrono::system_clock::time_point expires_on);
+
+class CachingCredential : public TokenCredential {
+public:
+    explicit CachingCredential(std::unique_ptr<TokenCredential> inner, Clock clock = {});
+    // Thread-safe; concurrent callers wait for one fetch instead of each starting their own.
+    AccessToken get_token(const std::string& resource) override;
+    std::string name() const override { return inner_->name(); }
+
+private:
+    struct Entry {
+        AccessToken token;
+        std::chrono::system_clock::time_point due;
+    };
+    std::unique_ptr<TokenCredential> inner_;
+    Clock clock_;
+    std::mutex mutex_;
+    std::map<std::string, Entry> entries_;
+};
+
+}  // namespace pe::azure

@@ -1,0 +1,26 @@
+#pragma once
+// Token JSON as the identity endpoints really send it: IMDS sends every number as a string,
+// Entra sends numbers, and expires_on comes as epoch seconds, RFC 3339, RFC 1123 or the 2017
+// App Service form "09/14/2017 00:00:00 PM +00:00".
+#include <chrono>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
+
+#include "pigment_export/azure/token_credential.hpp"
+
+namespace pe::azure {
+
+// Says what is wrong with the body, never quotes it (it may hold a token).
+class TokenResponseError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// access_token + (expires_in | expires_on), as from managed identity and Entra.
+AccessToken parse_token_response(std::string_view body, std::chrono::system_clock::time_point now);
+
+// Epoch seconds (digits), RFC 3339, RFC 1123 or the 2017 App Service date; nullopt otherwise.
+std::optional<std::chrono::system_clock::time_point> parse_expiry_text(std::string_view text);
+
+}  // namespace pe::azure

@@ -1,0 +1,46 @@
+#include "pigment_export/azure/app_service_source.hpp"
+
+#include "pigment_export/azure/endpoint_url.hpp"
+#include "pigment_export/azure/managed_identity_source.hpp"
+#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/http/retrying_send.hpp"
+
+namespace pe::azure {
+
+AppServiceSource::AppServiceSource(std::string endpoint, Secret identity_header, ManagedIdentityId id,
+                                   NetworkSettings network, bool in_chain)
+    : endpoint_(std::move(endpoint)),
+      identity_header_(std::move(identity_header)),
+      id_(std::move(id)),
+      network_(std::move(network)),
+      in_chain_(in_chain) {}
+
+http::Request AppServiceSource::build_request(const std::string& resource) const {
+    std::string url = endpoint_ + (endpoint_.find('?') == std::string::npos ? "?" : "&") +
+                      "api-version=2019-08-01&resource=" + percent_encode(resource);
+    switch (id_.kind) {
+        case ManagedIdentityId::Kind::client_id: url += "&client_id=" + percent_encode(id_.value); break;
+        case ManagedIdentityId::Kind::resource_id: url += "&mi_res_id=" + percent_encode(id_.value); break;
+        case ManagedIdentityId::Kind::system_assigned: break;
+    }
+    http::Request request;
+    request.url = std::move(url);
+    request.headers = {{"X-IDENTITY-HEADER", identity_header_.reveal()}, {"Accept", "application/json"}};
+    return request;
+}
+
+AccessToken AppServiceSource::get_token(const std::string& resource) {
+    auto parsed = parse_endpoint_url(endpoint_);
+    std::string host = parsed ? parsed->host : endpoint_;
+    try {
+        http::Client client(managed_identity_client_options(network_));
+        http::RetryPolicy policy;
+        policy.max_retries = 3;
+        http::Response response = http::send_with_retry(client, policy, [&] { return build_request(resource); });
+        return managed_identity_token(response, "the App Service identity endpoint", host, id_, in_chain_);
+    } catch (const http::TransportError& e) {
+        throw_managed_identity_unreachable(e, "the App Service identity endpoint", false);
+    }
+}
+
+}  // namespace pe::azure

@@ -1,0 +1,108 @@
+#include "pigment_export/azure/arc_source.hpp"
+
+#include <fstream>
+#include <system_error>
+
+#include "pigment_export/azure/endpoint_url.hpp"
+#include "pigment_export/azure/managed_identity_id.hpp"
+#include "pigment_export/azure/managed_identity_source.hpp"
+#include "pigment_export/azure/wipe.hpp"
+#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/failure.hpp"
+#include "pigment_export/http/retrying_send.hpp"
+
+namespace pe::azure {
+
+namespace {
+
+constexpr std::uintmax_t kMaxKeyFileBytes = 4096;
+
+[[noreturn]] void refuse(const std::string& why) {
+    throw Failure(FailureInfo{Stage::secret, 401, {}, "the Azure Arc challenge names " + why,
+                              "only key files the Arc agent writes to " + platform_arc_key_dir().string() +
+                                  " are read; check that the agent (himds) is healthy"});
+}
+
+std::string realm_of(std::string_view challenge) {
+    auto at = challenge.find("realm=");
+    if (challenge.substr(0, 6) != "Basic " || at == std::string_view::npos) {
+        return {};
+    }
+    std::string_view realm = challenge.substr(at + 6);
+    if (!realm.empty() && realm.front() == '"') {
+        realm.remove_prefix(1);
+        realm = realm.substr(0, realm.find('"'));
+    }
+    return std::string(realm);
+}
+
+}  // namespace
+
+Secret read_arc_key_file(std::string_view www_authenticate, const std::filesystem::path& key_dir) {
+    std::string realm = realm_of(www_authenticate);
+    if (realm.empty()) {
+        refuse("no key file (expected `Basic realm=<path>`)");
+    }
+    std::filesystem::path path(realm);
+    // Resolve links on both sides so a link inside the folder cannot point elsewhere.
+    std::error_code path_error;
+    std::error_code dir_error;
+    auto real_path = std::filesystem::canonical(path, path_error);
+    auto real_dir = std::filesystem::canonical(key_dir, dir_error);
+    if (path_error || dir_error || real_path.parent_path() != real_dir) {
+        refuse("a file outside the agent's token folder: " + realm);
+    }
+    if (real_path.extension() != ".key") {
+        refuse("a file that is not a .key file: " + realm);
+    }
+    std::error_code ec;
+    auto size = std::filesystem::file_size(real_path, ec);
+    if (ec || size > kMaxKeyFileBytes) {
+        refuse("a key file that is unreadable or larger than 4096 bytes: " + realm);
+    }
+    std::ifstream in(real_path, std::ios::binary);
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) {
+        wipe(content);
+        refuse("a key file that cannot be read: " + realm);
+    }
+    return Secret(std::move(content));
+}
+
+ArcSource::ArcSource(std::string endpoint, std::filesystem::path key_dir, NetworkSettings network, bool in_chain)
+    : endpoint_(std::move(endpoint)), key_dir_(std::move(key_dir)), network_(std::move(network)), in_chain_(in_chain) {}
+
+http::Request ArcSource::build_request(const std::string& resource) const {
+    http::Request request;
+    request.url = endpoint_ + (endpoint_.find('?') == std::string::npos ? "?" : "&") +
+                  "api-version=2019-11-01&resource=" + percent_encode(resource);
+    request.headers = {{"Metadata", "true"}, {"Accept", "application/json"}};
+    return request;
+}
+
+AccessToken ArcSource::get_token(const std::string& resource) {
+    auto parsed = parse_endpoint_url(endpoint_);
+    std::string host = parsed ? parsed->host : endpoint_;
+    try {
+        http::Client client(managed_identity_client_options(network_));
+        http::RetryPolicy policy;
+        policy.max_retries = 3;
+        http::Response challenge = http::send_with_retry(client, policy, [&] { return build_request(resource); });
+        if (challenge.status != 401) {
+            return managed_identity_token(challenge, "the Azure Arc agent", host, ManagedIdentityId{}, in_chain_);
+        }
+        auto header = http::find_header(challenge.headers, "WWW-Authenticate");
+        Secret key = read_arc_key_file(header.value_or(std::string_view{}), key_dir_);
+        Secret authorization("Basic " + key.reveal());
+        http::Response response = http::send_with_retry(client, policy, [&] {
+            http::Request request = build_request(resource);
+            request.headers.push_back({"Authorization", authorization.reveal()});
+            return request;
+        });
+        return managed_identity_token(response, "the Azure Arc agent", host, ManagedIdentityId{}, in_chain_);
+    } catch (const http::TransportError& e) {
+        throw_managed_identity_unreachable(e, "the Azure Arc agent", false);
+    }
+}
+
+}  // namespace pe::azure

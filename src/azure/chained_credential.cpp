@@ -1,0 +1,43 @@
+#include "pigment_export/azure/chained_credential.hpp"
+
+#include "pigment_export/azure/credential_unavailable.hpp"
+#include "pigment_export/core/log.hpp"
+
+namespace pe::azure {
+
+ChainedCredential::ChainedCredential(std::vector<std::unique_ptr<TokenCredential>> sources)
+    : sources_(std::move(sources)) {}
+
+std::string ChainedCredential::name() const {
+    int chosen = chosen_.load();
+    return chosen < 0 ? std::string("auto") : "auto (" + sources_[static_cast<std::size_t>(chosen)]->name() + ")";
+}
+
+AccessToken ChainedCredential::get_token(const std::string& resource) {
+    if (int chosen = chosen_.load(); chosen >= 0) {
+        return sources_[static_cast<std::size_t>(chosen)]->get_token(resource);
+    }
+    std::vector<std::string> reasons;
+    for (std::size_t i = 0; i < sources_.size(); ++i) {
+        try {
+            AccessToken token = sources_[i]->get_token(resource);
+            chosen_ = static_cast<int>(i);
+            spdlog::debug("credential: using {}", sources_[i]->name());
+            return token;
+        } catch (const CredentialUnavailable& e) {
+            reasons.push_back(sources_[i]->name() + ": " + e.info().message);
+            spdlog::debug("credential: {} unavailable: {}", sources_[i]->name(), e.info().message);
+        }
+    }
+    // The Failure line is flattened to one line, so each source's reason also gets its own log line.
+    std::string joined;
+    for (const auto& reason : reasons) {
+        spdlog::warn("credential auto: {}", reason);
+        joined += (joined.empty() ? "" : "; ") + reason;
+    }
+    throw Failure(Stage::secret, "no Azure credential is available: " + joined,
+                  "set AZURE_TENANT_ID + AZURE_CLIENT_ID + AZURE_CLIENT_SECRET, run where a managed identity is "
+                  "assigned, or run `az login`; --credential picks one source");
+}
+
+}  // namespace pe::azure

@@ -1,0 +1,13 @@
+#include "pigment_export/azure/credential_unavailable.hpp"
+
+namespace pe::azure {
+
+CredentialUnavailable::CredentialUnavailable(std::string message, std::string hint)
+    : Failure(Stage::secret, std::move(message), std::move(hint)) {}
+
+UnavailableCredential::UnavailableCredential(std::string name, std::string reason, std::string hint)
+    : name_(std::move(name)), reason_(std::move(reason)), hint_(std::move(hint)) {}
+
+AccessToken UnavailableCredential::get_token(const std::string&) { throw CredentialUnavailable(reason_, hint_); }
+
+}  // namespace pe::azure

@@ -1,0 +1,54 @@
+#include "pigment_export/azure/endpoint_url.hpp"
+
+#include <algorithm>
+
+namespace pe::azure {
+
+namespace {
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+}  // namespace
+
+std::optional<EndpointUrl> parse_endpoint_url(std::string_view url) {
+    auto sep = url.find("://");
+    if (sep == std::string_view::npos || sep == 0) {
+        return std::nullopt;
+    }
+    EndpointUrl out;
+    out.scheme = lower(url.substr(0, sep));
+    std::string_view rest = url.substr(sep + 3);
+    auto end = rest.find_first_of("/?#");
+    out.host = std::string(rest.substr(0, end));
+    if (out.host.empty() || out.host.find('@') != std::string::npos) {
+        return std::nullopt;
+    }
+    if (end != std::string_view::npos && rest[end] == '/') {
+        std::string_view path = rest.substr(end);
+        out.path = std::string(path.substr(0, path.find_first_of("?#")));
+    }
+    std::string_view hostname = out.host;
+    if (hostname.front() == '[') {
+        auto close = hostname.find(']');
+        if (close == std::string_view::npos) return std::nullopt;
+        hostname = hostname.substr(1, close - 1);
+    } else {
+        hostname = hostname.substr(0, hostname.find(':'));
+    }
+    out.hostname = lower(hostname);
+    return out;
+}
+
+bool is_loopback_hostname(std::string_view hostname) {
+    return hostname == "localhost" || hostname == "::1" || hostname.rfind("127.", 0) == 0;
+}
+
+bool is_tls_or_loopback(const EndpointUrl& url) {
+    return url.scheme == "https" || (url.scheme == "http" && is_loopback_hostname(url.hostname));
+}
+
+}  // namespace pe::azure

@@ -1,0 +1,83 @@
+#include "pigment_export/azure/entra_errors.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <regex>
+#include <string>
+
+namespace pe::azure {
+
+namespace {
+
+struct KnownCode {
+    std::string_view code;
+    std::string_view hint;
+};
+
+constexpr KnownCode kHints[] = {
+    {"AADSTS7000215", "the client secret is wrong: use the secret's value, not its id (AZURE_CLIENT_SECRET)"},
+    {"AADSTS7000222", "the client secret has expired: create a new one for the app registration"},
+    {"AADSTS700016", "no app with this client id in the tenant: check AZURE_CLIENT_ID and AZURE_TENANT_ID"},
+    {"AADSTS90002", "the tenant does not exist: check AZURE_TENANT_ID and AZURE_AUTHORITY_HOST (sovereign cloud?)"},
+    {"AADSTS900023", "the tenant id is malformed: check AZURE_TENANT_ID"},
+    {"AADSTS70021", "no federated credential matches the token's issuer/subject: check the app's federated credentials "
+                    "against the service account"},
+    {"AADSTS700024", "the federated token has expired: check that AZURE_FEDERATED_TOKEN_FILE is refreshed"},
+    {"AADSTS700211", "no federated credential matches the token's issuer: check the cluster's OIDC issuer URL"},
+    {"AADSTS500011", "the resource is unknown in this tenant or cloud: check AZURE_AUTHORITY_HOST"},
+    {"AADSTS53003", "a Conditional Access policy blocked the sign-in: ask your Entra admin"},
+};
+
+std::string first_sentence(std::string text) {
+    auto cut = text.find_first_of("\r\n");
+    if (cut != std::string::npos) text.resize(cut);
+    if (text.size() > 300) text.resize(300);
+    return text;
+}
+
+}  // namespace
+
+std::string aadsts_code(std::string_view body) {
+    nlohmann::json json = nlohmann::json::parse(body, nullptr, false);
+    if (json.is_discarded() || !json.is_object()) {
+        return {};
+    }
+    auto codes = json.find("error_codes");
+    if (codes != json.end() && codes->is_array() && !codes->empty() && codes->front().is_number_integer()) {
+        return "AADSTS" + std::to_string(codes->front().get<long long>());
+    }
+    auto description = json.find("error_description");
+    if (description != json.end() && description->is_string()) {
+        static const std::regex re(R"(AADSTS\d+)");
+        std::smatch m;
+        const auto& text = description->get_ref<const std::string&>();
+        if (std::regex_search(text, m, re)) return m.str();
+    }
+    return {};
+}
+
+Failure entra_failure(int status, std::string_view body, std::string_view source, std::string_view host) {
+    std::string code = aadsts_code(body);
+    std::string description;
+    nlohmann::json json = nlohmann::json::parse(body, nullptr, false);
+    if (!json.is_discarded() && json.is_object()) {
+        auto it = json.find("error_description");
+        if (it != json.end() && it->is_string()) description = first_sentence(it->get<std::string>());
+        if (code.empty()) {
+            auto error = json.find("error");
+            if (error != json.end() && error->is_string()) code = error->get<std::string>();
+        }
+    }
+    std::string hint = "check the app registration, AZURE_TENANT_ID and AZURE_CLIENT_ID";
+    for (const auto& known : kHints) {
+        if (known.code == code) hint = std::string(known.hint);
+    }
+    if (status == 429 || status >= 500) {
+        hint = "Entra ID is throttling or unwell; retry later";
+    }
+    std::string message = std::string(source) + ": Entra ID at " + std::string(host) + " refused the token request";
+    if (!description.empty()) message += " (" + description + ")";
+    return Failure(FailureInfo{Stage::secret, status, code, message, hint});
+}
+
+}  // namespace pe::azure

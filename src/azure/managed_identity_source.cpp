@@ -1,0 +1,170 @@
+#include "pigment_export/azure/managed_identity_source.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "pigment_export/azure/app_service_source.hpp"
+#include "pigment_export/azure/arc_source.hpp"
+#include "pigment_export/azure/credential_unavailable.hpp"
+#include "pigment_export/azure/imds_source.hpp"
+#include "pigment_export/azure/legacy_msi_source.hpp"
+#include "pigment_export/azure/token_response.hpp"
+#include "pigment_export/azure/wipe.hpp"
+#include "pigment_export/core/cancellation.hpp"
+
+namespace pe::azure {
+
+namespace {
+
+struct EndpointError {
+    std::string code;
+    std::string description;
+};
+
+// {"error": "...", "error_description": "..."}; App Service may nest {"error": {"code", "message"}}.
+EndpointError endpoint_error(std::string_view body) {
+    EndpointError out;
+    nlohmann::json json = nlohmann::json::parse(body, nullptr, false);
+    if (json.is_discarded() || !json.is_object()) {
+        return out;
+    }
+    auto error = json.find("error");
+    if (error != json.end() && error->is_string()) {
+        out.code = error->get<std::string>();
+        auto description = json.find("error_description");
+        if (description != json.end() && description->is_string()) out.description = description->get<std::string>();
+    } else if (error != json.end() && error->is_object()) {
+        auto code = error->find("code");
+        auto message = error->find("message");
+        if (code != error->end() && code->is_string()) out.code = code->get<std::string>();
+        if (message != error->end() && message->is_string()) out.description = message->get<std::string>();
+    }
+    if (out.description.size() > 300) {
+        out.description.resize(300);
+    }
+    return out;
+}
+
+std::string identity_hint(const ManagedIdentityId& id) {
+    if (id.user_assigned()) {
+        return "assign " + id.describe() + " to this resource, or fix --client-id / AZURE_CLIENT_ID";
+    }
+    return "enable the system-assigned identity on this resource, or pass --client-id for a user-assigned one";
+}
+
+}  // namespace
+
+ManagedIdentityHost detect_managed_identity_host(const EnvLookup& env) {
+    bool identity_endpoint = env("IDENTITY_ENDPOINT").has_value();
+    if (identity_endpoint && env("IDENTITY_HEADER") && env("IDENTITY_SERVER_THUMBPRINT")) {
+        return ManagedIdentityHost::service_fabric;
+    }
+    if (identity_endpoint && env("IDENTITY_HEADER")) {
+        return ManagedIdentityHost::app_service;
+    }
+    if (env("MSI_ENDPOINT")) {
+        return env("MSI_SECRET") ? ManagedIdentityHost::app_service_2017 : ManagedIdentityHost::cloud_shell;
+    }
+    if (identity_endpoint && env("IMDS_ENDPOINT")) {
+        return ManagedIdentityHost::arc;
+    }
+    return ManagedIdentityHost::imds;
+}
+
+const char* managed_identity_host_name(ManagedIdentityHost host) {
+    switch (host) {
+        case ManagedIdentityHost::app_service: return "App Service";
+        case ManagedIdentityHost::app_service_2017: return "App Service (2017)";
+        case ManagedIdentityHost::cloud_shell: return "Cloud Shell";
+        case ManagedIdentityHost::arc: return "Azure Arc";
+        case ManagedIdentityHost::service_fabric: return "Service Fabric";
+        case ManagedIdentityHost::imds: break;
+    }
+    return "IMDS";
+}
+
+std::filesystem::path platform_arc_key_dir() { return "/var/opt/azcmagent/tokens"; }
+
+std::unique_ptr<TokenCredential> make_managed_identity_credential(const EnvLookup& env,
+                                                                  const ManagedIdentityOptions& options) {
+    auto host = detect_managed_identity_host(env);
+    switch (host) {
+        case ManagedIdentityHost::app_service:
+            return std::make_unique<AppServiceSource>(*env("IDENTITY_ENDPOINT"), Secret(*env("IDENTITY_HEADER")),
+                                                      options.id, options.network, options.in_chain);
+        case ManagedIdentityHost::app_service_2017:
+            return std::make_unique<LegacyMsiSource>(*env("MSI_ENDPOINT"), Secret(*env("MSI_SECRET")), options.id,
+                                                     options.network, options.in_chain);
+        case ManagedIdentityHost::cloud_shell:
+            return std::make_unique<LegacyMsiSource>(*env("MSI_ENDPOINT"), std::nullopt, options.id, options.network,
+                                                     options.in_chain);
+        case ManagedIdentityHost::arc:
+            if (options.id.user_assigned()) {
+                throw Failure(Stage::secret, "Azure Arc supports only the machine's system-assigned identity",
+                              "remove --client-id / AZURE_CLIENT_ID, or use a client secret or workload identity");
+            }
+            return std::make_unique<ArcSource>(*env("IDENTITY_ENDPOINT"), options.arc_key_dir, options.network,
+                                               options.in_chain);
+        case ManagedIdentityHost::service_fabric:
+            return std::make_unique<UnavailableCredential>(
+                "managed identity (Service Fabric)", "Service Fabric managed identity is not supported",
+                "use a client secret (AZURE_CLIENT_SECRET) or workload identity instead");
+        case ManagedIdentityHost::imds:
+            break;
+    }
+    return std::make_unique<ImdsSource>(env("AZURE_POD_IDENTITY_AUTHORITY_HOST").value_or(kImdsDefaultHost),
+                                        options.id, options.network, options.in_chain);
+}
+
+http::ClientOptions managed_identity_client_options(const NetworkSettings& network) {
+    http::ClientOptions options;
+    options.ca_bundle = network.ca_bundle;
+    options.connect_timeout = network.connect_timeout;
+    options.stall_timeout = network.stall_timeout;
+    // Managed-identity endpoints are local to the host; a proxy would at best not reach them.
+    options.use_proxy = false;
+    return options;
+}
+
+AccessToken managed_identity_token(http::Response& response, std::string_view source, std::string_view host,
+                                   const ManagedIdentityId& id, bool in_chain) {
+    std::string where = std::string(source) + " at " + std::string(host);
+    if (response.status >= 200 && response.status < 300) {
+        try {
+            AccessToken token = parse_token_response(response.body, std::chrono::system_clock::now());
+            wipe(response.body);
+            return token;
+        } catch (const TokenResponseError& e) {
+            wipe(response.body);
+            throw Failure(FailureInfo{Stage::secret, response.status, {}, where + " sent an unusable token response: " + e.what(),
+                                      "the managed-identity endpoint misbehaves; retry later or use another --credential"});
+        }
+    }
+    EndpointError error = endpoint_error(response.body);
+    std::string detail = error.description.empty() ? std::string() : " (" + error.description + ")";
+    if (response.status == 400) {
+        std::string message = where + " has no token for " + id.describe() + detail;
+        if (in_chain) {
+            throw CredentialUnavailable(message, identity_hint(id));
+        }
+        throw Failure(FailureInfo{Stage::secret, response.status, error.code, message, identity_hint(id)});
+    }
+    if (response.status == 401 || response.status == 403) {
+        throw Failure(FailureInfo{Stage::secret, response.status, error.code, where + " refused the request" + detail,
+                                  "the endpoint's secret (IDENTITY_HEADER / MSI_SECRET / Arc key) was rejected; "
+                                  "restart the app so it sees the current value"});
+    }
+    throw Failure(FailureInfo{Stage::secret, response.status, error.code, where + " failed" + detail,
+                              "the managed-identity endpoint is unwell; retry later"});
+}
+
+void throw_managed_identity_unreachable(const http::TransportError& error, std::string_view source, bool in_chain) {
+    cancellation::throw_if_requested();
+    std::string message = std::string(source) + " is unreachable at " + error.host() + ": " + error.what();
+    if (in_chain) {
+        throw CredentialUnavailable(message, "this machine has no managed-identity endpoint");
+    }
+    throw Failure(FailureInfo{Stage::secret, 0, {}, message,
+                              "run on an Azure host with a managed identity, or choose another --credential"});
+}
+
+}  // namespace pe::azure

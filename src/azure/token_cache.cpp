@@ -1,0 +1,49 @@
+#include "pigment_export/azure/token_cache.hpp"
+
+#include <algorithm>
+
+namespace pe::azure {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string cache_key(std::string resource) {
+    // "https://storage.azure.com/" and "https://storage.azure.com" name the same audience.
+    while (!resource.empty() && resource.back() == '/') resource.pop_back();
+    return resource;
+}
+
+}  // namespace
+
+std::chrono::system_clock::time_point refresh_due(std::chrono::system_clock::time_point obtained,
+                                                  std::chrono::system_clock::time_point expires_on) {
+    auto lifetime = expires_on - obtained;
+    if (lifetime <= 0s) {
+        return obtained;
+    }
+    auto due = expires_on - std::min<std::chrono::system_clock::duration>(5min, lifetime / 2);
+    if (lifetime >= 2h) {
+        due = std::min(due, obtained + lifetime / 2);
+    }
+    return due;
+}
+
+CachingCredential::CachingCredential(std::unique_ptr<TokenCredential> inner, Clock clock)
+    : inner_(std::move(inner)), clock_(clock ? std::move(clock) : [] { return std::chrono::system_clock::now(); }) {}
+
+AccessToken CachingCredential::get_token(const std::string& resource) {
+    std::lock_guard lock(mutex_);
+    std::string key = cache_key(resource);
+    auto now = clock_();
+    auto it = entries_.find(key);
+    if (it != entries_.end() && now < it->second.due) {
+        return it->second.token;
+    }
+    AccessToken token = inner_->get_token(resource);
+    Entry entry{token, refresh_due(now, token.expires_on)};
+    entries_.insert_or_assign(key, std::move(entry));
+    return token;
+}
+
+}  // namespace pe::azure

@@ -1,0 +1,146 @@
+#include "pigment_export/azure/token_response.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <regex>
+#include <string>
+
+namespace pe::azure {
+
+namespace {
+
+using std::chrono::system_clock;
+
+std::optional<long long> parse_integer(std::string_view text) {
+    long long value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+int to_int(const std::ssub_match& m) { return std::stoi(m.str()); }
+
+int month_number(std::string_view name) {
+    static constexpr std::string_view kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                   "jul", "aug", "sep", "oct", "nov", "dec"};
+    std::string lower;
+    for (char c : name) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    for (int i = 0; i < 12; ++i) {
+        if (kMonths[i] == lower) return i + 1;
+    }
+    return 0;
+}
+
+std::optional<system_clock::time_point> civil_time(int year, int month, int day, int hour, int minute, int second,
+                                                    std::chrono::minutes utc_offset) {
+    using namespace std::chrono;
+    year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+                        std::chrono::day{static_cast<unsigned>(day)}};
+    if (!date.ok() || hour > 23 || minute > 59 || second > 60) {
+        return std::nullopt;
+    }
+    return system_clock::time_point(sys_days(date) + hours(hour) + minutes(minute) + seconds(second) - utc_offset);
+}
+
+std::chrono::minutes zone_offset(const std::string& zone) {
+    if (zone.empty() || zone == "Z" || zone == "z" || zone == "GMT" || zone == "UTC") {
+        return std::chrono::minutes(0);
+    }
+    int sign = zone[0] == '-' ? -1 : 1;
+    std::string digits;
+    for (char c : zone) {
+        if (std::isdigit(static_cast<unsigned char>(c))) digits.push_back(c);
+    }
+    if (digits.size() != 4) {
+        return std::chrono::minutes(0);
+    }
+    return std::chrono::minutes(sign * (std::stoi(digits.substr(0, 2)) * 60 + std::stoi(digits.substr(2, 2))));
+}
+
+std::optional<system_clock::time_point> parse_rfc3339(const std::string& text) {
+    static const std::regex re(R"(^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(Z|z|[+-]\d{2}:?\d{2})?$)");
+    std::smatch m;
+    if (!std::regex_match(text, m, re)) return std::nullopt;
+    return civil_time(to_int(m[1]), to_int(m[2]), to_int(m[3]), to_int(m[4]), to_int(m[5]), to_int(m[6]),
+                      zone_offset(m[7].str()));
+}
+
+std::optional<system_clock::time_point> parse_rfc1123(const std::string& text) {
+    static const std::regex re(R"(^[A-Za-z]{3}, (\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) (GMT|UTC|[+-]\d{4})$)");
+    std::smatch m;
+    if (!std::regex_match(text, m, re)) return std::nullopt;
+    int month = month_number(m[2].str());
+    if (month == 0) return std::nullopt;
+    return civil_time(to_int(m[3]), month, to_int(m[1]), to_int(m[4]), to_int(m[5]), to_int(m[6]), zone_offset(m[7].str()));
+}
+
+// App Service 2017: month/day/year with a 12-hour clock, observed with hour "00" as well.
+std::optional<system_clock::time_point> parse_app_service_2017(const std::string& text) {
+    static const std::regex re(R"(^(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d{2}):(\d{2})(?: ([AaPp][Mm]))?(?: ([+-]\d{2}:?\d{2}))?$)");
+    std::smatch m;
+    if (!std::regex_match(text, m, re)) return std::nullopt;
+    int hour = to_int(m[4]);
+    if (m[7].matched) {
+        bool pm = m[7].str()[0] == 'P' || m[7].str()[0] == 'p';
+        hour = hour % 12 + (pm ? 12 : 0);
+    }
+    return civil_time(to_int(m[3]), to_int(m[1]), to_int(m[2]), hour, to_int(m[5]), to_int(m[6]), zone_offset(m[8].str()));
+}
+
+// A number, or a string holding one (IMDS quotes every number).
+std::optional<long long> number_field(const nlohmann::json& json, const char* name) {
+    auto it = json.find(name);
+    if (it == json.end()) return std::nullopt;
+    if (it->is_number_integer()) return it->get<long long>();
+    if (it->is_number()) return static_cast<long long>(it->get<double>());
+    if (it->is_string()) return parse_integer(it->get_ref<const std::string&>());
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<system_clock::time_point> parse_expiry_text(std::string_view text) {
+    if (auto epoch = parse_integer(text)) {
+        return system_clock::time_point(std::chrono::seconds(*epoch));
+    }
+    std::string copy(text);
+    if (auto t = parse_rfc3339(copy)) return t;
+    if (auto t = parse_rfc1123(copy)) return t;
+    return parse_app_service_2017(copy);
+}
+
+AccessToken parse_token_response(std::string_view body, system_clock::time_point now) {
+    nlohmann::json json = nlohmann::json::parse(body, nullptr, false);
+    if (json.is_discarded() || !json.is_object()) {
+        throw TokenResponseError("the token response is not a JSON object");
+    }
+    auto token = json.find("access_token");
+    if (token == json.end() || !token->is_string() || token->get_ref<const std::string&>().empty()) {
+        throw TokenResponseError("the token response has no access_token string");
+    }
+    AccessToken result{Secret(std::move(token->get_ref<std::string&>())), {}};
+    if (auto expires_in = number_field(json, "expires_in")) {
+        result.expires_on = now + std::chrono::seconds(*expires_in);
+        return result;
+    }
+    auto expires_on = json.find("expires_on");
+    if (expires_on != json.end()) {
+        std::optional<system_clock::time_point> when;
+        if (expires_on->is_number()) {
+            when = system_clock::time_point(std::chrono::seconds(expires_on->get<long long>()));
+        } else if (expires_on->is_string()) {
+            when = parse_expiry_text(expires_on->get_ref<const std::string&>());
+        }
+        if (when) {
+            result.expires_on = *when;
+            return result;
+        }
+        throw TokenResponseError("the token response has an expires_on value in no known format");
+    }
+    throw TokenResponseError("the token response has neither expires_in nor expires_on");
+}
+
+}  // namespace pe::azure
