@@ -1,0 +1,81 @@
+#pragma once
+// What every Azure fake shares: a journal of the requests it received, a queue of injected
+// faults (a status with body and headers, a delay, or both), and JWT-shaped tokens.
+#include <httplib.h>
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace testing {
+
+struct RecordedRequest {
+    std::string method;
+    std::string path;
+    std::multimap<std::string, std::string> params;  // query, or the form for form POSTs
+    httplib::Headers headers;
+    std::string body;
+
+    std::string param(const std::string& name) const;
+    bool has_param(const std::string& name) const;
+    std::string header(const std::string& name) const;  // case-insensitive; "" when absent
+};
+
+// One injected answer. With status 0 the fake only waits `delay` and then answers normally
+// (a slow response); otherwise it waits and answers `status` with `body` and `headers`.
+struct Fault {
+    int status = 500;
+    std::string body = R"({"error":"unknown","error_description":"injected fault"})";
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::chrono::milliseconds delay{0};
+};
+
+class RequestJournal {
+public:
+    RecordedRequest record(const httplib::Request& request);
+    std::vector<RecordedRequest> all() const;
+    std::size_t size() const;
+
+private:
+    mutable std::mutex mutex_;
+    std::vector<RecordedRequest> requests_;
+};
+
+class FaultQueue {
+public:
+    void push(Fault fault);
+    // Applies the next fault, if any; true when it answered the request.
+    bool apply(httplib::Response& response);
+
+private:
+    std::mutex mutex_;
+    std::deque<Fault> faults_;
+};
+
+// A tenant GUID for fake issuers (Azurite requires iss = https://sts.windows.net/<guid>/).
+inline constexpr const char* kFakeTenantId = "5f0e8e4e-1b7a-4c9e-9d5e-3c2b1a0f9e8d";
+
+struct JwtClaims {
+    std::string aud;
+    std::string iss;
+    std::string sub;
+    long long iat = 0;
+    long long nbf = 0;
+    long long exp = 0;
+};
+
+// A JWT-shaped token (base64url header.payload.signature; the signature is random bytes)
+// with aud = audience without its trailing '/', iss = https://sts.windows.net/<tenant>/.
+std::string mint_jwt(const std::string& audience, const std::string& subject, std::chrono::seconds lifetime,
+                     const std::string& tenant = kFakeTenantId);
+std::optional<JwtClaims> decode_jwt(const std::string& token);
+std::string without_trailing_slash(std::string text);
+
+// {"error": code, "error_description": description} as the identity endpoints send it.
+void set_oauth_error(httplib::Response& response, int status, const std::string& code, const std::string& description);
+
+}  // namespace testing
