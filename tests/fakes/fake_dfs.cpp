@@ -1,0 +1,492 @@
+#include "fakes/fake_dfs.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+
+#include <nlohmann/json.hpp>
+
+#include "pigment_export/core/bytes.hpp"
+
+namespace testing {
+
+namespace {
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+std::string url_decode(const std::string& s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size()) {
+            out.push_back(static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16)));
+            i += 2;
+        } else {
+            out.push_back(s[i]);
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (true) {
+        auto end = s.find(sep, start);
+        out.push_back(s.substr(start, end == std::string::npos ? std::string::npos : end - start));
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    return out;
+}
+
+std::string md5_base64(const std::string& data) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int n = 0;
+    EVP_Digest(data.data(), data.size(), digest.data(), &n, EVP_md5(), nullptr);
+    return pe::base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), n));
+}
+
+std::string hmac_sha256_base64(const std::string& key, const std::string& message) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int n = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
+         message.size(), digest.data(), &n);
+    return pe::base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), n));
+}
+
+// cpp-httplib 0.11 percent-decodes header values on arrival; the client signed the rename
+// source as sent, i.e. with each path segment percent-encoded.
+std::string reencode_rename_source(const std::string& decoded) {
+    auto q = decoded.find('?');
+    std::string out;
+    auto segments = split(decoded.substr(0, q), '/');
+    for (std::size_t i = 0; i < segments.size(); ++i) out += (i ? "/" : "") + pe::percent_encode(segments[i]);
+    return q == std::string::npos ? out : out + decoded.substr(q);
+}
+
+// The fake's own reading of the Shared Key rules (kept separate from the product's signer, so
+// a shared misreading cannot pass unnoticed).
+std::string expected_string_to_sign(const httplib::Request& req, const std::string& account) {
+    auto header = [&](const char* name) { return req.get_header_value(name); };
+    std::string length = header("Content-Length");
+    if (length == "0") length.clear();
+    std::string out = req.method + "\n" + header("Content-Encoding") + "\n" + header("Content-Language") + "\n" + length +
+                      "\n" + header("Content-MD5") + "\n" + header("Content-Type") + "\n" + header("Date") + "\n" +
+                      header("If-Modified-Since") + "\n" + header("If-Match") + "\n" + header("If-None-Match") + "\n" +
+                      header("If-Unmodified-Since") + "\n" + header("Range") + "\n";
+    std::map<std::string, std::string> ms;
+    for (const auto& [name, value] : req.headers) {
+        std::string n = lower(name);
+        if (n.rfind("x-ms-", 0) == 0) ms[n] = n == "x-ms-rename-source" ? reencode_rename_source(value) : value;
+    }
+    for (const auto& [name, value] : ms) out += name + ":" + value + "\n";
+    auto q = req.target.find('?');
+    out += "/" + account + req.target.substr(0, q);
+    std::map<std::string, std::vector<std::string>> params;
+    if (q != std::string::npos) {
+        for (const auto& pair : split(req.target.substr(q + 1), '&')) {
+            auto eq = pair.find('=');
+            params[lower(url_decode(pair.substr(0, eq)))].push_back(
+                eq == std::string::npos ? std::string() : url_decode(pair.substr(eq + 1)));
+        }
+    }
+    for (auto& [name, values] : params) {
+        std::sort(values.begin(), values.end());
+        out += "\n" + name + ":";
+        for (std::size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + values[i];
+    }
+    return out;
+}
+
+struct StoredFile {
+    std::string content;
+    std::map<std::uint64_t, std::string> pending;  // position → appended bytes, not yet flushed
+    std::string etag;
+    std::string content_type;
+    std::string content_md5;
+    std::string properties;  // raw x-ms-properties
+};
+
+struct Reply {
+    int status = 200;
+    std::string code;
+    std::string message;
+    std::vector<std::pair<std::string, std::string>> headers;
+};
+
+}  // namespace
+
+struct FakeDfs::Impl {
+    std::string account;
+    LoopbackServer server;
+    mutable std::mutex mutex;
+    std::map<std::string, std::map<std::string, StoredFile>> filesystems;  // fs → path → file
+    DfsAuthMode auth_mode = DfsAuthMode::shared_key;
+    std::string auth_secret = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    std::vector<DfsFault> faults;
+    std::map<DfsOp, int> counts;
+    std::vector<std::string> versions;
+    int auth_failures = 0;
+    std::uint64_t etag_counter = 0x8DC0000;
+
+    std::string new_etag() { return "\"0x" + std::to_string(++etag_counter) + "\""; }
+
+    static void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message) {
+        res.status = status;
+        res.set_header("x-ms-error-code", code);
+        nlohmann::json body = {{"error", {{"code", code}, {"message", message + "\nRequestId:fake\nTime:now"}}}};
+        res.set_content(body.dump(), "application/json;charset=utf-8");
+    }
+
+    // Returns an error reply when the request is not authorized.
+    std::optional<Reply> check_auth(const httplib::Request& req) {
+        std::string authorization = req.get_header_value("Authorization");
+        switch (auth_mode) {
+            case DfsAuthMode::shared_key: {
+                std::string prefix = "SharedKey " + account + ":";
+                if (authorization.rfind(prefix, 0) != 0 || !req.has_header("x-ms-date")) {
+                    return Reply{403, "AuthenticationFailed", "Shared Key authorization missing or malformed", {}};
+                }
+                std::string expected =
+                    hmac_sha256_base64(pe::base64_decode(auth_secret), expected_string_to_sign(req, account));
+                if (authorization.substr(prefix.size()) != expected) {
+                    return Reply{403, "AuthenticationFailed", "The MAC signature found in the HTTP request is not the same as any computed signature.", {}};
+                }
+                return std::nullopt;
+            }
+            case DfsAuthMode::sas:
+                if (!authorization.empty() || !req.has_param("sig") || req.get_param_value("sig") != auth_secret) {
+                    return Reply{403, "AuthenticationFailed", "Signature did not match.", {}};
+                }
+                return std::nullopt;
+            case DfsAuthMode::bearer: {
+                if (authorization.rfind("Bearer ", 0) != 0) {
+                    return Reply{401, "InvalidAuthenticationInfo", "Bearer token missing", {}};
+                }
+                auto parts = split(authorization.substr(7), '.');
+                if (parts.size() != 3) return Reply{401, "InvalidAuthenticationInfo", "Token is not a JWT", {}};
+                auto payload = nlohmann::json::parse(pe::base64url_decode(parts[1]), nullptr, false);
+                std::string aud = payload.is_object() && payload.contains("aud") && payload["aud"].is_string()
+                                      ? payload["aud"].get<std::string>()
+                                      : std::string();
+                if (aud != "https://storage.azure.com" && aud != "https://storage.azure.com/") {
+                    return Reply{401, "InvalidAuthenticationInfo", "Audience validation failed.", {}};
+                }
+                return std::nullopt;
+            }
+        }
+        return std::nullopt;
+    }
+
+    // The fault that applies to this call of `op`, if any (the call is counted here).
+    std::optional<DfsFault> take_fault(DfsOp op) {
+        int n = ++counts[op];
+        for (auto& f : faults) {
+            if (f.op != op || n < f.nth) continue;
+            if (f.times < 0 || n < f.nth + f.times) return f;
+        }
+        return std::nullopt;
+    }
+
+    void handle(const httplib::Request& req, httplib::Response& res) {
+        std::lock_guard lock(mutex);
+        if (req.has_header("x-ms-version")) versions.push_back(req.get_header_value("x-ms-version"));
+
+        // /account/filesystem/path...
+        std::string raw_path = req.target.substr(0, req.target.find('?'));
+        auto segments = split(raw_path, '/');
+        if (segments.size() < 3 || url_decode(segments[1]) != account) {
+            return send_error(res, 400, "InvalidUri", "The requested URI does not represent any resource on the server.");
+        }
+        std::string fs = url_decode(segments[2]);
+        std::string path;
+        for (std::size_t i = 3; i < segments.size(); ++i) path += (i > 3 ? "/" : "") + url_decode(segments[i]);
+
+        DfsOp op = DfsOp::head;
+        std::string action = req.get_param_value("action");
+        if (req.method == "PUT") op = req.has_header("x-ms-rename-source") ? DfsOp::rename : DfsOp::create;
+        else if (req.method == "PATCH" && action == "append") op = DfsOp::append;
+        else if (req.method == "PATCH" && action == "flush") op = DfsOp::flush;
+        else if (req.method == "PATCH" && action == "setProperties") op = DfsOp::set_properties;
+        else if (req.method == "DELETE") op = DfsOp::remove;
+        else if (req.method != "GET" && req.method != "HEAD") {
+            return send_error(res, 400, "InvalidQueryParameterValue", "unsupported action '" + action + "'");
+        }
+
+        if (!req.has_header("x-ms-version")) {
+            return send_error(res, 400, "MissingRequiredHeader", "An HTTP header that's mandatory for this request is not specified.");
+        }
+        if (auto denied = check_auth(req)) {
+            ++auth_failures;
+            return send_error(res, denied->status, denied->code, denied->message);
+        }
+
+        auto fault = take_fault(op);
+        if (fault && !fault->apply_first) {
+            return deliver_fault(*fault, res);
+        }
+        Reply reply = apply(op, req, fs, path);
+        if (fault && reply.status < 300) {
+            return deliver_fault(*fault, res);
+        }
+        if (reply.status >= 300) {
+            if (req.method == "HEAD") {
+                res.status = reply.status;
+                res.set_header("x-ms-error-code", reply.code);
+                return;
+            }
+            return send_error(res, reply.status, reply.code, reply.message);
+        }
+        res.status = reply.status;
+        for (const auto& [name, value] : reply.headers) res.set_header(name, value);
+        if ((req.method == "GET" || req.method == "HEAD") && reply.status == 200) {
+            const auto& stored = filesystems[fs][path];
+            res.set_content(stored.content, stored.content_type.empty() ? "application/octet-stream" : stored.content_type);
+        }
+    }
+
+    static void deliver_fault(const DfsFault& fault, httplib::Response& res) {
+        if (fault.reset_connection) {
+            // Promise a body, then close: the client sees the connection die mid-reply.
+            res.status = 200;
+            res.set_content_provider(64, "text/plain", [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
+            return;
+        }
+        send_error(res, fault.status, fault.code, "injected fault");
+    }
+
+    static std::optional<Reply> check_conditions(const httplib::Request& req, const StoredFile* existing) {
+        std::string if_none_match = req.get_header_value("If-None-Match");
+        std::string if_match = req.get_header_value("If-Match");
+        if (if_none_match == "*" && existing != nullptr) {
+            return Reply{409, "PathAlreadyExists", "The specified path already exists.", {}};
+        }
+        if (!if_match.empty() && (existing == nullptr || (if_match != "*" && if_match != existing->etag))) {
+            return Reply{412, "ConditionNotMet", "The condition specified using HTTP conditional header(s) is not met.", {}};
+        }
+        return std::nullopt;
+    }
+
+    Reply apply(DfsOp op, const httplib::Request& req, const std::string& fs, const std::string& path) {
+        auto fs_it = filesystems.find(fs);
+        if (fs_it == filesystems.end()) {
+            return {404, "FilesystemNotFound", "The specified filesystem does not exist.", {}};
+        }
+        auto& files = fs_it->second;
+        auto it = files.find(path);
+        StoredFile* existing = it == files.end() ? nullptr : &it->second;
+
+        switch (op) {
+            case DfsOp::create: {
+                if (req.get_param_value("resource") != "file") {
+                    return {400, "InvalidQueryParameterValue", "resource must be file", {}};
+                }
+                if (auto failed = check_conditions(req, existing)) return *failed;
+                StoredFile created;  // an overwrite truncates at once, as the service does
+                created.etag = new_etag();
+                created.content_type = req.get_header_value("x-ms-content-type");
+                created.properties = req.get_header_value("x-ms-properties");
+                files[path] = created;
+                return {201, {}, {}, {{"ETag", created.etag}}};
+            }
+            case DfsOp::append: {
+                if (existing == nullptr) return {404, "PathNotFound", "The specified path does not exist.", {}};
+                if (!req.has_param("position")) {
+                    return {400, "MissingRequiredQueryParameter", "position is required", {}};
+                }
+                std::uint64_t position = std::stoull(req.get_param_value("position"));
+                if (req.body.empty()) return {400, "InvalidHeaderValue", "An append needs a body.", {}};
+                if (position < existing->content.size()) {
+                    return {400, "InvalidFlushPosition", "The position is before the flushed length.", {}};
+                }
+                if (req.has_header("Content-MD5") && req.get_header_value("Content-MD5") != md5_base64(req.body)) {
+                    return {400, "Md5Mismatch", "The MD5 value specified in the request did not match the computed value.", {}};
+                }
+                existing->pending[position] = req.body;  // a retried append replaces its own data
+                return {202, {}, {}, {{"Content-MD5", md5_base64(req.body)}}};
+            }
+            case DfsOp::flush: {
+                if (existing == nullptr) return {404, "PathNotFound", "The specified path does not exist.", {}};
+                if (!req.body.empty()) return {400, "ContentLengthMustBeZero", "A flush has no body.", {}};
+                if (auto failed = check_conditions(req, existing)) return *failed;
+                std::uint64_t position = std::stoull(req.get_param_value("position"));
+                std::string data;
+                std::uint64_t cursor = existing->content.size();
+                for (const auto& [at, bytes] : existing->pending) {
+                    if (at >= position) break;
+                    if (at != cursor) {
+                        return {400, "InvalidFlushPosition", "The uploaded data is not contiguous or the position query parameter value is not equal to the length of the file after appending the uploaded data.", {}};
+                    }
+                    data += bytes;
+                    cursor += bytes.size();
+                }
+                if (cursor != position) {
+                    return {400, "InvalidFlushPosition", "The uploaded data is not contiguous or the position query parameter value is not equal to the length of the file after appending the uploaded data.", {}};
+                }
+                existing->content += data;
+                existing->pending.clear();  // retainUncommittedData=false
+                existing->etag = new_etag();
+                if (req.has_header("x-ms-content-md5")) existing->content_md5 = req.get_header_value("x-ms-content-md5");
+                if (req.has_header("x-ms-content-type")) existing->content_type = req.get_header_value("x-ms-content-type");
+                return {200, {}, {}, {{"ETag", existing->etag}}};
+            }
+            case DfsOp::set_properties: {
+                if (existing == nullptr) return {404, "PathNotFound", "The specified path does not exist.", {}};
+                if (auto failed = check_conditions(req, existing)) return *failed;
+                existing->properties = req.get_header_value("x-ms-properties");
+                if (req.has_header("x-ms-content-md5")) existing->content_md5 = req.get_header_value("x-ms-content-md5");
+                if (req.has_header("x-ms-content-type")) existing->content_type = req.get_header_value("x-ms-content-type");
+                existing->etag = new_etag();
+                return {200, {}, {}, {{"ETag", existing->etag}}};
+            }
+            case DfsOp::rename: {
+                std::string source = req.get_header_value("x-ms-rename-source");  // already decoded (httplib)
+                auto q = source.find('?');
+                if (auth_mode == DfsAuthMode::sas &&
+                    (q == std::string::npos || source.find("sig=", q) == std::string::npos)) {
+                    return {403, "AuthenticationFailed", "The rename source carries no SAS.", {}};
+                }
+                auto parts = split(source.substr(0, q), '/');
+                if (parts.size() < 3 || !parts[0].empty()) return {400, "InvalidSourceUri", "bad x-ms-rename-source", {}};
+                std::string source_fs = parts[1];
+                std::string source_path;
+                for (std::size_t i = 2; i < parts.size(); ++i) source_path += (i > 2 ? "/" : "") + parts[i];
+                if (source_fs != fs) return {400, "InvalidSourceUri", "rename across filesystems", {}};
+                auto src = files.find(source_path);
+                if (src == files.end()) return {404, "SourcePathNotFound", "The source path for a rename operation does not exist.", {}};
+                std::string source_if_match = req.get_header_value("x-ms-source-if-match");
+                if (!source_if_match.empty() && source_if_match != src->second.etag) {
+                    return {412, "SourceConditionNotMet", "The source condition specified using HTTP conditional header(s) is not met.", {}};
+                }
+                if (auto failed = check_conditions(req, existing)) return *failed;
+                StoredFile moved = std::move(src->second);
+                files.erase(src);
+                files[path] = std::move(moved);
+                return {201, {}, {}, {}};
+            }
+            case DfsOp::remove:
+                if (existing == nullptr) return {404, "PathNotFound", "The specified path does not exist.", {}};
+                files.erase(it);
+                return {200, {}, {}, {}};
+            case DfsOp::head:
+                if (existing == nullptr) return {404, "PathNotFound", "The specified path does not exist.", {}};
+                {
+                    Reply r{200, {}, {}, {{"ETag", existing->etag}, {"x-ms-resource-type", "file"}}};
+                    if (!existing->content_md5.empty()) r.headers.emplace_back("Content-MD5", existing->content_md5);
+                    if (!existing->properties.empty()) r.headers.emplace_back("x-ms-properties", existing->properties);
+                    return r;
+                }
+        }
+        return {500, "InternalError", "unreachable", {}};
+    }
+};
+
+FakeDfs::FakeDfs(std::string account) : account_(std::move(account)), impl_(std::make_unique<Impl>()) {
+    impl_->account = account_;
+    auto handler = [this](const httplib::Request& req, httplib::Response& res) { impl_->handle(req, res); };
+    auto& s = impl_->server.server();
+    s.Get(".*", handler);
+    s.Put(".*", handler);
+    s.Patch(".*", handler);
+    s.Delete(".*", handler);
+    impl_->server.start();
+}
+
+FakeDfs::~FakeDfs() = default;
+
+std::string FakeDfs::base_url() const { return impl_->server.base_url(); }
+
+std::string FakeDfs::url(const std::string& filesystem, const std::string& path) const {
+    std::string out = base_url() + "/" + account_ + "/" + filesystem;
+    for (const auto& segment : split(path, '/')) out += "/" + pe::percent_encode(segment);
+    return out;
+}
+
+void FakeDfs::require_auth(DfsAuthMode mode, std::string secret) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->auth_mode = mode;
+    if (!secret.empty()) impl_->auth_secret = std::move(secret);
+}
+
+void FakeDfs::create_filesystem(const std::string& filesystem) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->filesystems[filesystem];
+}
+
+void FakeDfs::put_file(const std::string& filesystem, const std::string& path, const std::string& content) {
+    std::lock_guard lock(impl_->mutex);
+    StoredFile f;
+    f.content = content;
+    f.etag = impl_->new_etag();
+    f.content_type = "text/csv";
+    f.content_md5 = md5_base64(content);
+    impl_->filesystems[filesystem][path] = f;
+}
+
+std::optional<DfsFile> FakeDfs::file(const std::string& filesystem, const std::string& path) const {
+    std::lock_guard lock(impl_->mutex);
+    auto fs = impl_->filesystems.find(filesystem);
+    if (fs == impl_->filesystems.end()) return std::nullopt;
+    auto it = fs->second.find(path);
+    if (it == fs->second.end()) return std::nullopt;
+    DfsFile out;
+    out.content = it->second.content;
+    out.etag = it->second.etag;
+    out.content_type = it->second.content_type;
+    out.content_md5 = it->second.content_md5;
+    out.pending_appends = it->second.pending.size();
+    if (!it->second.properties.empty()) {
+        for (const auto& pair : split(it->second.properties, ',')) {
+            auto eq = pair.find('=');
+            out.properties[pair.substr(0, eq)] = eq == std::string::npos ? "" : pe::base64_decode(pair.substr(eq + 1));
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> FakeDfs::paths(const std::string& filesystem) const {
+    std::lock_guard lock(impl_->mutex);
+    std::vector<std::string> out;
+    auto fs = impl_->filesystems.find(filesystem);
+    if (fs != impl_->filesystems.end()) {
+        for (const auto& [path, file] : fs->second) out.push_back(path);
+    }
+    return out;
+}
+
+std::vector<std::string> FakeDfs::temp_paths(const std::string& filesystem) const {
+    std::vector<std::string> out;
+    for (const auto& p : paths(filesystem)) {
+        if (p.find(".pigment-tmp-") != std::string::npos) out.push_back(p);
+    }
+    return out;
+}
+
+void FakeDfs::inject(DfsFault fault) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->faults.push_back(std::move(fault));
+}
+
+int FakeDfs::calls(DfsOp op) const {
+    std::lock_guard lock(impl_->mutex);
+    auto it = impl_->counts.find(op);
+    return it == impl_->counts.end() ? 0 : it->second;
+}
+
+std::vector<std::string> FakeDfs::versions_seen() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->versions;
+}
+
+int FakeDfs::auth_failures() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->auth_failures;
+}
+
+}  // namespace testing

@@ -1,0 +1,79 @@
+#pragma once
+// An in-process ADLS Gen2 (DFS path API) fake, written from the REST reference because Azurite
+// has no DFS endpoint. Path-style URLs: http://127.0.0.1:PORT/ACCOUNT/FILESYSTEM/PATH.
+// It enforces the service rules the sinks depend on: the filesystem must exist; create honours
+// If-None-Match/If-Match; appends land at any position in any order but a flush needs the data
+// contiguous and position == final length; Content-MD5 is checked; rename honours destination
+// and source conditions; HEAD errors carry only x-ms-error-code; every request is authorized
+// (Shared Key signature verified independently, SAS sig compared, bearer audience checked).
+// Errors use the real shape: x-ms-error-code plus {"error":{"code":..,"message":..}}.
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fakes/loopback_server.hpp"
+
+namespace testing {
+
+enum class DfsOp { create, append, flush, set_properties, rename, remove, head };
+
+enum class DfsAuthMode { shared_key, sas, bearer };
+
+struct DfsFault {
+    DfsOp op = DfsOp::append;
+    int nth = 1;           // the first call of `op` (1-based) that fails
+    int times = 1;         // how many consecutive calls fail; -1: every call from nth on
+    int status = 503;      // ignored when reset_connection
+    std::string code = "ServerBusy";
+    bool reset_connection = false;  // drop the connection instead of answering
+    bool apply_first = false;       // carry the operation out, then fail the reply (a lost 2xx)
+};
+
+struct DfsFile {
+    std::string content;
+    std::string etag;
+    std::string content_type;
+    std::string content_md5;                        // as stored (base64), empty when none
+    std::map<std::string, std::string> properties;  // decoded x-ms-properties
+    std::size_t pending_appends = 0;                // appended but not yet flushed
+};
+
+class FakeDfs {
+public:
+    explicit FakeDfs(std::string account = "devstoreaccount1");
+    ~FakeDfs();
+    FakeDfs(const FakeDfs&) = delete;
+    FakeDfs& operator=(const FakeDfs&) = delete;
+
+    const std::string& account() const { return account_; }
+    std::string base_url() const;  // http://127.0.0.1:PORT
+    // The path-style URL of a file (each segment percent-encoded).
+    std::string url(const std::string& filesystem, const std::string& path) const;
+
+    // Which credential requests must carry. Shared Key: the account key (base64);
+    // SAS: the exact sig value (decoded); bearer: any JWT whose aud is the storage audience.
+    void require_auth(DfsAuthMode mode, std::string secret = {});
+
+    void create_filesystem(const std::string& filesystem);
+    void put_file(const std::string& filesystem, const std::string& path, const std::string& content);
+    std::optional<DfsFile> file(const std::string& filesystem, const std::string& path) const;
+    std::vector<std::string> paths(const std::string& filesystem) const;
+    // Paths that look like the sinks' temporary files (".NAME.pigment-tmp-...").
+    std::vector<std::string> temp_paths(const std::string& filesystem) const;
+
+    void inject(DfsFault fault);
+    int calls(DfsOp op) const;
+    // x-ms-version values seen, and how many requests failed authorization.
+    std::vector<std::string> versions_seen() const;
+    int auth_failures() const;
+
+private:
+    struct Impl;
+    std::string account_;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace testing

@@ -1,0 +1,254 @@
+// The DFS sink at the library level against the DFS fake: the upload protocol, every auth
+// kind, and for every injected fault that the destination is unchanged and no temporary file
+// is left behind.
+#include <catch2/catch.hpp>
+
+#include "fakes/fake_dfs.hpp"
+#include "pigment_export/core/env.hpp"
+#include "pigment_export/storage/storage_auth.hpp"
+#include "pigment_export/storage/storage_sink.hpp"
+#include "storage_drive.hpp"
+
+using namespace storage_test;
+using testing::DfsAuthMode;
+using testing::DfsFault;
+using testing::DfsOp;
+using testing::FakeDfs;
+
+namespace {
+
+constexpr const char* kKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+constexpr std::size_t kChunk = 64 << 10;
+
+struct Fixture {
+    FakeDfs dfs;
+    std::string fs = "exports";
+    std::string path = "finance/monthly revenue.csv";
+    std::string old_content = "old;content\n1;2\n";
+
+    Fixture() {
+        dfs.create_filesystem(fs);
+        dfs.put_file(fs, path, old_content);
+    }
+
+    pe::Config config(bool overwrite = true) const {
+        auto c = storage_config(dfs.base_url(), dfs.account(), fs, path, pe::StorageApi::dfs);
+        c.transfer.overwrite = overwrite;
+        return c;
+    }
+
+    std::unique_ptr<pe::Sink> sink(bool overwrite = true, pe::EnvLookup env = pe::map_env({{"AZURE_STORAGE_KEY", kKey}}),
+                                   pe::StorageTokenSource tokens = nullptr) const {
+        return pe::make_storage_sink(config(overwrite), env, std::move(tokens));
+    }
+
+    // The guarantee after any failure.
+    void require_untouched() const {
+        auto file = dfs.file(fs, path);
+        REQUIRE(file);
+        CHECK(file->content == old_content);
+        CHECK(dfs.temp_paths(fs).empty());
+    }
+};
+
+pe::FailureInfo failure_of(const std::function<void()>& run) {
+    try {
+        run();
+    } catch (const pe::Failure& f) {
+        return f.info();
+    }
+    FAIL("no Failure was thrown");
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("DFS: a multi-chunk export replaces the file with exact bytes, MD5, type and properties", "[storage][dfs]") {
+    Fixture f;
+    std::string data = csv_of_size(10 * kChunk + 123);
+    auto sink = f.sink();
+    drive(*sink, data, kChunk);
+
+    auto file = f.dfs.file(f.fs, f.path);
+    REQUIRE(file);
+    CHECK(file->content == data);
+    CHECK(file->content_md5 == testing::md5_base64(data));
+    CHECK(file->content_type == "text/csv");
+    CHECK(file->properties.at("pigment_block_type") == "metric");
+    CHECK(file->properties.at("pigment_block_id") == "0b6c1a52-3f55-4d3e-9d1b-4c1c5e0d2a11");
+    CHECK(file->properties.at("pigment_rows") == std::to_string(commit_info(data, kChunk).rows));
+    CHECK(file->properties.at("pigment_exported_at") == "2026-09-21T14:13:20Z");
+    CHECK(f.dfs.temp_paths(f.fs).empty());
+    CHECK(f.dfs.calls(DfsOp::append) == 11);
+    CHECK(f.dfs.auth_failures() == 0);
+    for (const auto& v : f.dfs.versions_seen()) CHECK(v == pe::storage::kApiVersion);
+    CHECK(sink->location() == f.dfs.url(f.fs, f.path));
+}
+
+TEST_CASE("DFS: small and empty exports go through commit_single", "[storage][dfs]") {
+    Fixture f;
+    auto small = f.sink();
+    drive(*small, "a;b\n1;2\n", kChunk);
+    CHECK(f.dfs.file(f.fs, f.path)->content == "a;b\n1;2\n");
+
+    auto empty = f.sink();
+    drive(*empty, "", kChunk);
+    auto file = f.dfs.file(f.fs, f.path);
+    CHECK(file->content.empty());
+    CHECK(file->content_md5 == testing::md5_base64(""));
+    CHECK(f.dfs.temp_paths(f.fs).empty());
+}
+
+TEST_CASE("DFS: SAS rides on every request and inside the rename source", "[storage][dfs][auth]") {
+    Fixture f;
+    f.dfs.require_auth(DfsAuthMode::sas, "s1g+/=");
+    auto sink = f.sink(true, pe::map_env({{"AZURE_STORAGE_SAS_TOKEN", "?sv=2021-08-06&sp=racwd&sig=s1g%2B%2F%3D"},
+                                          {"AZURE_STORAGE_KEY", "ignored-because-sas-wins"}}));
+    std::string data = csv_of_size(3 * kChunk);
+    drive(*sink, data, kChunk);
+    CHECK(f.dfs.file(f.fs, f.path)->content == data);
+    CHECK(f.dfs.auth_failures() == 0);
+}
+
+TEST_CASE("DFS: bearer tokens for the storage audience are accepted, others refused", "[storage][dfs][auth]") {
+    Fixture f;
+    f.dfs.require_auth(DfsAuthMode::bearer);
+    int calls = 0;
+    auto sink = f.sink(true, pe::map_env({}), [&] {
+        ++calls;
+        return pe::Secret(storage_jwt());
+    });
+    std::string data = csv_of_size(2 * kChunk + 5);
+    drive(*sink, data, kChunk);
+    CHECK(f.dfs.file(f.fs, f.path)->content == data);
+    CHECK(calls == 1);
+
+    auto vault = f.sink(true, pe::map_env({}), [] { return pe::Secret(storage_jwt("https://vault.azure.net")); });
+    auto info = failure_of([&] { drive(*vault, data, kChunk); });
+    CHECK(info.http_status == 401);
+    CHECK(info.service_code == "InvalidAuthenticationInfo");
+}
+
+TEST_CASE("DFS: a wrong account key fails with AuthenticationFailed and exit 5", "[storage][dfs][auth]") {
+    Fixture f;
+    auto sink = f.sink(true, pe::map_env({{"AZURE_STORAGE_KEY", pe::base64_encode("not the key")}}));
+    auto info = failure_of([&] { drive(*sink, csv_of_size(100), kChunk); });
+    CHECK(info.http_status == 403);
+    CHECK(info.service_code == "AuthenticationFailed");
+    CHECK(pe::exit_code(info.stage) == 5);
+    f.require_untouched();
+}
+
+TEST_CASE("DFS: transient faults are retried and the result is still exact", "[storage][dfs][faults]") {
+    Fixture f;
+    std::string data = csv_of_size(6 * kChunk + 1);
+    SECTION("append 503 once") { f.dfs.inject({DfsOp::append, 3, 1, 503, "ServerBusy"}); }
+    SECTION("flush 500 once") { f.dfs.inject({DfsOp::flush, 1, 1, 500, "InternalError"}); }
+    SECTION("connection reset on an append") { f.dfs.inject({DfsOp::append, 2, 1, 0, "", true}); }
+    SECTION("create's reply lost") { f.dfs.inject({DfsOp::create, 1, 1, 0, "", true, true}); }
+    SECTION("append's reply lost") { f.dfs.inject({DfsOp::append, 4, 1, 0, "", true, true}); }
+    SECTION("flush's reply lost") { f.dfs.inject({DfsOp::flush, 1, 1, 0, "", true, true}); }
+    SECTION("rename's reply lost") { f.dfs.inject({DfsOp::rename, 1, 1, 0, "", true, true}); }
+    auto sink = f.sink();
+    drive(*sink, data, kChunk);
+    auto file = f.dfs.file(f.fs, f.path);
+    CHECK(file->content == data);
+    CHECK(file->content_md5 == testing::md5_base64(data));
+    CHECK(f.dfs.temp_paths(f.fs).empty());
+}
+
+TEST_CASE("DFS: lasting faults leave the destination unchanged and no temporary file", "[storage][dfs][faults]") {
+    Fixture f;
+    std::string data = csv_of_size(6 * kChunk + 1);
+    int status = 0;
+    std::string code;
+    SECTION("create 403") {
+        f.dfs.inject({DfsOp::create, 1, -1, 403, "AuthorizationPermissionMismatch"});
+        status = 403;
+        code = "AuthorizationPermissionMismatch";
+    }
+    SECTION("append 503 every time") {
+        f.dfs.inject({DfsOp::append, 2, -1, 503, "ServerBusy"});
+        status = 503;
+        code = "ServerBusy";
+    }
+    SECTION("flush 500 every time") {
+        f.dfs.inject({DfsOp::flush, 1, -1, 500, "InternalError"});
+        status = 500;
+        code = "InternalError";
+    }
+    SECTION("rename 409") {
+        f.dfs.inject({DfsOp::rename, 1, -1, 409, "PathConflict"});
+        status = 409;
+        code = "PathConflict";
+    }
+    SECTION("connection reset on every append") {
+        f.dfs.inject({DfsOp::append, 1, -1, 0, "", true});
+        status = 0;
+    }
+    auto sink = f.sink();
+    auto info = failure_of([&] { drive(*sink, data, kChunk); });
+    CHECK(info.stage == pe::Stage::store);
+    CHECK(pe::exit_code(info.stage) == 5);
+    CHECK(info.http_status == status);
+    CHECK(info.service_code == code);
+    f.require_untouched();
+}
+
+TEST_CASE("DFS: an export cut mid-stream deletes the temporary file", "[storage][dfs][faults]") {
+    Fixture f;
+    auto sink = f.sink();
+    auto info = failure_of([&] { drive(*sink, csv_of_size(8 * kChunk), kChunk, 5); });
+    CHECK(info.stage == pe::Stage::export_);
+    CHECK(f.dfs.calls(DfsOp::remove) == 1);
+    f.require_untouched();
+}
+
+TEST_CASE("DFS: --no-overwrite keeps an existing file, before and during the upload", "[storage][dfs][overwrite]") {
+    Fixture f;
+    SECTION("the destination exists at the start: no temporary file is even created") {
+        auto sink = f.sink(false);
+        auto info = failure_of([&] { drive(*sink, csv_of_size(3 * kChunk), kChunk); });
+        CHECK(info.http_status == 409);
+        CHECK(info.service_code == "PathAlreadyExists");
+        CHECK_THAT(info.hint, Catch::Contains("--no-overwrite"));
+        CHECK(f.dfs.calls(DfsOp::create) == 0);
+        f.require_untouched();
+    }
+    SECTION("another writer creates it during the upload: the rename refuses") {
+        std::string other = "someone else's file\n";
+        const std::string fresh = "finance/new.csv";
+        auto c = storage_config(f.dfs.base_url(), f.dfs.account(), f.fs, fresh, pe::StorageApi::dfs);
+        c.transfer.overwrite = false;
+        auto sink = pe::make_storage_sink(c, pe::map_env({{"AZURE_STORAGE_KEY", kKey}}), nullptr);
+        sink->open();
+        std::string data = csv_of_size(2 * kChunk);
+        data.resize(2 * kChunk);
+        auto info_commit = commit_info(data, kChunk);
+        sink->upload(0, {0, 0, data.data(), kChunk});
+        sink->upload(1, {1, kChunk, data.data() + kChunk, data.size() - kChunk});
+        f.dfs.put_file(f.fs, fresh, other);
+        auto info = failure_of([&] {
+            try {
+                sink->commit(info_commit);
+            } catch (...) {
+                sink->abort();
+                throw;
+            }
+        });
+        CHECK(info.http_status == 409);
+        CHECK(info.service_code == "PathAlreadyExists");
+        CHECK(f.dfs.file(f.fs, fresh)->content == other);
+        CHECK(f.dfs.temp_paths(f.fs).empty());
+    }
+}
+
+TEST_CASE("DFS: a missing filesystem is a 404 with a create-it hint", "[storage][dfs]") {
+    FakeDfs dfs;
+    auto c = storage_config(dfs.base_url(), dfs.account(), "nosuchfs", "a.csv", pe::StorageApi::dfs);
+    auto sink = pe::make_storage_sink(c, pe::map_env({{"AZURE_STORAGE_KEY", kKey}}), nullptr);
+    auto info = failure_of([&] { drive(*sink, "x\n", kChunk); });
+    CHECK(info.http_status == 404);
+    CHECK(info.service_code == "FilesystemNotFound");
+    CHECK_THAT(info.hint, Catch::Contains("create the filesystem 'nosuchfs'"));
+}
