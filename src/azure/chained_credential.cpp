@@ -25,8 +25,10 @@ AccessToken ChainedCredential::get_token(const std::string& resource) {
             spdlog::debug("credential: using {}", sources_[i]->name());
             return token;
         } catch (const CredentialUnavailable& e) {
-            reasons.push_back(sources_[i]->name() + ": " + e.info().message);
-            spdlog::debug("credential: {} unavailable: {}", sources_[i]->name(), e.info().message);
+            const std::string& message = e.info().message;
+            bool named = message.rfind(sources_[i]->name() + ":", 0) == 0;
+            reasons.push_back(named ? message : sources_[i]->name() + ": " + message);
+            spdlog::debug("credential: {} unavailable", sources_[i]->name());
         }
     }
     // The Failure line is flattened to one line, so each source's reason also gets its own log line.

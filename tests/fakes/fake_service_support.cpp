@@ -42,6 +42,21 @@ std::string RecordedRequest::header(const std::string& name) const {
     return {};
 }
 
+Fault Fault::answer(int status, std::string body, Headers headers) {
+    Fault fault;
+    fault.status = status;
+    fault.body = std::move(body);
+    fault.headers = std::move(headers);
+    return fault;
+}
+
+Fault Fault::slow(std::chrono::milliseconds delay) {
+    Fault fault;
+    fault.status = 0;
+    fault.delay = delay;
+    return fault;
+}
+
 RecordedRequest RequestJournal::record(const httplib::Request& request) {
     RecordedRequest entry{request.method, request.path, {}, request.headers, request.body};
     for (const auto& [key, value] : request.params) entry.params.emplace(key, value);

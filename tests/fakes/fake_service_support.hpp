@@ -28,10 +28,16 @@ struct RecordedRequest {
 // One injected answer. With status 0 the fake only waits `delay` and then answers normally
 // (a slow response); otherwise it waits and answers `status` with `body` and `headers`.
 struct Fault {
+    using Headers = std::vector<std::pair<std::string, std::string>>;
+    static constexpr const char* kDefaultBody = R"({"error":"unknown","error_description":"injected fault"})";
+
     int status = 500;
-    std::string body = R"({"error":"unknown","error_description":"injected fault"})";
-    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body = kDefaultBody;
+    Headers headers;
     std::chrono::milliseconds delay{0};
+
+    static Fault answer(int status, std::string body = kDefaultBody, Headers headers = {});
+    static Fault slow(std::chrono::milliseconds delay);
 };
 
 class RequestJournal {
