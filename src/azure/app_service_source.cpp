@@ -37,7 +37,9 @@ AccessToken AppServiceSource::get_token(const std::string& resource) {
         http::RetryPolicy policy;
         policy.max_retries = 3;
         http::Response response = http::send_with_retry(client, policy, [&] { return build_request(resource); });
-        return managed_identity_token(response, "the App Service identity endpoint", host, id_, in_chain_);
+        return managed_identity_token(response, "the App Service identity endpoint", host, id_, in_chain_,
+                                      "IDENTITY_HEADER was rejected (the platform rotates it): restart the app so it "
+                                      "sees the current value");
     } catch (const http::TransportError& e) {
         throw_managed_identity_unreachable(e, "the App Service identity endpoint", false);
     }

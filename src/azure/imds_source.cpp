@@ -83,7 +83,9 @@ AccessToken ImdsSource::get_token(const std::string& resource) {
     std::string host = parse_endpoint_url(base_url_) ? parse_endpoint_url(base_url_)->host : base_url_;
     try {
         http::Response response = send_probe_then_retry(resource);
-        return managed_identity_token(response, "IMDS", host, id_, in_chain_);
+        return managed_identity_token(response, "IMDS", host, id_, in_chain_,
+                                      "something other than IMDS answered at this address (a firewall or egress filter?); "
+                                      "run on an Azure VM, or choose another --credential");
     } catch (const http::TransportError& e) {
         throw_managed_identity_unreachable(e, "IMDS", in_chain_ && !reached_.load());
     }

@@ -56,7 +56,8 @@ AccessToken LegacyMsiSource::get_token(const std::string& resource) {
         http::RetryPolicy policy;
         policy.max_retries = 3;
         http::Response response = http::send_with_retry(client, policy, [&] { return build_request(resource, body); });
-        return managed_identity_token(response, name(), host, id_, in_chain_);
+        return managed_identity_token(response, name(), host, id_, in_chain_,
+                                      "MSI_SECRET was rejected: restart the app so it sees the current value");
     } catch (const http::TransportError& e) {
         throw_managed_identity_unreachable(e, name(), false);
     }

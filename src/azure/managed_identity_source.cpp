@@ -126,7 +126,7 @@ http::ClientOptions managed_identity_client_options(const NetworkSettings& netwo
 }
 
 AccessToken managed_identity_token(http::Response& response, std::string_view source, std::string_view host,
-                                   const ManagedIdentityId& id, bool in_chain) {
+                                   const ManagedIdentityId& id, bool in_chain, std::string_view refused_hint) {
     std::string where = std::string(source) + " at " + std::string(host);
     if (response.status >= 200 && response.status < 300) {
         try {
@@ -149,9 +149,11 @@ AccessToken managed_identity_token(http::Response& response, std::string_view so
         throw Failure(FailureInfo{Stage::secret, response.status, error.code, message, identity_hint(id)});
     }
     if (response.status == 401 || response.status == 403) {
-        throw Failure(FailureInfo{Stage::secret, response.status, error.code, where + " refused the request" + detail,
-                                  "the endpoint's secret (IDENTITY_HEADER / MSI_SECRET / Arc key) was rejected; "
-                                  "restart the app so it sees the current value"});
+        std::string message = where + " refused the request (HTTP " + std::to_string(response.status) + ")" + detail;
+        if (in_chain) {
+            throw CredentialUnavailable(message, std::string(refused_hint));
+        }
+        throw Failure(FailureInfo{Stage::secret, response.status, error.code, message, std::string(refused_hint)});
     }
     throw Failure(FailureInfo{Stage::secret, response.status, error.code, where + " failed" + detail,
                               "the managed-identity endpoint is unwell; retry later"});

@@ -39,6 +39,11 @@ void FakeKeyVault::put_secret(const std::string& name, const std::string& value,
     entry.latest = id;
 }
 
+void FakeKeyVault::deny(std::string inner_code) {
+    std::lock_guard lock(mutex_);
+    deny_ = std::move(inner_code);
+}
+
 void FakeKeyVault::start() { server_.start(); }
 std::string FakeKeyVault::base_url() const { return server_.base_url(); }
 
@@ -66,11 +71,11 @@ void FakeKeyVault::handle(const httplib::Request& request, httplib::Response& re
         response.set_header("WWW-Authenticate", challenge);
         return kv_error(response, 401, "Unauthorized", "AKV10032: Token expired or not yet valid.");
     }
+    std::lock_guard lock(mutex_);
     if (!deny_.empty()) {
         return kv_error(response, 403, "Forbidden", "Caller is not authorized to perform action on resource. (" + deny_ + ")",
                         deny_);
     }
-    std::lock_guard lock(mutex_);
     std::string name = request.matches[1];
     auto entry = secrets_.find(name);
     std::string version = request.matches.size() > 2 ? std::string(request.matches[2]) : std::string();

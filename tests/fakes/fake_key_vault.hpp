@@ -19,7 +19,7 @@ public:
     void put_secret(const std::string& name, const std::string& value, const std::string& version = {},
                     bool enabled = true);
     // Every read is refused with 403 and this inner code (ForbiddenByRbac, AccessDenied, ForbiddenByFirewall).
-    void deny(std::string inner_code) { deny_ = std::move(inner_code); }
+    void deny(std::string inner_code);
     void start();
     std::string base_url() const;  // --key-vault-url
     std::vector<RecordedRequest> requests() const { return journal_.all(); }

@@ -186,6 +186,12 @@ TEST_CASE("IMDS in the chain: an absent endpoint is 'unavailable' within about a
     testing::FakeImds no_identity(imds_options(false));
     no_identity.start();
     CHECK_THROWS_AS(ImdsSource(no_identity.base_url(), {}, {}, true).get_token(kVault), CredentialUnavailable);
+
+    // An egress filter answering on the IMDS address in IMDS's place.
+    testing::FakeImds filtered;
+    filtered.push_fault(testing::Fault::answer(403, "resolve_deny: denied destination"));
+    filtered.start();
+    CHECK_THROWS_AS(ImdsSource(filtered.base_url(), {}, {}, true).get_token(kVault), CredentialUnavailable);
 }
 
 TEST_CASE("IMDS: a hung answer times out and the retry succeeds", "[secret][imds]") {

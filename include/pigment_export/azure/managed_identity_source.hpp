@@ -38,10 +38,12 @@ std::unique_ptr<TokenCredential> make_managed_identity_credential(const EnvLooku
 // Shared by the sources below.
 http::ClientOptions managed_identity_client_options(const NetworkSettings& network);
 
-// A managed-identity endpoint's answer → the token, or the Failure (CredentialUnavailable
-// when in_chain and the endpoint says this identity does not exist here).
+// A managed-identity endpoint's answer → the token, or the Failure. In the chain, "no such
+// identity here" (400) and a refusal (401/403) make the source unavailable: a 403 on the IMDS
+// address is as often a firewall or egress filter answering in its place as IMDS itself.
+// `refused_hint` says what a 401/403 means for this host.
 AccessToken managed_identity_token(http::Response& response, std::string_view source, std::string_view host,
-                                   const ManagedIdentityId& id, bool in_chain);
+                                   const ManagedIdentityId& id, bool in_chain, std::string_view refused_hint);
 
 // No response at all from a managed-identity endpoint.
 [[noreturn]] void throw_managed_identity_unreachable(const http::TransportError& error, std::string_view source,
