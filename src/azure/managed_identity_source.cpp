@@ -70,18 +70,6 @@ ManagedIdentityHost detect_managed_identity_host(const EnvLookup& env) {
     return ManagedIdentityHost::imds;
 }
 
-const char* managed_identity_host_name(ManagedIdentityHost host) {
-    switch (host) {
-        case ManagedIdentityHost::app_service: return "App Service";
-        case ManagedIdentityHost::app_service_2017: return "App Service (2017)";
-        case ManagedIdentityHost::cloud_shell: return "Cloud Shell";
-        case ManagedIdentityHost::arc: return "Azure Arc";
-        case ManagedIdentityHost::service_fabric: return "Service Fabric";
-        case ManagedIdentityHost::imds: break;
-    }
-    return "IMDS";
-}
-
 std::filesystem::path platform_arc_key_dir() { return "/var/opt/azcmagent/tokens"; }
 
 std::unique_ptr<TokenCredential> make_managed_identity_credential(const EnvLookup& env,

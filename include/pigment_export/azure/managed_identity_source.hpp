@@ -18,7 +18,6 @@ enum class ManagedIdentityHost { app_service, app_service_2017, cloud_shell, arc
 // Service Fabric is checked first: it sets the App Service variables too, and taking the App
 // Service path there would send the identity header to the wrong protocol.
 ManagedIdentityHost detect_managed_identity_host(const EnvLookup& env);
-const char* managed_identity_host_name(ManagedIdentityHost host);
 
 // Where the Arc agent writes its challenge key files on this platform.
 std::filesystem::path platform_arc_key_dir();
