@@ -80,7 +80,7 @@ Azurite::Azurite(AzuriteOptions options) : https_(options.https_oauth) {
     port_ = free_port();
     std::vector<std::string> args{azurite_binary(), "--blobHost", "127.0.0.1", "--blobPort", std::to_string(port_),
                                   "--inMemoryPersistence", "--skipApiVersionCheck", "--loose",
-                                  "--location", dir_.path(), "--silent"};
+                                  "--silent"};
     if (https_) {
         cert_path_ = dir_.file("cert.pem");
         std::string key_path = dir_.file("key.pem");
