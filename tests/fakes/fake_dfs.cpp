@@ -104,9 +104,17 @@ std::string expected_string_to_sign(const httplib::Request& req, const std::stri
     return out;
 }
 
+struct Md5Free {
+    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+
 struct StoredFile {
-    std::string content;
-    std::map<std::uint64_t, std::string> pending;  // position → appended bytes, not yet flushed
+    std::string content;                           // only when the fake keeps content
+    std::uint64_t length = 0;                      // flushed length
+    std::string data_md5 = md5_base64("");         // of the flushed bytes
+    std::shared_ptr<EVP_MD_CTX> hash{EVP_MD_CTX_new(), Md5Free{}};  // over the contiguous bytes received
+    std::uint64_t hashed = 0;
+    std::map<std::uint64_t, std::string> pending;  // position → appended bytes, not yet flushed or hashed
     std::string etag;
     std::string content_type;
     std::string content_md5;
@@ -133,7 +141,23 @@ struct FakeDfs::Impl {
     std::map<DfsOp, int> counts;
     std::vector<std::string> versions;
     int auth_failures = 0;
+    bool keep_content = true;
     std::uint64_t etag_counter = 0x8DC0000;
+
+    static StoredFile new_file() {
+        StoredFile f;
+        EVP_DigestInit_ex(f.hash.get(), EVP_md5(), nullptr);
+        return f;
+    }
+
+    // Without kept content, feed the hash as soon as appended data becomes contiguous.
+    void drain(StoredFile& f) const {
+        if (keep_content) return;
+        for (auto it = f.pending.begin(); it != f.pending.end() && it->first == f.hashed; it = f.pending.erase(it)) {
+            EVP_DigestUpdate(f.hash.get(), it->second.data(), it->second.size());
+            f.hashed += it->second.size();
+        }
+    }
 
     std::string new_etag() { return "\"0x" + std::to_string(++etag_counter) + "\""; }
 
@@ -247,7 +271,13 @@ struct FakeDfs::Impl {
         for (const auto& [name, value] : reply.headers) res.set_header(name, value);
         if ((req.method == "GET" || req.method == "HEAD") && reply.status == 200) {
             const auto& stored = filesystems[fs][path];
-            res.set_content(stored.content, stored.content_type.empty() ? "application/octet-stream" : stored.content_type);
+            std::string type = stored.content_type.empty() ? "application/octet-stream" : stored.content_type;
+            if (keep_content) {
+                res.set_content(stored.content, type);
+            } else {
+                // HEAD only: the length is announced, no body is sent.
+                res.set_content_provider(stored.length, type, [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
+            }
         }
     }
 
@@ -288,7 +318,7 @@ struct FakeDfs::Impl {
                     return {400, "InvalidQueryParameterValue", "resource must be file", {}};
                 }
                 if (auto failed = check_conditions(req, existing)) return *failed;
-                StoredFile created;  // an overwrite truncates at once, as the service does
+                StoredFile created = new_file();  // an overwrite truncates at once, as the service does
                 created.etag = new_etag();
                 created.content_type = req.get_header_value("x-ms-content-type");
                 created.properties = req.get_header_value("x-ms-properties");
@@ -302,13 +332,16 @@ struct FakeDfs::Impl {
                 }
                 std::uint64_t position = std::stoull(req.get_param_value("position"));
                 if (req.body.empty()) return {400, "InvalidHeaderValue", "An append needs a body.", {}};
-                if (position < existing->content.size()) {
+                if (position < existing->length) {
                     return {400, "InvalidFlushPosition", "The position is before the flushed length.", {}};
                 }
                 if (req.has_header("Content-MD5") && req.get_header_value("Content-MD5") != md5_base64(req.body)) {
                     return {400, "Md5Mismatch", "The MD5 value specified in the request did not match the computed value.", {}};
                 }
-                existing->pending[position] = req.body;  // a retried append replaces its own data
+                if (keep_content || position >= existing->hashed) {
+                    existing->pending[position] = req.body;  // a retried append replaces its own data
+                    drain(*existing);
+                }
                 return {202, {}, {}, {{"Content-MD5", md5_base64(req.body)}}};
             }
             case DfsOp::flush: {
@@ -316,21 +349,29 @@ struct FakeDfs::Impl {
                 if (!req.body.empty()) return {400, "ContentLengthMustBeZero", "A flush has no body.", {}};
                 if (auto failed = check_conditions(req, existing)) return *failed;
                 std::uint64_t position = std::stoull(req.get_param_value("position"));
+                const Reply not_contiguous{400, "InvalidFlushPosition", "The uploaded data is not contiguous or the position query parameter value is not equal to the length of the file after appending the uploaded data.", {}};
                 std::string data;
-                std::uint64_t cursor = existing->content.size();
+                std::uint64_t cursor = keep_content ? existing->length : existing->hashed;
                 for (const auto& [at, bytes] : existing->pending) {
                     if (at >= position) break;
-                    if (at != cursor) {
-                        return {400, "InvalidFlushPosition", "The uploaded data is not contiguous or the position query parameter value is not equal to the length of the file after appending the uploaded data.", {}};
-                    }
+                    if (at != cursor) return not_contiguous;
                     data += bytes;
                     cursor += bytes.size();
                 }
-                if (cursor != position) {
-                    return {400, "InvalidFlushPosition", "The uploaded data is not contiguous or the position query parameter value is not equal to the length of the file after appending the uploaded data.", {}};
-                }
-                existing->content += data;
+                if (cursor != position) return not_contiguous;
                 existing->pending.clear();  // retainUncommittedData=false
+                existing->length = position;
+                if (keep_content) {
+                    existing->content += data;
+                    existing->data_md5 = md5_base64(existing->content);
+                } else {
+                    std::unique_ptr<EVP_MD_CTX, Md5Free> copy(EVP_MD_CTX_new());
+                    EVP_MD_CTX_copy_ex(copy.get(), existing->hash.get());
+                    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+                    unsigned int n = 0;
+                    EVP_DigestFinal_ex(copy.get(), digest.data(), &n);
+                    existing->data_md5 = pe::base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), n));
+                }
                 existing->etag = new_etag();
                 if (req.has_header("x-ms-content-md5")) existing->content_md5 = req.get_header_value("x-ms-content-md5");
                 if (req.has_header("x-ms-content-type")) existing->content_type = req.get_header_value("x-ms-content-type");
@@ -414,6 +455,11 @@ void FakeDfs::require_auth(DfsAuthMode mode, std::string secret) {
     if (!secret.empty()) impl_->auth_secret = std::move(secret);
 }
 
+void FakeDfs::keep_content(bool keep) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->keep_content = keep;
+}
+
 void FakeDfs::create_filesystem(const std::string& filesystem) {
     std::lock_guard lock(impl_->mutex);
     impl_->filesystems[filesystem];
@@ -421,8 +467,10 @@ void FakeDfs::create_filesystem(const std::string& filesystem) {
 
 void FakeDfs::put_file(const std::string& filesystem, const std::string& path, const std::string& content) {
     std::lock_guard lock(impl_->mutex);
-    StoredFile f;
-    f.content = content;
+    StoredFile f = Impl::new_file();
+    f.content = impl_->keep_content ? content : std::string();
+    f.length = content.size();
+    f.data_md5 = md5_base64(content);
     f.etag = impl_->new_etag();
     f.content_type = "text/csv";
     f.content_md5 = md5_base64(content);
@@ -437,6 +485,8 @@ std::optional<DfsFile> FakeDfs::file(const std::string& filesystem, const std::s
     if (it == fs->second.end()) return std::nullopt;
     DfsFile out;
     out.content = it->second.content;
+    out.size = it->second.length;
+    out.data_md5 = it->second.data_md5;
     out.etag = it->second.etag;
     out.content_type = it->second.content_type;
     out.content_md5 = it->second.content_md5;

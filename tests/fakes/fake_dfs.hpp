@@ -33,7 +33,9 @@ struct DfsFault {
 };
 
 struct DfsFile {
-    std::string content;
+    std::string content;                            // empty when the fake does not keep content
+    std::uint64_t size = 0;                         // flushed length
+    std::string data_md5;                           // MD5 (base64) of the bytes actually flushed
     std::string etag;
     std::string content_type;
     std::string content_md5;                        // as stored (base64), empty when none
@@ -56,6 +58,10 @@ public:
     // Which credential requests must carry. Shared Key: the account key (base64);
     // SAS: the exact sig value (decoded); bearer: any JWT whose aud is the storage audience.
     void require_auth(DfsAuthMode mode, std::string secret = {});
+
+    // false: keep only each file's length and a running MD5 of the data, so multi-GiB uploads
+    // do not need the memory (out-of-order appends are held until they become contiguous).
+    void keep_content(bool keep);
 
     void create_filesystem(const std::string& filesystem);
     void put_file(const std::string& filesystem, const std::string& path, const std::string& content);
