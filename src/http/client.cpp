@@ -101,6 +101,9 @@ struct Client::Impl {
     bool headers_delivered = false;
     bool streaming_body = false;
     bool aborted_by_caller = false;
+    bool stalled = false;
+    curl_off_t last_progress_bytes = -1;
+    std::chrono::steady_clock::time_point last_progress_time;
     char error_buffer[CURL_ERROR_SIZE] = {};
 
     static std::size_t header_cb(char* data, std::size_t size, std::size_t count, void* user) {
@@ -150,8 +153,22 @@ struct Client::Impl {
         return n;
     }
 
-    static int progress_cb(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-        return cancellation::requested() ? 1 : 0;
+    // Cancellation, and our own stall detection: curl's low-speed check averages over a
+    // window of several seconds, so a stream that goes silent after a burst would outlive
+    // --stall-timeout by that much.
+    static int progress_cb(void* user, curl_off_t, curl_off_t dlnow, curl_off_t, curl_off_t ulnow) {
+        auto* self = static_cast<Impl*>(user);
+        if (cancellation::requested()) return 1;
+        auto now = std::chrono::steady_clock::now();
+        curl_off_t total = dlnow + ulnow;
+        if (total != self->last_progress_bytes) {
+            self->last_progress_bytes = total;
+            self->last_progress_time = now;
+        } else if (now - self->last_progress_time > self->options.stall_timeout) {
+            self->stalled = true;
+            return 1;
+        }
+        return 0;
     }
 
     void configure(const Request& request, curl_slist* headers) {
@@ -168,8 +185,6 @@ struct Client::Impl {
             curl_easy_setopt(curl, CURLOPT_CAINFO, ca_bundle.c_str());
         }
         curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
-        curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.stall_timeout.count()));
         if (options.total_timeout.count() > 0) {
             curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()));
         }
@@ -185,6 +200,7 @@ struct Client::Impl {
         curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Impl::write_cb);
         curl_easy_setopt(curl, CURLOPT_WRITEDATA, this);
         curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &Impl::progress_cb);
+        curl_easy_setopt(curl, CURLOPT_XFERINFODATA, this);
         curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
 
         if (request.method == "HEAD") {
@@ -204,6 +220,9 @@ struct Client::Impl {
         headers_delivered = false;
         streaming_body = false;
         aborted_by_caller = false;
+        stalled = false;
+        last_progress_bytes = -1;
+        last_progress_time = std::chrono::steady_clock::now();
         error_buffer[0] = '\0';
 
         curl_slist* list = nullptr;
@@ -230,6 +249,11 @@ struct Client::Impl {
 
         if (code != CURLE_OK) {
             std::string host = host_of(request.url);
+            if (stalled) {
+                throw TransportError("no data moved for " + std::to_string(options.stall_timeout.count()) +
+                                         " s (--stall-timeout) (" + host + ")",
+                                     host, CURLE_OPERATION_TIMEDOUT, true);
+            }
             if (aborted_by_caller || cancellation::requested()) {
                 throw TransportError("transfer aborted", host, CURLE_ABORTED_BY_CALLBACK, false);
             }

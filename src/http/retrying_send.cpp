@@ -8,19 +8,15 @@
 
 namespace pe::http {
 
-namespace {
-
-double default_random01() {
+double jitter_random01() {
     thread_local std::mt19937_64 engine{std::random_device{}()};
     return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
 }
 
-}  // namespace
-
 Response send_with_retry(Client& client, const RetryPolicy& policy, const std::function<Request()>& build,
                          const RetryHooks& hooks) {
     auto sleep = hooks.sleep ? hooks.sleep : [](Millis d) { return cancellation::sleep_for(d); };
-    auto random01 = hooks.random01 ? hooks.random01 : default_random01;
+    auto random01 = hooks.random01 ? hooks.random01 : jitter_random01;
     auto now = hooks.now ? hooks.now : [] { return std::chrono::system_clock::now(); };
     auto transient = hooks.is_transient ? hooks.is_transient : is_transient_status;
 

@@ -41,7 +41,7 @@ struct Response {
 struct ClientOptions {
     std::filesystem::path ca_bundle;             // empty: SSL_CERT_FILE, CURL_CA_BUNDLE, then system store
     std::chrono::milliseconds connect_timeout{10'000};
-    std::chrono::seconds stall_timeout{60};      // abort when below 1 byte/s for this long
+    std::chrono::seconds stall_timeout{60};      // abort when no byte moves for this long
     std::chrono::milliseconds total_timeout{0};  // per request; 0 = none
     bool use_proxy = true;                       // false for IMDS and other link-local endpoints
     std::size_t max_buffered_body = 4u << 20;    // send() and error bodies beyond this are cut

@@ -15,6 +15,9 @@ struct RetryHooks {
     std::function<std::chrono::system_clock::time_point()> now;  // default: system_clock::now
 };
 
+// Uniform in [0,1) from a per-thread generator: the jitter source for back-off delays.
+double jitter_random01();
+
 // Returns the first non-transient response, or the last one when retries run out.
 // Throws the last TransportError when every attempt failed without a response.
 Response send_with_retry(Client& client, const RetryPolicy& policy, const std::function<Request()>& build,

@@ -1,0 +1,30 @@
+#pragma once
+// The run summary: what happened, as one JSON object (written on failure too).
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "pigment_export/core/failure.hpp"
+
+namespace pe {
+
+struct RunSummary {
+    bool ok = false;
+    std::optional<Stage> failed_stage;
+    int exit_code = 1;
+    std::string block_type;
+    std::string block_id;
+    std::string destination;  // the final location, never with a SAS
+    std::uint64_t bytes = 0;
+    std::uint64_t rows = 0;
+    std::string md5_base64;
+    double duration_s = 0;
+    std::optional<FailureInfo> error;
+};
+
+std::string summary_json(const RunSummary& summary);
+
+// The one line printed at the end of a successful run.
+std::string summary_line(const RunSummary& summary);
+
+}  // namespace pe

@@ -1,0 +1,114 @@
+#pragma once
+// Streams an export into a sink through bounded memory.
+//
+// The download thread calls feed(), which copies bytes into pooled chunk buffers (the one
+// copy: libcurl owns its receive buffer). Each full chunk goes at once to two consumers
+// that only read it: the hasher thread (whole-file MD5 and CSV record count, in stream
+// order) and the upload workers (sink.upload, up to the sink's concurrency). The buffer
+// returns to the pool when both are done. When the pool is empty feed() waits, which
+// stalls the download: memory stays at chunk size × (parallel + 2).
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "pigment_export/core/failure.hpp"
+#include "pigment_export/storage/sink.hpp"
+#include "pigment_export/transfer/chunk_pool.hpp"
+#include "pigment_export/transfer/csv_record_counter.hpp"
+#include "pigment_export/transfer/md5.hpp"
+
+namespace pe {
+
+struct PipelineOptions {
+    std::size_t chunk_size = 8u << 20;
+    unsigned parallel = 4;
+};
+
+struct PipelineResult {
+    std::uint64_t bytes = 0;
+    std::uint64_t rows = 0;
+    std::uint64_t chunks = 0;
+    std::string md5_base64;
+};
+
+class Pipeline {
+public:
+    Pipeline(Sink& sink, PipelineOptions options);
+    ~Pipeline();
+    Pipeline(const Pipeline&) = delete;
+    Pipeline& operator=(const Pipeline&) = delete;
+
+    // Opens the sink and starts the worker threads. Throws the sink's Failure.
+    void start();
+
+    // Takes the next bytes of the export. Returns false once the sink has failed, so the
+    // caller stops the download; finish() or abort() then reports that failure.
+    bool feed(const char* data, std::size_t size);
+
+    // The export ended normally: drains the workers, checks the CSV is complete and commits.
+    // On any failure the sink is aborted and the Failure rethrown.
+    PipelineResult finish(CommitInfo info);
+
+    // Stops everything and aborts the sink (destination untouched). Idempotent, never throws.
+    void abort() noexcept;
+
+    // The first failure raised by a worker, if any.
+    std::optional<FailureInfo> failure() const;
+
+    std::uint64_t bytes_received() const noexcept { return bytes_in_.load(std::memory_order_relaxed); }
+    std::uint64_t bytes_stored() const noexcept { return bytes_out_.load(std::memory_order_relaxed); }
+    std::uint64_t rows_so_far() const noexcept { return rows_.load(std::memory_order_relaxed); }
+
+private:
+    struct Job {
+        ChunkBuffer* buffer = nullptr;
+        std::uint64_t index = 0;
+        std::uint64_t offset = 0;
+        std::atomic<int> readers{2};  // hasher + uploader
+    };
+
+    void dispatch(ChunkBuffer* buffer);
+    void done_with(Job* job);
+    void hasher_loop();
+    void upload_loop(unsigned worker);
+    void record_failure(FailureInfo info);
+    void wait_until_drained();
+    void stop_threads() noexcept;
+
+    Sink& sink_;
+    PipelineOptions options_;
+    ChunkPool pool_;
+    Md5 md5_;
+    CsvRecordCounter counter_;
+
+    mutable std::mutex mutex_;
+    std::condition_variable work_;   // jobs queued, or stopping
+    std::condition_variable idle_;   // a job finished
+    std::deque<Job*> hash_queue_;
+    std::deque<Job*> upload_queue_;
+    std::vector<std::unique_ptr<Job>> jobs_;  // owned until released
+    std::size_t jobs_in_flight_ = 0;
+    bool stopping_ = false;
+    std::optional<FailureInfo> failure_;
+
+    std::thread hasher_;
+    std::vector<std::thread> uploaders_;
+    ChunkBuffer* current_ = nullptr;
+    std::uint64_t next_index_ = 0;
+    std::uint64_t next_offset_ = 0;
+    bool started_ = false;
+    bool finished_ = false;
+    bool aborted_ = false;
+    std::atomic<bool> failed_{false};
+    std::atomic<std::uint64_t> bytes_in_{0};
+    std::atomic<std::uint64_t> bytes_out_{0};
+    std::atomic<std::uint64_t> rows_{0};
+};
+
+}  // namespace pe

@@ -1,0 +1,44 @@
+#include "pigment_export/app/run_summary.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+
+#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/redactor.hpp"
+#include "pigment_export/http/redact.hpp"
+
+namespace pe {
+
+std::string summary_json(const RunSummary& s) {
+    nlohmann::ordered_json j;
+    j["status"] = s.ok ? "ok" : "failed";
+    j["stage"] = s.failed_stage ? nlohmann::ordered_json(stage_name(*s.failed_stage)) : nlohmann::ordered_json(nullptr);
+    j["exit_code"] = s.exit_code;
+    j["block_type"] = s.block_type;
+    j["block_id"] = s.block_id;
+    j["destination"] = http::strip_query(s.destination);
+    j["bytes"] = s.bytes;
+    j["rows"] = s.rows;
+    j["md5"] = s.md5_base64.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.md5_base64);
+    j["duration_s"] = static_cast<double>(static_cast<long long>(s.duration_s * 1000.0)) / 1000.0;
+    if (s.error) {
+        j["error"] = {{"http_status", s.error->http_status == 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.error->http_status)},
+                      {"code", s.error->service_code},
+                      {"message", s.error->message},
+                      {"hint", s.error->hint}};
+    } else {
+        j["error"] = nullptr;
+    }
+    return redactor::scrub(j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+}
+
+std::string summary_line(const RunSummary& s) {
+    double mb_per_s = s.duration_s > 0 ? static_cast<double>(s.bytes) / 1e6 / s.duration_s : 0.0;
+    char rate[64];
+    std::snprintf(rate, sizeof rate, "%.2f s, %.1f MB/s", s.duration_s, mb_per_s);
+    return "exported " + s.block_type + " " + s.block_id + ": " + std::to_string(s.rows) + " rows, " + format_size(s.bytes) +
+           " (" + rate + ") -> " + http::strip_query(s.destination);
+}
+
+}  // namespace pe

@@ -1,0 +1,292 @@
+#include "pigment_export/cli/command_line.hpp"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "pigment_export/cli/destination_parser.hpp"
+#include "pigment_export/cli/placeholders.hpp"
+#include "pigment_export/cli/validation.hpp"
+#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/failure.hpp"
+#include "pigment_export/pigment/export_request.hpp"
+
+namespace pe::cli {
+
+namespace {
+
+// Option values as typed, before validation. Strings so that "unset" and every
+// error message stay under our control.
+struct Raw {
+    std::string block_type, block_id, pigment_url, pigment_api = "v1", field_delimiter, date_format, export_options;
+    std::string key_vault_url, secret_name, secret_version, api_key_file, credential = "auto", client_id;
+    std::string dest, storage_api = "auto", chunk_size = "8MiB", log_level = "info", log_format = "text";
+    std::string progress = "auto", summary_json, ca_bundle;
+    bool overwrite = true, dry_run = false;
+    unsigned parallel = 4, max_retries = 5;
+    unsigned connect_timeout = 10, stall_timeout = 60, timeout = 0;
+};
+
+[[noreturn]] void usage(const std::string& message, const std::string& hint = "see pigment-export --help") {
+    throw Failure(FailureInfo{Stage::usage, 0, {}, message, hint});
+}
+
+template <typename Enum>
+Enum pick(const std::string& option, const std::string& value, const std::map<std::string, Enum>& choices) {
+    auto it = choices.find(value);
+    if (it != choices.end()) return it->second;
+    std::string allowed;
+    for (const auto& [name, _] : choices) allowed += (allowed.empty() ? "" : ", ") + name;
+    usage(option + " must be one of " + allowed);
+}
+
+// Only option-like words are echoed back: an unexpected value might be a secret typed
+// where it does not belong (e.g. "--api-key <key>").
+std::string describe_extras(const std::vector<std::string>& extras) {
+    std::string out;
+    for (const auto& word : extras) {
+        bool option_like = word.size() <= 40 && word.rfind("-", 0) == 0;
+        for (char c : word) option_like = option_like && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_');
+        out += (out.empty() ? "" : " ") + (option_like ? word : std::string("<value>"));
+    }
+    return out;
+}
+
+std::string read_options_json(const std::string& text) {
+    if (text.empty()) return "{}";
+    std::string json = text;
+    if (text.front() == '@') {
+        std::ifstream in(text.substr(1), std::ios::binary);
+        if (!in) usage("--export-options: cannot read file '" + text.substr(1) + "'");
+        std::ostringstream s;
+        s << in.rdbuf();
+        json = s.str();
+    }
+    if (json.size() > (1u << 20)) usage("--export-options is larger than 1 MiB");
+    auto parsed = nlohmann::json::parse(json, nullptr, false);
+    if (parsed.is_discarded()) usage("--export-options is not valid JSON");
+    if (!parsed.is_object()) usage("--export-options must be a JSON object, e.g. '{\"friendlyHeaders\":true}'");
+    return parsed.dump();
+}
+
+void define_options(CLI::App& app, Raw& raw) {
+    app.set_config("--config", "", "TOML file with the same keys as the long options (e.g. block-id = \"...\")")->group("General");
+    app.set_version_flag("--version", std::string("pigment-export ") + PIGMENT_EXPORT_VERSION);
+
+    const char* exp = "Export (stage 2)";
+    app.add_option("--block-type", raw.block_type, "view | list | metric | table   [env PIGMENT_BLOCK_TYPE]")->group(exp);
+    app.add_option("--block-id", raw.block_id, "the block's id (a UUID)   [env PIGMENT_BLOCK_ID]")->group(exp);
+    app.add_option("--pigment-url", raw.pigment_url, "API base (default https://pigment.app)   [env PIGMENT_URL]")->group(exp);
+    app.add_option("--pigment-api", raw.pigment_api, "v1 (/api/v1/export/...) | legacy (/api/export/...)")->group(exp);
+    app.add_option("--field-delimiter", raw.field_delimiter, "';' or ','")->group(exp);
+    app.add_option("--date-format", raw.date_format, "legacy | iso8601")->group(exp);
+    app.add_option("--export-options", raw.export_options, "JSON object or @FILE: body for list/metric/table exports")->group(exp);
+
+    const char* sec = "API key (stage 1)";
+    app.add_option("--key-vault-url", raw.key_vault_url, "https://NAME.vault.azure.net   [env PIGMENT_KEY_VAULT_URL]")->group(sec);
+    app.add_option("--secret-name", raw.secret_name, "Key Vault secret holding the Pigment key   [env PIGMENT_SECRET_NAME]")->group(sec);
+    app.add_option("--secret-version", raw.secret_version, "a specific secret version (default: latest)")->group(sec);
+    app.add_option("--api-key-file", raw.api_key_file, "read the key from a file (or set PIGMENT_API_KEY)")->group(sec);
+    app.add_option("--credential", raw.credential,
+                   "auto | managed-identity | workload-identity | client-secret | azure-cli")->group(sec);
+    app.add_option("--client-id", raw.client_id, "user-assigned identity / app client id   [env AZURE_CLIENT_ID]")->group(sec);
+
+    const char* dst = "Destination (stage 3)";
+    app.add_option("--dest", raw.dest, "abfss://FS@ACCT.dfs.core.windows.net/PATH, https://..., a path, or -   [env PIGMENT_DEST]")->group(dst);
+    app.add_option("--storage-api", raw.storage_api, "auto | dfs | blob")->group(dst);
+    app.add_flag("--overwrite,!--no-overwrite", raw.overwrite, "replace an existing destination (default) / refuse to")->group(dst);
+    app.add_option("--chunk-size", raw.chunk_size, "upload chunk size, e.g. 8MiB (bounds memory)")->group(dst);
+    app.add_option("--parallel", raw.parallel, "concurrent upload requests (default 4)")->group(dst);
+
+    const char* net = "Network";
+    app.add_option("--max-retries", raw.max_retries, "retries per request for transient failures (default 5)")->group(net);
+    app.add_option("--ca-bundle", raw.ca_bundle, "PEM file of trusted CAs (default: SSL_CERT_FILE, CURL_CA_BUNDLE, system)")->group(net);
+    app.add_option("--connect-timeout", raw.connect_timeout, "seconds to establish a connection (default 10)")->group(net);
+    app.add_option("--stall-timeout", raw.stall_timeout, "abort a transfer idle for this many seconds (default 60)")->group(net);
+    app.add_option("--timeout", raw.timeout, "seconds for the whole run (default: none)")->group(net);
+
+    const char* out = "Output";
+    app.add_option("--log-level", raw.log_level, "trace | debug | info | warn | error | off (stderr)")->group(out);
+    app.add_option("--log-format", raw.log_format, "text | json")->group(out);
+    app.add_option("--progress", raw.progress, "auto | on | off (stderr)")->group(out);
+    app.add_option("--summary-json", raw.summary_json, "write the run summary as JSON to PATH or - (stdout)")->group(out);
+    app.add_flag("--dry-run", raw.dry_run, "print the plan and exit without any network call")->group(out);
+}
+
+// CLI11's messages may echo a value; keep the option names, drop the values.
+std::string describe_parse_error(const CLI::ParseError& e) {
+    std::string what = e.what();
+    auto colon = what.find(':');
+    bool echoes_value = what.find("could not be converted") != std::string::npos ||
+                        what.find("not in") != std::string::npos;
+    if (echoes_value && colon != std::string::npos) return what.substr(0, colon) + ": invalid value";
+    return what;
+}
+
+void apply_env(CLI::App& app, Raw& raw, const EnvLookup& env) {
+    const std::pair<const char*, std::string*> table[] = {
+        {"PIGMENT_BLOCK_TYPE", &raw.block_type},       {"PIGMENT_BLOCK_ID", &raw.block_id},
+        {"PIGMENT_URL", &raw.pigment_url},             {"PIGMENT_KEY_VAULT_URL", &raw.key_vault_url},
+        {"PIGMENT_SECRET_NAME", &raw.secret_name},     {"AZURE_CLIENT_ID", &raw.client_id},
+        {"PIGMENT_DEST", &raw.dest}};
+    const char* options[] = {"--block-type", "--block-id", "--pigment-url", "--key-vault-url", "--secret-name", "--client-id", "--dest"};
+    for (std::size_t i = 0; i < std::size(table); ++i) {
+        if (app.count(options[i]) == 0 && table[i].second->empty()) {
+            if (auto value = env(table[i].first)) *table[i].second = *value;
+        }
+    }
+}
+
+
+Config build_config(Raw& raw, const EnvLookup& env, std::chrono::system_clock::time_point now) {
+    Config c;
+    if (raw.block_type.empty()) usage("--block-type is required (view, list, metric or table)");
+    c.export_.block_type = pick<BlockType>("--block-type", raw.block_type,
+                                           {{"view", BlockType::view}, {"list", BlockType::list},
+                                            {"metric", BlockType::metric}, {"table", BlockType::table}});
+    if (raw.block_id.empty()) usage("--block-id is required");
+    check_block_id(raw.block_id);
+    c.export_.block_id = raw.block_id;
+    if (!raw.pigment_url.empty()) c.export_.pigment_url = check_service_url("--pigment-url", raw.pigment_url);
+    c.export_.api = pick<PigmentApi>("--pigment-api", raw.pigment_api, {{"v1", PigmentApi::v1}, {"legacy", PigmentApi::legacy}});
+    if (!raw.field_delimiter.empty()) {
+        c.export_.field_delimiter = pigment::delimiter_enum(raw.field_delimiter);
+        if (!c.export_.field_delimiter) usage("--field-delimiter must be ';' or ','");
+    }
+    if (!raw.date_format.empty()) {
+        c.export_.date_format = pigment::date_format_enum(raw.date_format);
+        if (!c.export_.date_format) usage("--date-format must be legacy or iso8601");
+    }
+    c.export_.options_json = read_options_json(raw.export_options);
+    if (c.export_.block_type == BlockType::view && c.export_.options_json != "{}") {
+        usage("--export-options applies to list, metric and table exports; a view export takes no body",
+              "export the view's underlying block to filter it, or drop --export-options");
+    }
+
+    auto& s = c.secret;
+    if (!raw.key_vault_url.empty()) {
+        s.key_vault_url = check_service_url("--key-vault-url", raw.key_vault_url);
+        if (raw.secret_name.empty()) usage("--key-vault-url needs --secret-name (or PIGMENT_SECRET_NAME)");
+    }
+    if (!raw.secret_name.empty()) {
+        if (raw.key_vault_url.empty()) usage("--secret-name needs --key-vault-url (or PIGMENT_KEY_VAULT_URL)");
+        check_secret_name(raw.secret_name);
+        s.secret_name = raw.secret_name;
+    }
+    if (!raw.secret_version.empty()) {
+        if (raw.key_vault_url.empty()) usage("--secret-version needs --key-vault-url");
+        check_secret_version(raw.secret_version);
+        s.secret_version = raw.secret_version;
+    }
+    if (!raw.api_key_file.empty()) {
+        if (!s.key_vault_url.empty()) usage("give either --key-vault-url or --api-key-file, not both");
+        s.api_key_file = raw.api_key_file;
+    }
+    s.api_key_from_env = env("PIGMENT_API_KEY").has_value();
+    if (s.key_vault_url.empty() && s.api_key_file.empty() && !s.api_key_from_env) {
+        usage("no Pigment API key source", "use --key-vault-url with --secret-name, --api-key-file PATH, or set PIGMENT_API_KEY");
+    }
+    s.credential = pick<CredentialKind>("--credential", raw.credential,
+                                        {{"auto", CredentialKind::automatic},
+                                         {"managed-identity", CredentialKind::managed_identity},
+                                         {"workload-identity", CredentialKind::workload_identity},
+                                         {"client-secret", CredentialKind::client_secret},
+                                         {"azure-cli", CredentialKind::azure_cli}});
+    s.client_id = raw.client_id;
+
+    auto& t = c.transfer;
+    t.storage_api = pick<StorageApi>("--storage-api", raw.storage_api,
+                                     {{"auto", StorageApi::automatic}, {"dfs", StorageApi::dfs}, {"blob", StorageApi::blob}});
+    t.overwrite = raw.overwrite;
+    try {
+        auto size = parse_size(raw.chunk_size);
+        if (size < (64u << 10) || size > (512u << 20)) usage("--chunk-size must be between 64KiB and 512MiB");
+        t.chunk_size = static_cast<std::size_t>(size);
+    } catch (const std::invalid_argument& e) {
+        usage(std::string("--chunk-size: ") + e.what());
+    }
+    if (raw.parallel < 1 || raw.parallel > 64) usage("--parallel must be between 1 and 64");
+    t.parallel = raw.parallel;
+    if (raw.max_retries > 20) usage("--max-retries must be between 0 and 20");
+    t.max_retries = raw.max_retries;
+
+    auto& n = c.network;
+    n.ca_bundle = raw.ca_bundle;
+    if (!raw.ca_bundle.empty() && !std::filesystem::is_regular_file(raw.ca_bundle)) {
+        usage("--ca-bundle '" + raw.ca_bundle + "' is not a readable file");
+    }
+    if (raw.connect_timeout < 1 || raw.stall_timeout < 1) usage("--connect-timeout and --stall-timeout must be at least 1 second");
+    n.connect_timeout = std::chrono::seconds(raw.connect_timeout);
+    n.stall_timeout = std::chrono::seconds(raw.stall_timeout);
+    if (raw.timeout > 0) n.total_timeout = std::chrono::seconds(raw.timeout);
+
+    c.log.level = pick<LogLevel>("--log-level", raw.log_level,
+                                 {{"trace", LogLevel::trace}, {"debug", LogLevel::debug}, {"info", LogLevel::info},
+                                  {"warn", LogLevel::warn}, {"error", LogLevel::error}, {"off", LogLevel::off}});
+    c.log.format = pick<LogFormat>("--log-format", raw.log_format, {{"text", LogFormat::text}, {"json", LogFormat::json}});
+    c.progress = pick<ProgressMode>("--progress", raw.progress,
+                                    {{"auto", ProgressMode::automatic}, {"on", ProgressMode::on}, {"off", ProgressMode::off}});
+    if (!raw.summary_json.empty()) c.summary_json = raw.summary_json;
+    c.dry_run = raw.dry_run;
+
+    if (raw.dest.empty()) usage("--dest is required (a path, abfss://..., https://... or - for stdout)");
+    try {
+        std::string expanded = expand_placeholders(raw.dest, {raw.block_type, raw.block_id, now});
+        c.destination = parse_destination(expanded);
+    } catch (const std::invalid_argument& e) {
+        usage(e.what());
+    }
+    if (c.destination.kind == DestinationKind::standard_output && c.summary_json == "-") {
+        usage("--dest - and --summary-json - both want stdout", "write the summary to a file");
+    }
+    if (c.destination.kind != DestinationKind::storage && t.storage_api != StorageApi::automatic) {
+        usage("--storage-api applies to Azure Storage destinations only");
+    }
+    return c;
+}
+
+}  // namespace
+
+ParseOutcome parse_command_line(const std::vector<std::string>& args, const EnvLookup& env,
+                                std::chrono::system_clock::time_point now) {
+    CLI::App app{"Export one Pigment block as CSV into ADLS Gen2, Blob Storage, a file or stdout.", "pigment-export"};
+    app.get_formatter()->column_width(34);
+    app.footer(
+        "Examples:\n"
+        "  PIGMENT_API_KEY=... pigment-export --block-type metric --block-id 3f2a... --dest ./out/{block_id}-{date}.csv\n"
+        "  pigment-export --block-type table --block-id 3f2a... --key-vault-url https://kv.vault.azure.net \\\n"
+        "      --secret-name pigment-export-key --dest abfss://raw@acct.dfs.core.windows.net/pigment/{block_id}.csv\n"
+        "  pigment-export --block-type list --block-id 3f2a... --api-key-file key.txt \\\n"
+        "      --dest https://acct.blob.core.windows.net/exports/{date}/list.csv\n"
+        "Placeholders in --dest: {block_type} {block_id} {date} {time} {timestamp} (UTC).\n"
+        "Exit codes: 0 ok, 1 internal error, 2 usage, 3 secret stage, 4 export stage, 5 store stage,\n"
+        "            130/143 interrupted. The API key is read from Key Vault, --api-key-file or PIGMENT_API_KEY,\n"
+        "            never from the command line.");
+    // A repeated option takes its last value, so a wrapper script's defaults can be overridden.
+    app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    Raw raw;
+    define_options(app, raw);
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
+    try {
+        app.parse(reversed);
+    } catch (const CLI::CallForHelp&) {
+        return {std::nullopt, app.help()};
+    } catch (const CLI::CallForVersion& e) {
+        return {std::nullopt, std::string(e.what()) + "\n"};
+    } catch (const CLI::ExtrasError&) {
+        usage("unexpected arguments: " + describe_extras(app.remaining()));
+    } catch (const CLI::ParseError& e) {
+        usage(describe_parse_error(e));
+    }
+    apply_env(app, raw, env);
+    try {
+        return {build_config(raw, env, now), {}};
+    } catch (const std::invalid_argument& e) {
+        usage(e.what());
+    }
+}
+
+}  // namespace pe::cli

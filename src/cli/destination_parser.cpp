@@ -1,0 +1,196 @@
+#include "pigment_export/cli/destination_parser.hpp"
+
+#include <array>
+#include <stdexcept>
+#include <vector>
+
+namespace pe::cli {
+
+namespace {
+
+constexpr std::array<std::string_view, 3> kSuffixes = {"core.windows.net", "core.chinacloudapi.cn", "core.usgovcloudapi.net"};
+
+[[noreturn]] void fail(const std::string& message) { throw std::invalid_argument(message); }
+
+bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+void check_account(std::string_view account) {
+    bool ok = account.size() >= 3 && account.size() <= 24;
+    for (char c : account) ok = ok && is_lower_alnum(c);
+    if (!ok) fail("storage account name '" + std::string(account) + "' must be 3-24 lowercase letters and digits");
+}
+
+void check_container(std::string_view name) {
+    bool ok = name.size() >= 3 && name.size() <= 63 && is_lower_alnum(name.front()) && is_lower_alnum(name.back());
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        char c = name[i];
+        ok = ok && (is_lower_alnum(c) || (c == '-' && i > 0 && name[i - 1] != '-'));
+    }
+    if (!ok) {
+        fail("container/filesystem name '" + std::string(name) +
+             "' must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit");
+    }
+}
+
+// The object path: non-empty segments, no '.' or '..', no control characters, not a folder.
+void check_object_path(std::string_view path) {
+    if (path.empty() || path.back() == '/') fail("the destination needs a file name after the container, e.g. .../exports/data.csv");
+    if (path.size() > 1024) fail("the destination path is longer than 1024 characters");
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        auto end = path.find('/', start);
+        std::string_view segment = path.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+        if (segment.empty() || segment == "." || segment == "..") {
+            fail("the destination path '" + std::string(path) + "' has an empty, '.' or '..' segment");
+        }
+        if (end == std::string_view::npos) break;
+        start = end + 1;
+    }
+    for (char c : path) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '\\') {
+            fail("the destination path contains a control character or a backslash");
+        }
+    }
+}
+
+struct Url {
+    std::string scheme;
+    std::string authority;  // userinfo@host:port
+    std::string path;       // without the leading '/'
+};
+
+Url split_url(std::string_view text) {
+    auto sep = text.find("://");
+    Url url;
+    url.scheme = std::string(text.substr(0, sep));
+    std::string_view rest = text.substr(sep + 3);
+    if (rest.find_first_of("?#") != std::string_view::npos) {
+        fail("the destination URL must not carry a query or fragment; pass a SAS token in AZURE_STORAGE_SAS_TOKEN "
+             "so it stays out of the command line and the logs");
+    }
+    auto slash = rest.find('/');
+    url.authority = std::string(rest.substr(0, slash));
+    url.path = slash == std::string_view::npos ? "" : std::string(rest.substr(slash + 1));
+    if (url.authority.empty()) fail("the destination URL has no host");
+    return url;
+}
+
+// "ACCOUNT.dfs.SUFFIX" → {account, "dfs", suffix}; empty account when the host is not Azure's.
+struct AzureHost {
+    std::string account, service, suffix;
+};
+
+AzureHost split_azure_host(std::string_view host) {
+    auto dot = host.find('.');
+    if (dot == std::string_view::npos) return {};
+    std::string_view account = host.substr(0, dot);
+    std::string_view rest = host.substr(dot + 1);
+    for (std::string_view service : {"dfs", "blob"}) {
+        if (rest.size() > service.size() + 1 && rest.substr(0, service.size()) == service && rest[service.size()] == '.') {
+            std::string_view suffix = rest.substr(service.size() + 1);
+            for (auto known : kSuffixes) {
+                if (suffix == known) return {std::string(account), std::string(service), std::string(suffix)};
+            }
+            fail("unknown storage endpoint suffix '" + std::string(suffix) +
+                 "' (known: core.windows.net, core.chinacloudapi.cn, core.usgovcloudapi.net)");
+        }
+    }
+    return {};
+}
+
+std::pair<std::string, std::string> split_first(std::string_view path) {
+    auto slash = path.find('/');
+    if (slash == std::string_view::npos) return {std::string(path), ""};
+    return {std::string(path.substr(0, slash)), std::string(path.substr(slash + 1))};
+}
+
+Destination storage_destination(StorageLocation location) {
+    check_account(location.account);
+    check_container(location.container);
+    check_object_path(location.path);
+    Destination d;
+    d.kind = DestinationKind::storage;
+    d.storage = std::move(location);
+    const auto& s = d.storage;
+    d.display = s.endpoint == StorageEndpoint::path_style
+                    ? s.scheme + "://" + s.host + "/" + s.account + "/" + s.container + "/" + s.path
+                    : s.scheme + "://" + s.host + "/" + s.container + "/" + s.path;
+    return d;
+}
+
+}  // namespace
+
+bool is_loopback_host(std::string_view host) {
+    std::string_view name = host;
+    if (!name.empty() && name.front() == '[') {
+        auto close = name.find(']');
+        return close != std::string_view::npos && name.substr(1, close - 1) == "::1";
+    }
+    name = name.substr(0, name.find(':'));
+    return name == "localhost" || name.rfind("127.", 0) == 0;
+}
+
+Destination parse_destination(std::string_view text) {
+    if (text.empty()) fail("--dest is empty");
+    if (text == "-") {
+        Destination d;
+        d.kind = DestinationKind::standard_output;
+        d.display = "-";
+        return d;
+    }
+    for (char c : text) {
+        if (c == '\r' || c == '\n' || c == '\0') fail("--dest contains a line break or NUL byte");
+    }
+    auto sep = text.find("://");
+    if (sep == std::string_view::npos) {
+        Destination d;
+        d.kind = DestinationKind::local_file;
+        d.local_path = std::filesystem::path(std::string(text));
+        if (text.back() == '/') fail("--dest '" + std::string(text) + "' names a folder; add a file name");
+        d.display = std::string(text);
+        return d;
+    }
+    std::string scheme(text.substr(0, sep));
+    if (scheme == "file") {
+        std::string_view rest = text.substr(sep + 3);
+        if (rest.rfind("localhost/", 0) == 0) rest.remove_prefix(9);
+        if (rest.empty() || rest.front() != '/') fail("a file:// URL needs an absolute path: file:///path/to/file.csv");
+        Destination d;
+        d.kind = DestinationKind::local_file;
+        d.local_path = std::filesystem::path(std::string(rest));
+        d.display = std::string(rest);
+        return d;
+    }
+    Url url = split_url(text);
+    if (url.authority.find('@') != std::string::npos && scheme != "abfss") {
+        fail("the destination URL must not contain credentials");
+    }
+    if (scheme == "abfss" || scheme == "abfs") {
+        if (scheme == "abfs") fail("abfs:// is unencrypted; use abfss://");
+        auto at = url.authority.find('@');
+        if (at == std::string::npos) fail("an abfss URL reads abfss://FILESYSTEM@ACCOUNT.dfs.core.windows.net/PATH");
+        AzureHost host = split_azure_host(url.authority.substr(at + 1));
+        if (host.account.empty() || host.service != "dfs") fail("an abfss URL needs an ACCOUNT.dfs.<suffix> host");
+        return storage_destination({StorageEndpoint::dfs, "https", url.authority.substr(at + 1), host.account,
+                                    url.authority.substr(0, at), url.path, host.suffix});
+    }
+    if (scheme != "https" && scheme != "http") {
+        fail("unsupported destination scheme '" + scheme + "' (use a path, file://, abfss://, https:// or - for stdout)");
+    }
+    AzureHost host = split_azure_host(url.authority);
+    if (!host.account.empty()) {
+        if (scheme != "https") fail("Azure Storage endpoints need https://");
+        auto [container, path] = split_first(url.path);
+        return storage_destination({host.service == "dfs" ? StorageEndpoint::dfs : StorageEndpoint::blob, scheme,
+                                    url.authority, host.account, container, path, host.suffix});
+    }
+    if (!is_loopback_host(url.authority)) {
+        fail("'" + url.authority + "' is not an Azure Storage host (ACCOUNT.dfs|blob.core.windows.net); path-style URLs "
+             "(http(s)://HOST:PORT/ACCOUNT/CONTAINER/PATH) are accepted for loopback emulators only");
+    }
+    auto [account, rest] = split_first(url.path);
+    auto [container, path] = split_first(rest);
+    return storage_destination({StorageEndpoint::path_style, scheme, url.authority, account, container, path, ""});
+}
+
+}  // namespace pe::cli

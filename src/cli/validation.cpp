@@ -1,0 +1,69 @@
+#include "pigment_export/cli/validation.hpp"
+
+#include <cctype>
+#include <stdexcept>
+
+#include "pigment_export/cli/destination_parser.hpp"
+
+namespace pe::cli {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& message) { throw std::invalid_argument(message); }
+
+// Shows a rejected value safely: printable ASCII only, at most 80 characters.
+std::string shown(std::string_view value) {
+    std::string out;
+    for (char c : value.substr(0, 80)) {
+        auto u = static_cast<unsigned char>(c);
+        out.push_back(u >= 0x20 && u < 0x7F ? c : '?');
+    }
+    return value.size() > 80 ? out + "..." : out;
+}
+
+}  // namespace
+
+void check_block_id(std::string_view id) {
+    if (id.empty() || id.size() > 128) fail("--block-id must be 1-128 characters (a Pigment UUID)");
+    for (char c : id) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') {
+            fail("--block-id '" + shown(id) + "' is not a Pigment id: use letters, digits and '-' only (a UUID)");
+        }
+    }
+}
+
+std::string check_service_url(std::string_view option, std::string_view url) {
+    std::string name(option);
+    for (char c : url) {
+        if (std::isspace(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+            fail(name + " contains whitespace or a control character");
+        }
+    }
+    std::string_view rest;
+    bool https = url.rfind("https://", 0) == 0;
+    if (https) rest = url.substr(8);
+    else if (url.rfind("http://", 0) == 0) rest = url.substr(7);
+    else fail(name + " '" + shown(url) + "' must start with https://");
+    if (rest.find_first_of("?#") != std::string_view::npos) fail(name + " must not carry a query or fragment");
+    std::string_view host = rest.substr(0, rest.find('/'));
+    if (host.empty()) fail(name + " has no host");
+    if (host.find('@') != std::string_view::npos) fail(name + " must not contain credentials");
+    if (!https && !is_loopback_host(host)) fail(name + " must use https:// (http:// is accepted for loopback test servers only)");
+    std::string out(url);
+    while (out.size() > 1 && out.back() == '/') out.pop_back();
+    return out;
+}
+
+void check_secret_name(std::string_view name) {
+    bool ok = !name.empty() && name.size() <= 127;
+    for (char c : name) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-');
+    if (!ok) fail("--secret-name '" + shown(name) + "' must be 1-127 letters, digits and hyphens");
+}
+
+void check_secret_version(std::string_view version) {
+    bool ok = version.size() == 32;
+    for (char c : version) ok = ok && std::isxdigit(static_cast<unsigned char>(c));
+    if (!ok) fail("--secret-version must be 32 hexadecimal digits (or omit it for the latest version)");
+}
+
+}  // namespace pe::cli

@@ -1,0 +1,111 @@
+#include "pigment_export/pigment/export_errors.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+namespace pe::pigment {
+
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+// ProblemDetails ({"title","detail","type"}) or {"message"} when the body is JSON; else empty.
+std::string json_error_text(std::string_view body) {
+    auto j = nlohmann::json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return {};
+    for (const char* key : {"detail", "message", "title", "error"}) {
+        if (j.contains(key) && j[key].is_string()) return j[key].get<std::string>();
+    }
+    return {};
+}
+
+}  // namespace
+
+std::string body_excerpt(std::string_view body) {
+    std::string text = json_error_text(body);
+    if (text.empty()) {
+        if (lower(body.substr(0, 512)).find("<html") != std::string::npos) return "an HTML page";
+        text = std::string(body.substr(0, 200));
+    }
+    std::string out;
+    for (char c : text) {
+        unsigned char u = static_cast<unsigned char>(c);
+        out.push_back(u < 0x20 || u == 0x7F ? ' ' : c);
+    }
+    if (text.size() == 200) out += "...";
+    return out;
+}
+
+FailureInfo map_export_error(int status, std::string_view body, BlockType block_type, std::string_view block_id) {
+    std::string kind = block_type_name(block_type);
+    std::string id(block_id);
+    std::string detail = body_excerpt(body);
+    auto with_detail = [&](std::string message) { return detail.empty() ? message : message + ": " + detail; };
+    FailureInfo info{Stage::export_, status, {}, {}, {}};
+    switch (status) {
+        case 400:
+            info.service_code = "BadRequest";
+            info.message = with_detail("Pigment rejected the export request");
+            info.hint = "check --export-options against Pigment's schema for a " + kind + " export";
+            break;
+        case 401:
+            info.service_code = "Unauthorized";
+            info.message = with_detail("Pigment did not accept the API key");
+            info.hint = "the key is invalid, expired, or not an Export key: create an Export API key in Workspace Settings → API keys";
+            break;
+        case 403:
+            info.service_code = "Forbidden";
+            info.message = with_detail("the API key may not export this " + kind);
+            info.hint = "the key acts as the user who created it: give that user (ideally a service account) access to the block, and check the key's IP allow list";
+            break;
+        case 404:
+            info.service_code = "NotFound";
+            info.message = with_detail(kind + " " + id + " was not found");
+            info.hint = "check --block-type and --block-id (for a view, the viewId= value of its Pigment URL); the key's owner must be able to see the block";
+            break;
+        case 413:
+            info.service_code = "PayloadTooLarge";
+            info.message = with_detail("view " + id + " is too big to export");
+            info.hint = "export the underlying block instead (--block-type metric, list or table with its id)";
+            break;
+        case 422:
+            info.service_code = "UnprocessableEntity";
+            info.message = with_detail("view " + id + " cannot be exported");
+            info.hint = "the view's underlying block is not a list, metric or table: export that block directly";
+            break;
+        case 429:
+            info.service_code = "TooManyRequests";
+            info.message = with_detail("Pigment's rate limit was hit and retries ran out");
+            info.hint = "Pigment allows 500 requests per 5 minutes per IP: spread runs out or raise --max-retries";
+            break;
+        default:
+            info.service_code = status >= 500 ? "ServerError" : "HttpError";
+            info.message = with_detail("Pigment answered HTTP " + std::to_string(status));
+            info.hint = status >= 500 ? "Pigment had a server error; retries ran out: try again later" : "";
+            break;
+    }
+    return info;
+}
+
+std::optional<FailureInfo> check_csv_response(std::string_view content_type, std::string_view first_bytes) {
+    std::string type = lower(content_type);
+    std::string start = lower(first_bytes.substr(0, 256));
+    auto trimmed = start.find_first_not_of(" \t\r\n");
+    std::string_view head = trimmed == std::string::npos ? std::string_view{} : std::string_view(start).substr(trimmed);
+    bool html = type.find("text/html") != std::string::npos || head.rfind("<!doctype html", 0) == 0 || head.rfind("<html", 0) == 0;
+    bool json = type.find("json") != std::string::npos;
+    if (!html && !json) {
+        return std::nullopt;
+    }
+    return FailureInfo{Stage::export_, 200, html ? "UnexpectedHtml" : "UnexpectedJson",
+                       std::string("Pigment answered 200 with ") + (html ? "an HTML page" : "JSON") + " instead of CSV",
+                       "check --pigment-url (it must be the API host, e.g. https://pigment.app) and any proxy in between"};
+}
+
+}  // namespace pe::pigment

@@ -1,0 +1,140 @@
+#include "pigment_export/storage/file_sink.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "pigment_export/core/failure.hpp"
+#include "pigment_export/core/log.hpp"
+
+namespace pe {
+
+namespace {
+
+Failure io_failure(const std::string& what, const std::filesystem::path& path, int err) {
+    std::string hint = err == EACCES || err == EPERM ? "check the permissions of the destination folder"
+                       : err == ENOSPC          ? "free disk space on the destination's file system"
+                                                : "";
+    return Failure(FailureInfo{Stage::store, 0, "LocalIoError", what + " '" + path.string() + "': " + std::strerror(err), hint});
+}
+
+mode_t current_umask() {
+    mode_t mask = umask(0);
+    umask(mask);
+    return mask;
+}
+
+}  // namespace
+
+std::filesystem::path temporary_pattern_for(const std::filesystem::path& destination) {
+    return destination.parent_path() / ("." + destination.filename().string() + ".pigment-tmp-XXXXXX");
+}
+
+FileSink::FileSink(std::filesystem::path destination, bool overwrite)
+    : destination_(std::move(destination)), overwrite_(overwrite) {}
+
+FileSink::~FileSink() { abort(); }
+
+void FileSink::open() {
+    std::error_code ec;
+    if (destination_.has_parent_path()) {
+        std::filesystem::create_directories(destination_.parent_path(), ec);
+        if (ec) {
+            throw io_failure("cannot create the folder of", destination_, ec.value());
+        }
+    }
+    if (std::filesystem::is_directory(destination_, ec)) {
+        throw Failure(FailureInfo{Stage::store, 0, "DestinationIsDirectory", "'" + destination_.string() + "' is a directory",
+                                  "give a file name, e.g. " + (destination_ / "{block_id}.csv").string()});
+    }
+    if (!overwrite_ && std::filesystem::exists(destination_, ec)) {
+        throw Failure(FailureInfo{Stage::store, 0, "DestinationExists",
+                                  "'" + destination_.string() + "' exists and --no-overwrite was given; it was left as it was",
+                                  "remove it, pick another --dest, or drop --no-overwrite"});
+    }
+    std::string pattern = temporary_pattern_for(destination_).string();
+    fd_ = mkostemp(pattern.data(), O_CLOEXEC);
+    if (fd_ < 0) {
+        throw io_failure("cannot create a temporary file beside", destination_, errno);
+    }
+    temporary_ = pattern;
+    // mkstemp makes 0600; give the final file the mode a plain create would have had.
+    fchmod(fd_, static_cast<mode_t>(0666) & ~current_umask());
+    spdlog::debug("writing to temporary file {}", temporary_.string());
+}
+
+void FileSink::upload(unsigned, const ChunkView& chunk) {
+    const char* p = chunk.data;
+    std::size_t left = chunk.size;
+    auto offset = static_cast<off_t>(chunk.offset);
+    while (left > 0) {
+        ssize_t n = pwrite(fd_, p, left, offset);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw io_failure("cannot write", temporary_, errno);
+        }
+        p += n;
+        left -= static_cast<std::size_t>(n);
+        offset += n;
+    }
+}
+
+void FileSink::commit(const CommitInfo& info) {
+    struct stat st{};
+    if (fstat(fd_, &st) != 0 || static_cast<std::uint64_t>(st.st_size) != info.total_bytes) {
+        throw Failure(FailureInfo{Stage::store, 0, "LengthMismatch",
+                                  "the temporary file does not hold the " + std::to_string(info.total_bytes) + " bytes streamed",
+                                  "check the destination's file system"});
+    }
+    if (fsync(fd_) != 0) {
+        throw io_failure("cannot flush", temporary_, errno);
+    }
+    close(fd_);
+    fd_ = -1;
+    publish();
+}
+
+void FileSink::publish() {
+    if (overwrite_) {
+        if (::rename(temporary_.c_str(), destination_.c_str()) != 0) {
+            throw io_failure("cannot rename the temporary file onto", destination_, errno);
+        }
+    } else {
+        // link() fails with EEXIST instead of replacing: a file that appeared meanwhile wins.
+        if (::link(temporary_.c_str(), destination_.c_str()) != 0) {
+            int err = errno;
+            if (err == EEXIST) {
+                throw Failure(FailureInfo{Stage::store, 0, "DestinationExists",
+                                          "'" + destination_.string() + "' appeared during the run and --no-overwrite was given; it was left as it was",
+                                          "remove it, pick another --dest, or drop --no-overwrite"});
+            }
+            throw io_failure("cannot create", destination_, err);
+        }
+        ::unlink(temporary_.c_str());
+    }
+    temporary_.clear();
+    // Make the rename itself durable.
+    int dir = ::open(destination_.has_parent_path() ? destination_.parent_path().c_str() : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir >= 0) {
+        fsync(dir);
+        close(dir);
+    }
+}
+
+void FileSink::abort() noexcept {
+    if (fd_ >= 0) {
+        close(fd_);
+        fd_ = -1;
+    }
+    if (!temporary_.empty()) {
+        ::unlink(temporary_.c_str());
+        temporary_.clear();
+    }
+}
+
+std::string FileSink::location() const { return std::filesystem::absolute(destination_).string(); }
+
+}  // namespace pe

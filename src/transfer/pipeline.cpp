@@ -1,0 +1,237 @@
+#include "pigment_export/transfer/pipeline.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/log.hpp"
+
+namespace pe {
+
+Pipeline::Pipeline(Sink& sink, PipelineOptions options)
+    : sink_(sink), options_(options), pool_(options.chunk_size, std::max(1u, options.parallel) + 2) {}
+
+Pipeline::~Pipeline() {
+    if (!finished_) {
+        abort();
+    }
+    stop_threads();
+}
+
+void Pipeline::start() {
+    sink_.open();
+    started_ = true;
+    hasher_ = std::thread([this] { hasher_loop(); });
+    unsigned workers = std::max(1u, std::min(options_.parallel, sink_.max_concurrency()));
+    for (unsigned w = 0; w < workers; ++w) {
+        uploaders_.emplace_back([this, w] { upload_loop(w); });
+    }
+}
+
+bool Pipeline::feed(const char* data, std::size_t size) {
+    bytes_in_.fetch_add(size, std::memory_order_relaxed);
+    while (size > 0) {
+        if (failed_.load(std::memory_order_relaxed)) {
+            return false;
+        }
+        if (current_ == nullptr) {
+            current_ = pool_.acquire();  // blocks while every buffer is busy: back-pressure
+            if (current_ == nullptr) {
+                return false;
+            }
+        }
+        std::size_t n = std::min(size, current_->capacity - current_->size);
+        std::memcpy(current_->data.get() + current_->size, data, n);
+        current_->size += n;
+        data += n;
+        size -= n;
+        if (current_->size == current_->capacity) {
+            dispatch(current_);
+            current_ = nullptr;
+        }
+    }
+    return !failed_.load(std::memory_order_relaxed);
+}
+
+void Pipeline::dispatch(ChunkBuffer* buffer) {
+    auto job = std::make_unique<Job>();
+    job->buffer = buffer;
+    job->index = next_index_++;
+    job->offset = next_offset_;
+    next_offset_ += buffer->size;
+    {
+        std::lock_guard lock(mutex_);
+        hash_queue_.push_back(job.get());
+        upload_queue_.push_back(job.get());
+        jobs_.push_back(std::move(job));
+        ++jobs_in_flight_;
+    }
+    work_.notify_all();
+}
+
+void Pipeline::done_with(Job* job) {
+    if (job->readers.fetch_sub(1) != 1) {
+        return;
+    }
+    pool_.release(job->buffer);
+    {
+        std::lock_guard lock(mutex_);
+        auto it = std::find_if(jobs_.begin(), jobs_.end(), [job](const auto& j) { return j.get() == job; });
+        jobs_.erase(it);
+        --jobs_in_flight_;
+    }
+    idle_.notify_all();
+}
+
+void Pipeline::hasher_loop() {
+    for (;;) {
+        Job* job = nullptr;
+        {
+            std::unique_lock lock(mutex_);
+            work_.wait(lock, [&] { return stopping_ || !hash_queue_.empty(); });
+            if (hash_queue_.empty()) {
+                return;
+            }
+            job = hash_queue_.front();
+            hash_queue_.pop_front();
+        }
+        md5_.update(job->buffer->data.get(), job->buffer->size);
+        counter_.feed(job->buffer->data.get(), job->buffer->size);
+        rows_.store(counter_.data_rows(), std::memory_order_relaxed);
+        done_with(job);
+    }
+}
+
+void Pipeline::upload_loop(unsigned worker) {
+    for (;;) {
+        Job* job = nullptr;
+        {
+            std::unique_lock lock(mutex_);
+            work_.wait(lock, [&] { return stopping_ || !upload_queue_.empty(); });
+            if (upload_queue_.empty()) {
+                return;
+            }
+            job = upload_queue_.front();
+            upload_queue_.pop_front();
+        }
+        if (!failed_.load()) {
+            try {
+                sink_.upload(worker, ChunkView{job->index, job->offset, job->buffer->data.get(), job->buffer->size});
+                bytes_out_.fetch_add(job->buffer->size, std::memory_order_relaxed);
+            } catch (const Failure& f) {
+                record_failure(f.info());
+            } catch (const std::exception& e) {
+                record_failure(FailureInfo{Stage::store, 0, {}, e.what(), {}});
+            }
+        }
+        done_with(job);
+    }
+}
+
+void Pipeline::record_failure(FailureInfo info) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!failure_) {
+            failure_ = std::move(info);
+        }
+    }
+    failed_.store(true);
+    pool_.close();  // release a producer blocked waiting for a buffer
+    idle_.notify_all();
+}
+
+std::optional<FailureInfo> Pipeline::failure() const {
+    std::lock_guard lock(mutex_);
+    return failure_;
+}
+
+void Pipeline::wait_until_drained() {
+    std::unique_lock lock(mutex_);
+    idle_.wait(lock, [&] { return jobs_in_flight_ == 0; });
+}
+
+PipelineResult Pipeline::finish(CommitInfo info) {
+    try {
+        if (failed_.load()) {
+            throw Failure(*failure());
+        }
+        bool single = next_index_ == 0;
+        if (!single && current_ != nullptr && current_->size > 0) {
+            dispatch(current_);
+            current_ = nullptr;
+        }
+        wait_until_drained();
+        if (auto f = failure()) {
+            throw Failure(*f);
+        }
+        if (single && current_ != nullptr) {
+            md5_.update(current_->data.get(), current_->size);
+            counter_.feed(current_->data.get(), current_->size);
+        }
+        if (counter_.inside_quotes()) {
+            throw Failure(FailureInfo{Stage::export_, 0, "TruncatedCsv",
+                                      "the export ended inside a quoted field, so it was cut short",
+                                      "retry; if it persists, export a smaller block or use a block export instead of a view"});
+        }
+        PipelineResult result;
+        result.bytes = bytes_in_.load();
+        result.rows = counter_.data_rows();
+        result.chunks = single ? 1 : next_index_;
+        result.md5_base64 = base64_encode(md5_.finish());
+        info.total_bytes = result.bytes;
+        info.chunk_count = result.chunks;
+        info.md5_base64 = result.md5_base64;
+        info.rows = result.rows;
+        spdlog::debug("stream complete: {} in {} chunk(s), {} rows; committing", format_size(result.bytes),
+                      result.chunks, result.rows);
+        if (single) {
+            static const char kEmpty = '\0';
+            ChunkView only{0, 0, current_ != nullptr ? current_->data.get() : &kEmpty, current_ != nullptr ? current_->size : 0};
+            sink_.commit_single(only, info);
+        } else {
+            sink_.commit(info);
+        }
+        bytes_out_.store(result.bytes);
+        finished_ = true;
+        stop_threads();
+        return result;
+    } catch (...) {
+        abort();
+        throw;
+    }
+}
+
+void Pipeline::abort() noexcept {
+    if (aborted_) {
+        return;
+    }
+    aborted_ = true;
+    failed_.store(true);
+    pool_.close();
+    stop_threads();
+    if (started_) {
+        sink_.abort();
+    }
+}
+
+void Pipeline::stop_threads() noexcept {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+        if (failed_.load()) {
+            // Unstarted uploads are dropped; the hasher may finish its queue harmlessly.
+            for (Job* job : upload_queue_) {
+                job->readers.fetch_sub(1);
+            }
+            upload_queue_.clear();
+        }
+    }
+    work_.notify_all();
+    if (hasher_.joinable()) hasher_.join();
+    for (auto& t : uploaders_) {
+        if (t.joinable()) t.join();
+    }
+    uploaders_.clear();
+}
+
+}  // namespace pe

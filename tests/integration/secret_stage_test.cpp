@@ -1,0 +1,213 @@
+// The secret stage through the real binary: each credential flavour end to end against its
+// fake, each Key Vault refusal → exit 3 with its hint, nothing sent to Pigment and the
+// destination untouched on failure, and no secret in any output at --log-level trace.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include "fakes/fake_app_service.hpp"
+#include "fakes/fake_arc.hpp"
+#include "fakes/fake_entra.hpp"
+#include "fakes/fake_imds.hpp"
+#include "fakes/fake_key_vault.hpp"
+#include "fakes/fake_pigment.hpp"
+#include "fakes/process_runner.hpp"
+#include "fakes/run_helpers.hpp"
+
+namespace {
+
+constexpr const char* kApiKey = "pigment-api-key-7f3a9c1e5b";
+constexpr const char* kBlockId = "3f2c1d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
+constexpr const char* kCsv = "Month;Revenue\nJan;1\nFeb;2\n";
+constexpr const char* kOldContent = "previous export\n";
+constexpr const char* kClientSecret = "client-secret-value-9d8e7f";
+constexpr const char* kFederatedToken = "federated.token.value-6c5b4a";
+
+struct Stage {
+    testing::FakePigment pigment{kApiKey};
+    testing::FakeKeyVault vault;
+    testing::FakeImds imds;
+    testing::TempDir dir;
+    std::string dest = dir.file("out.csv");
+    std::string secret_name = "pigment-key";
+
+    explicit Stage(const std::string& vault_audience = "https://vault.azure.net") : vault(vault_audience) {
+        pigment.add_block("metric", kBlockId, kCsv);
+        vault.put_secret("pigment-key", kApiKey);
+        vault.start();
+        imds.start();
+        testing::write_file(dest, kOldContent);
+    }
+
+    std::map<std::string, std::string> imds_env() const {
+        return {{"AZURE_POD_IDENTITY_AUTHORITY_HOST", imds.base_url()}};
+    }
+
+    testing::RunResult run(std::map<std::string, std::string> env, std::vector<std::string> extra = {}) {
+        std::vector<std::string> args = {"--block-type", "metric", "--block-id", kBlockId, "--pigment-url", pigment.base_url(),
+                                         "--key-vault-url", vault.base_url(), "--secret-name", secret_name,
+                                         "--dest", dest, "--log-level", "trace"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        // An empty PATH directory: no real `az` can answer for the chain.
+        env.emplace("PATH", dir.path() + ":/usr/bin:/bin");
+        testing::RunOptions options;
+        options.env = std::move(env);
+        options.timeout = std::chrono::seconds(60);
+        return testing::run_program(args, options);
+    }
+
+    void require_success(const testing::RunResult& r, const std::vector<std::string>& secrets) const {
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        CHECK(testing::read_file(dest) == kCsv);
+        CHECK(pigment.export_requests() == 1);
+        CHECK(testing::leaks_none(r, secrets));
+    }
+
+    void require_secret_failure(const testing::RunResult& r, const std::string& expected_in_stderr) const {
+        INFO(r.err);
+        CHECK(r.exit_code == 3);
+        CHECK(r.err.find(expected_in_stderr) != std::string::npos);
+        CHECK(pigment.requests().empty());
+        CHECK(testing::read_file(dest) == kOldContent);
+        CHECK(testing::leaks_none(r, {kApiKey}));
+    }
+};
+
+std::vector<std::string> vault_tokens(const testing::FakeKeyVault& vault) {
+    std::vector<std::string> tokens;
+    for (const auto& r : vault.requests()) {
+        std::string auth = r.header("Authorization");
+        if (auth.rfind("Bearer ", 0) == 0) tokens.push_back(auth.substr(7));
+    }
+    return tokens;
+}
+
+}  // namespace
+
+TEST_CASE("IMDS end to end: token, Key Vault, export; nothing secret at trace level", "[secret][binary]") {
+    Stage stage;
+    auto r = stage.run(stage.imds_env());
+    auto tokens = vault_tokens(stage.vault);
+    REQUIRE(tokens.size() == 1);
+    std::vector<std::string> secrets = tokens;
+    secrets.push_back(kApiKey);
+    stage.require_success(r, secrets);
+    CHECK(r.err.find("> GET") != std::string::npos);  // trace logging really was on
+    auto imds_requests = stage.imds.requests();
+    REQUIRE_FALSE(imds_requests.empty());
+    CHECK(imds_requests[0].header("Metadata") == "true");
+    CHECK(imds_requests[0].param("resource") == "https://vault.azure.net");
+}
+
+TEST_CASE("IMDS end to end: --client-id selects the user-assigned identity", "[secret][binary]") {
+    Stage stage;
+    testing::FakeImdsOptions options;
+    options.system_assigned = false;
+    options.user_assigned = {"7d1e2f3a-0000-4000-8000-00000000abcd"};
+    testing::FakeImds user_imds(options);
+    user_imds.start();
+    auto r = stage.run({{"AZURE_POD_IDENTITY_AUTHORITY_HOST", user_imds.base_url()}},
+                       {"--credential", "managed-identity", "--client-id", "7d1e2f3a-0000-4000-8000-00000000abcd"});
+    stage.require_success(r, vault_tokens(stage.vault));
+    CHECK(user_imds.requests().front().param("client_id") == "7d1e2f3a-0000-4000-8000-00000000abcd");
+}
+
+TEST_CASE("App Service end to end: IDENTITY_ENDPOINT + IDENTITY_HEADER", "[secret][binary]") {
+    Stage stage;
+    testing::FakeAppService app;
+    app.start();
+    auto r = stage.run({{"IDENTITY_ENDPOINT", app.endpoint()}, {"IDENTITY_HEADER", app.options().identity_header}});
+    auto secrets = vault_tokens(stage.vault);
+    secrets.push_back(app.options().identity_header);
+    stage.require_success(r, secrets);
+    CHECK(app.requests().front().param("api-version") == "2019-08-01");
+    CHECK(stage.imds.request_count() == 0);
+}
+
+TEST_CASE("Client secret end to end via AZURE_AUTHORITY_HOST", "[secret][binary]") {
+    Stage stage;
+    testing::FakeEntra entra;
+    entra.add_app({"sp-client-id", kClientSecret, ""});
+    entra.start();
+    auto r = stage.run({{"AZURE_TENANT_ID", entra.tenant()},
+                        {"AZURE_CLIENT_ID", "sp-client-id"},
+                        {"AZURE_CLIENT_SECRET", kClientSecret},
+                        {"AZURE_AUTHORITY_HOST", entra.authority()}});
+    auto secrets = vault_tokens(stage.vault);
+    secrets.push_back(kClientSecret);
+    stage.require_success(r, secrets);
+    CHECK(entra.requests().front().param("scope") == "https://vault.azure.net/.default");
+}
+
+TEST_CASE("Workload identity end to end: federated token file exchanged at the fake Entra", "[secret][binary]") {
+    Stage stage;
+    testing::FakeEntra entra;
+    entra.add_app({"wi-client-id", "", kFederatedToken});
+    entra.start();
+    testing::write_file(stage.dir.file("federated-token"), kFederatedToken);
+    auto r = stage.run({{"AZURE_TENANT_ID", entra.tenant()},
+                        {"AZURE_CLIENT_ID", "wi-client-id"},
+                        {"AZURE_FEDERATED_TOKEN_FILE", stage.dir.file("federated-token")},
+                        {"AZURE_AUTHORITY_HOST", entra.authority()}},
+                       {"--credential", "workload-identity"});
+    auto secrets = vault_tokens(stage.vault);
+    secrets.push_back(kFederatedToken);
+    stage.require_success(r, secrets);
+}
+
+TEST_CASE("Key Vault refusals: exit 3 with the hint, Pigment untouched, destination unchanged", "[secret][binary]") {
+    struct Case {
+        const char* inner_code;
+        const char* expected;
+    };
+    for (const Case& c : {Case{"ForbiddenByRbac", "Key Vault Secrets User"}, Case{"AccessDenied", "Get permission on secrets"},
+                          Case{"ForbiddenByFirewall", "Networking"}}) {
+        Stage stage;
+        stage.vault.deny(c.inner_code);
+        auto r = stage.run(stage.imds_env());
+        stage.require_secret_failure(r, c.expected);
+        CHECK(r.err.find(c.inner_code) != std::string::npos);
+    }
+}
+
+TEST_CASE("Key Vault: missing secret, disabled version, wrong audience → exit 3", "[secret][binary]") {
+    {
+        Stage stage;
+        stage.secret_name = "no-such-secret";
+        auto r = stage.run(stage.imds_env());
+        stage.require_secret_failure(r, "SecretNotFound");
+    }
+    {
+        Stage stage;
+        stage.vault.put_secret("pigment-key", "disabled-value-123456", "00112233445566778899aabbccddeeff", false);
+        auto r = stage.run(stage.imds_env(), {"--secret-version", "00112233445566778899aabbccddeeff"});
+        stage.require_secret_failure(r, "SecretDisabled");
+    }
+    {
+        Stage stage("https://vault.azure.cn");  // a vault that expects another audience
+        auto r = stage.run(stage.imds_env());
+        stage.require_secret_failure(r, "resource=https://vault.azure.cn");
+    }
+}
+
+TEST_CASE("Key Vault: 429 with Retry-After is retried and the run succeeds", "[secret][binary]") {
+    Stage stage;
+    stage.vault.push_fault(testing::Fault::answer(429, R"({"error":{"code":"Throttled","message":"slow"}})", {{"Retry-After", "1"}}));
+    auto r = stage.run(stage.imds_env());
+    stage.require_success(r, vault_tokens(stage.vault));
+    CHECK(stage.vault.requests().size() == 2);
+}
+
+TEST_CASE("auto with no credential anywhere: one combined error, quickly, exit 3", "[secret][binary]") {
+    Stage stage;
+    auto started = std::chrono::steady_clock::now();
+    auto r = stage.run({{"AZURE_POD_IDENTITY_AUTHORITY_HOST", "http://127.0.0.1:1"}});
+    stage.require_secret_failure(r, "no Azure credential is available");
+    CHECK(r.err.find("client secret: ") != std::string::npos);
+    CHECK(r.err.find("workload identity: ") != std::string::npos);
+    CHECK(r.err.find("managed identity (IMDS): ") != std::string::npos);
+    CHECK(r.err.find("Azure CLI: ") != std::string::npos);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
+    CHECK(stage.vault.requests().empty());
+}

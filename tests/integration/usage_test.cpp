@@ -1,0 +1,120 @@
+// Bad input exits 2 with one line, before any network call.
+#include <catch2/catch.hpp>
+
+#include "fakes/fake_pigment.hpp"
+#include "fakes/process_runner.hpp"
+#include "fakes/run_helpers.hpp"
+
+using namespace testing;
+
+namespace {
+const std::string kId = "7c1e2b9a-4d3f-4a8e-9b0c-5e6f7a8b9c0d";
+}
+
+TEST_CASE("usage errors exit 2 with one line and make no request", "[usage]") {
+    struct Case {
+        std::vector<std::string> args;
+        std::string needle;
+    };
+    FakePigment pigment("k3y-abcdef-123");
+    TempDir dir;
+    std::string url = pigment.base_url();
+    std::string dest = dir.file("o.csv");
+    std::string unknown_placeholder = dir.file("{nope}.csv");
+    auto c = GENERATE_COPY(
+        Case{{"--block-id", kId, "--dest", dest}, "--block-type is required"},
+        Case{{"--block-type", "cube", "--block-id", kId, "--dest", dest}, "--block-type must be one of"},
+        Case{{"--block-type", "metric", "--dest", dest}, "--block-id is required"},
+        Case{{"--block-type", "metric", "--block-id", "../../etc", "--dest", dest}, "is not a Pigment id"},
+        Case{{"--block-type", "metric", "--block-id", "a?b=c", "--dest", dest}, "is not a Pigment id"},
+        Case{{"--block-type", "metric", "--block-id", kId}, "--dest is required"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", unknown_placeholder}, "unknown placeholder {nope}"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--chunk-size", "8XB"}, "--chunk-size"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--chunk-size", "1KiB"}, "between 64KiB"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--parallel", "0"}, "--parallel"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--field-delimiter", "|"}, "';' or ','"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--export-options", "[1]"}, "JSON object"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--export-options", "{nope"}, "not valid JSON"},
+        Case{{"--block-type", "view", "--block-id", kId, "--dest", dest, "--export-options", "{\"a\":1}"}, "takes no body"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--pigment-url", "http://pigment.app"}, "https://"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--pigment-url", "https://x/?a=b"}, "query"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", "https://acct.blob.core.windows.net/c1x/a.csv?sig=abc"}, "AZURE_STORAGE_SAS_TOKEN"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", "s3://bucket/x.csv"}, "unsupported destination scheme"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", "https://evil.example.com/a/b/c.csv"}, "not an Azure Storage host"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", "abfss://raw@acct.dfs.core.windows.net/"}, "file name"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", "abfss://raw@acct.dfs.core.windows.net/a/../b.csv"}, "'..'"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--key-vault-url", "https://kv.vault.azure.net"}, "--secret-name"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--api-key", "pgx_secret_typed_here"}, "unexpected arguments"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", "-", "--summary-json", "-"}, "both want stdout"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--log-level", "loud"}, "--log-level must be one of"});
+    RunOptions options;
+    options.env = {{"PIGMENT_API_KEY", "k3y-abcdef-123"}, {"PIGMENT_URL", url}};
+    auto r = run_program(c.args, options);
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(c.needle) != std::string::npos);
+    CHECK(line_count(r.err) == 1);
+    CHECK(r.err.rfind("pigment-export: usage: ", 0) == 0);
+    CHECK(pigment.export_requests() == 0);
+    CHECK(r.err.find("pgx_secret_typed_here") == std::string::npos);
+}
+
+TEST_CASE("no key source is a usage error", "[usage]") {
+    auto r = run_program({"--block-type", "metric", "--block-id", kId, "--dest", "/tmp/x.csv"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("no Pigment API key source") != std::string::npos);
+}
+
+TEST_CASE("environment variables supply the required options; the command line wins", "[usage]") {
+    FakePigment pigment("k3y-abcdef-123");
+    pigment.add_block("list", kId, "h\n1\n");
+    TempDir dir;
+    RunOptions options;
+    options.env = {{"PIGMENT_API_KEY", "k3y-abcdef-123"}, {"PIGMENT_URL", pigment.base_url()},
+                   {"PIGMENT_BLOCK_TYPE", "metric"}, {"PIGMENT_BLOCK_ID", kId}, {"PIGMENT_DEST", dir.file("env.csv")}};
+    auto r = run_program({"--block-type", "list"}, options);
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(read_file(dir.file("env.csv")) == "h\n1\n");
+}
+
+TEST_CASE("option --config reads the same keys from a TOML file", "[usage]") {
+    FakePigment pigment("k3y-abcdef-123");
+    pigment.add_block("table", kId, "h\n1\n");
+    TempDir dir;
+    std::string config = dir.file("export.toml");
+    write_file(config, "block-type = \"table\"\nblock-id = \"" + kId + "\"\npigment-url = \"" + pigment.base_url() +
+                           "\"\ndest = \"" + dir.file("toml.csv") + "\"\nparallel = 2\n");
+    RunOptions options;
+    options.env = {{"PIGMENT_API_KEY", "k3y-abcdef-123"}};
+    auto r = run_program({"--config", config}, options);
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(read_file(dir.file("toml.csv")) == "h\n1\n");
+}
+
+TEST_CASE("option --dry-run prints the plan without any request or secret", "[usage]") {
+    FakePigment pigment("k3y-abcdef-123");
+    RunOptions options;
+    options.env = {{"PIGMENT_API_KEY", "k3y-abcdef-123"}};
+    auto r = run_program({"--block-type", "list", "--block-id", kId, "--pigment-url", pigment.base_url(), "--dest",
+                          "abfss://raw@acct.dfs.core.windows.net/p/{block_id}.csv", "--dry-run"},
+                         options);
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("POST " + pigment.base_url() + "/api/v1/export/list/" + kId) != std::string::npos);
+    CHECK(r.out.find("DFS API") != std::string::npos);
+    CHECK(r.out.find("/p/" + kId + ".csv") != std::string::npos);
+    CHECK(r.out.find("k3y-abcdef-123") == std::string::npos);
+    CHECK(pigment.export_requests() == 0);
+}
+
+TEST_CASE("option --help and --version exit 0 on stdout", "[usage]") {
+    auto help = run_program({"--help"});
+    CHECK(help.exit_code == 0);
+    CHECK(help.out.find("Exit codes") != std::string::npos);
+    CHECK(help.out.find("--block-type") != std::string::npos);
+    auto version = run_program({"--version"});
+    CHECK(version.exit_code == 0);
+    CHECK(version.out.rfind("pigment-export ", 0) == 0);
+}
