@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what building and testing need, only when something is missing:
+# Debian packages through apt-get, and the pinned Azurite through npm (package-lock.json).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(g++ cmake ninja-build pkg-config git openssl ca-certificates curl
+          libcurl4-openssl-dev libssl-dev libcli11-dev nlohmann-json3-dev libspdlog-dev
+          catch2 libcpp-httplib-dev)
+# Node.js may come from outside Debian (this machine image ships its own); any working npm will do.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    echo "install-deps: installing ${missing[*]}"
+    sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [[ ! -x node_modules/.bin/azurite-blob ]] || ! grep -q '"version": "3.37.0"' node_modules/azurite/package.json 2>/dev/null; then
+    echo "install-deps: installing Azurite (pinned in package-lock.json)"
+    npm ci --no-audit --no-fund --loglevel=error
+fi
