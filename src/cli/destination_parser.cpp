@@ -162,7 +162,7 @@ Destination parse_destination(std::string_view text) {
         return d;
     }
     Url url = split_url(text);
-    if (url.authority.find('@') != std::string::npos && scheme != "abfss") {
+    if (url.authority.find('@') != std::string::npos && scheme != "abfss" && scheme != "abfs") {
         fail("the destination URL must not contain credentials");
     }
     if (scheme == "abfss" || scheme == "abfs") {

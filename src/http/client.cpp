@@ -102,6 +102,7 @@ struct Client::Impl {
     bool streaming_body = false;
     bool aborted_by_caller = false;
     bool stalled = false;
+    bool cancellable = true;
     curl_off_t last_progress_bytes = -1;
     std::chrono::steady_clock::time_point last_progress_time;
     char error_buffer[CURL_ERROR_SIZE] = {};
@@ -158,7 +159,7 @@ struct Client::Impl {
     // --stall-timeout by that much.
     static int progress_cb(void* user, curl_off_t, curl_off_t dlnow, curl_off_t, curl_off_t ulnow) {
         auto* self = static_cast<Impl*>(user);
-        if (cancellation::requested()) return 1;
+        if (self->cancellable && cancellation::requested()) return 1;
         auto now = std::chrono::steady_clock::now();
         curl_off_t total = dlnow + ulnow;
         if (total != self->last_progress_bytes) {
@@ -221,6 +222,7 @@ struct Client::Impl {
         streaming_body = false;
         aborted_by_caller = false;
         stalled = false;
+        cancellable = !request.survives_cancellation;
         last_progress_bytes = -1;
         last_progress_time = std::chrono::steady_clock::now();
         error_buffer[0] = '\0';
@@ -254,7 +256,7 @@ struct Client::Impl {
                                          " s (--stall-timeout) (" + host + ")",
                                      host, CURLE_OPERATION_TIMEDOUT, true);
             }
-            if (aborted_by_caller || cancellation::requested()) {
+            if (aborted_by_caller || (cancellable && cancellation::requested())) {
                 throw TransportError("transfer aborted", host, CURLE_ABORTED_BY_CALLBACK, false);
             }
             std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);

@@ -22,8 +22,10 @@ Response send_with_retry(Client& client, const RetryPolicy& policy, const std::f
 
     Millis waited{0};
     for (unsigned attempt = 0;; ++attempt) {
-        cancellation::throw_if_requested();
         Request request = build();
+        if (!request.survives_cancellation) {
+            cancellation::throw_if_requested();
+        }
         std::optional<Response> response;
         std::optional<TransportError> error;
         try {
@@ -48,7 +50,7 @@ Response send_with_retry(Client& client, const RetryPolicy& policy, const std::f
         std::string reason = response ? "HTTP " + std::to_string(response->status) : std::string(error->what());
         spdlog::warn("{} {}: {}; retry {}/{} in {} ms", request.method, strip_query(request.url), reason, attempt + 1,
                      policy.max_retries, delay.count());
-        if (!sleep(delay)) {
+        if (!sleep(delay) && !request.survives_cancellation) {
             cancellation::throw_if_requested();
         }
         waited += delay;

@@ -30,6 +30,9 @@ struct Request {
     Headers headers;             // values of sensitive headers are redacted in logs
     std::string_view body;       // not owned; must outlive the call
     bool body_is_secret = false; // e.g. a token request form: never log the body
+    // Clean-up after a failure or a signal (deleting a temporary object) must still run
+    // while cancellation is requested; stall detection still bounds it.
+    bool survives_cancellation = false;
 };
 
 struct Response {
