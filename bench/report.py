@@ -9,7 +9,7 @@ import statistics
 import subprocess
 import sys
 
-raw, startup, size, az_size, rclone_chunk = sys.argv[1:6]
+raw, startup, size, az_size, rclone_chunk, commit = sys.argv[1:7]
 rows = list(csv.DictReader(open(raw), delimiter="\t"))
 
 LABELS = {
@@ -56,7 +56,7 @@ def fmt_size(b):
 
 out = []
 cpu = subprocess.run(["sh", "-c", "lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1"], capture_output=True, text=True).stdout.strip()
-out.append(f"Machine: {os.cpu_count()} cores, {cpu}, kernel {platform.release()}; load average at report time "
+out.append(f"pigment-export {commit}, default settings unless noted. Machine: {os.cpu_count()} cores, {cpu}, kernel {platform.release()}; load average at report time "
            f"{open('/proc/loadavg').read().split()[:3]}")
 out.append("")
 out.append("| Transfer | size | runs | MB/s (median) | MB/s min–max | wall s | CPU s/GiB (user+sys) | peak RSS MiB (max) | first append/block after first byte | check |")

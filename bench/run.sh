@@ -13,6 +13,8 @@
 #   RCLONE_CHUNK=8M   rclone --azureblob-chunk-size (the tool's default chunk is 8 MiB)
 #   PE_ARGS=""        extra pigment-export arguments, e.g. "--parallel 2 --chunk-size 4MiB"
 #   BUILD_DIR=...     where to build (default <repo>/build-bench)
+#   REF=HEAD          the commit of the tool to measure: a clean snapshot (git archive) is built, so
+#                     uncommitted edits in the work tree do not leak in; REF=worktree builds the tree as is
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -27,6 +29,7 @@ VERIFY=${VERIFY:-1}
 RCLONE_CHUNK=${RCLONE_CHUNK:-8M}
 PE_ARGS=${PE_ARGS:-}
 BUILD=${BUILD_DIR:-$ROOT/build-bench}
+REF=${REF:-HEAD}
 BTOOLS=$BUILD/bench
 DATA=$HERE/data
 OUT=$HERE/results/$(date +%Y%m%d-%H%M%S)
@@ -55,10 +58,26 @@ install_deps() {
 
 # ---------------------------------------------------------------- build
 build() {
-    if [[ ! -f $BUILD/build.ninja ]]; then
-        cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPIGMENT_TESTS=OFF >/dev/null
+    local src=$ROOT tool_build=$BUILD
+    if [[ $REF != worktree ]]; then
+        # Snapshot of the commit into build-bench/src-<sha> (same dir while the commit is the same).
+        TOOL_COMMIT=$(git -C "$ROOT" rev-parse --short "$REF")
+        src=$BUILD/src-$TOOL_COMMIT
+        tool_build=$BUILD/tool-$TOOL_COMMIT
+        if [[ ! -f $src/CMakeLists.txt ]]; then
+            rm -rf "$BUILD"/src-* "$BUILD"/tool-*
+            mkdir -p "$src"
+            git -C "$ROOT" archive "$REF" | tar -x -C "$src"
+        fi
+    else
+        TOOL_COMMIT="$(git -C "$ROOT" rev-parse --short HEAD)+worktree"
     fi
-    ninja -C "$BUILD" -j"$(nproc)" pigment-export >/dev/null
+    if [[ ! -f $tool_build/build.ninja ]]; then
+        cmake -S "$src" -B "$tool_build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPIGMENT_TESTS=OFF >/dev/null
+    fi
+    log "building pigment-export $TOOL_COMMIT"
+    ninja -C "$tool_build" -j"$(nproc)" pigment-export >/dev/null
+    PE=$tool_build/pigment-export
     mkdir -p "$BTOOLS"
     for t in gen_csv discard_server source_server; do
         if [[ ! -x $BTOOLS/$t || $HERE/$t.cpp -nt $BTOOLS/$t || $HERE/http_mini.hpp -nt $BTOOLS/$t || $HERE/possum.hpp -nt $BTOOLS/$t ]]; then
@@ -108,6 +127,7 @@ cleanup() {
     wait 2>/dev/null || true
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 start_server() {  # start_server PORTFILE CMD... -> waits for the port file
     local pf=$1; shift
@@ -132,7 +152,7 @@ az_request() {
 }
 
 # ---------------------------------------------------------------- measuring
-PE=$BUILD/pigment-export
+PE=""  # set by build()
 UUID=0b7c3e0e-1111-4222-8333-944455556666      # SIZE
 UUID8=0b7c3e0e-8888-4222-8333-944455556666     # 8 x SIZE, generated on the fly
 UUIDAZ=0b7c3e0e-2222-4222-8333-944455556666    # AZ_SIZE
@@ -147,6 +167,7 @@ measure() {
     local name=$1 run=$2 bytes=$3 checkfn=$4; shift 4
     local tf=$OUT/time.$$
     local t0 t1
+    rm -f "$OUT/summary.json"
     t0=$(date +%s.%N)
     /usr/bin/time -f '%U %S %M' -o "$tf" "$@" >"$OUT/last.out" 2>"$OUT/last.err" || true
     t1=$(date +%s.%N)
@@ -230,7 +251,7 @@ pe_cmd() {  # pe_cmd UUID DEST API
 install_deps
 build
 
-log "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name:\s*//p' | head -1), kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
+log "pigment-export $TOOL_COMMIT; machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name:\s*//p' | head -1), kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
 CSV=$(gen_data "$SIZE")
 read -r BYTES ROWS MD5 POSSUM <"$CSV.meta"
 AZCSV=$(gen_data "$AZ_SIZE")
@@ -361,5 +382,5 @@ EOF
 fi
 
 log "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 "$HERE/report.py" "$RAW" "$STARTUP_JSON" "$SIZE" "$AZ_SIZE" "$RCLONE_CHUNK" | tee "$OUT/table.md"
+python3 "$HERE/report.py" "$RAW" "$STARTUP_JSON" "$SIZE" "$AZ_SIZE" "$RCLONE_CHUNK" "$TOOL_COMMIT" | tee "$OUT/table.md"
 log "results in $OUT"
