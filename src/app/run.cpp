@@ -9,6 +9,8 @@
 #include <thread>
 
 #include "pigment_export/app/dry_run_plan.hpp"
+#include "pigment_export/app/lazy_credential.hpp"
+#include "pigment_export/app/preflight.hpp"
 #include "pigment_export/app/run_summary.hpp"
 #include "pigment_export/app/secret_stage.hpp"
 #include "pigment_export/app/signals.hpp"
@@ -24,8 +26,6 @@ namespace pe {
 
 namespace {
 
-constexpr const char* kStorageResource = "https://storage.azure.com/";
-
 void write_text(const std::string& path, const std::string& text) {
     if (path == "-") {
         std::fwrite(text.data(), 1, text.size(), stdout);
@@ -38,13 +38,15 @@ void write_text(const std::string& path, const std::string& text) {
 }
 
 bool progress_enabled(const Config& config) {
+    // JSON logs promise that every stderr line is one JSON object: no progress drawing.
+    if (config.log.format == LogFormat::json) return false;
     switch (config.progress) {
         case ProgressMode::on: return true;
         case ProgressMode::off: return false;
         case ProgressMode::automatic: break;
     }
     const char* term = std::getenv("TERM");
-    return isatty(STDERR_FILENO) == 1 && config.log.format == LogFormat::text && (term == nullptr || std::string(term) != "dumb");
+    return isatty(STDERR_FILENO) == 1 && (term == nullptr || std::string(term) != "dumb");
 }
 
 // Ends the run when --timeout passes, through the same path as a signal.
@@ -79,7 +81,8 @@ private:
 
 class Run {
 public:
-    Run(const Config& config, EnvLookup env) : config_(config), env_(std::move(env)) {}
+    Run(const Config& config, EnvLookup env, LazyCredential& credential)
+        : config_(config), env_(std::move(env)), credential_(credential) {}
 
     RunSummary execute() {
         auto started = std::chrono::steady_clock::now();
@@ -120,30 +123,14 @@ private:
         summary.error = std::move(info);
     }
 
-    azure::TokenCredential& credential() {
-        std::call_once(credential_once_, [&] {
-            credential_ = azure::make_credential(config_.secret, config_.network, env_);
-        });
-        return *credential_;
-    }
-
     void stages(RunSummary& summary) {
         enter(Stage::secret);
-        Secret api_key = obtain_api_key(config_, env_, [&]() -> azure::TokenCredential& { return credential(); });
+        Secret api_key = obtain_api_key(config_, env_, [&]() -> azure::TokenCredential& { return credential_.get(); });
 
         enter(Stage::store);
-        auto sink = make_sink(config_, env_, [&] {
-            try {
-                return credential().get_token(kStorageResource).token;
-            } catch (const Failure& f) {
-                FailureInfo info = f.info();
-                info.stage = Stage::store;
-                info.message = "no storage token: " + info.message;
-                throw Failure(info);
-            }
-        });
+        auto sink = make_sink(config_, env_, [&] { return credential_.storage_token(); });
         summary.destination = sink->location();
-        Pipeline pipeline(*sink, PipelineOptions{config_.transfer.chunk_size, config_.transfer.parallel});
+        Pipeline pipeline(*sink, PipelineOptions{config_.transfer.chunk_size, config_.transfer.parallel, config_.guards});
         pipeline.start();
 
         enter(Stage::export_);
@@ -177,9 +164,8 @@ private:
 
     const Config& config_;
     EnvLookup env_;
+    LazyCredential& credential_;
     Stage stage_ = Stage::secret;
-    std::once_flag credential_once_;
-    std::shared_ptr<azure::TokenCredential> credential_;
 };
 
 void print_usage_error(const Failure& f) {
@@ -211,7 +197,11 @@ int run_main(int argc, char** argv) {
         return 0;
     }
 
-    RunSummary summary = Run(*config, env).execute();
+    LazyCredential credential(config->secret, config->network, env);
+    if (config->preflight) {
+        return run_preflight(*config, env, credential);
+    }
+    RunSummary summary = Run(*config, env, credential).execute();
     if (summary.ok) {
         spdlog::info("{}", summary_line(summary));
     } else {

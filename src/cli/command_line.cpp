@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <charconv>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -24,7 +25,7 @@ struct Raw {
     std::string block_type, block_id, pigment_url, pigment_api = "v1", field_delimiter, date_format, export_options;
     std::string key_vault_url, secret_name, secret_version, api_key_file, credential = "auto", client_id;
     std::string dest, storage_api = "auto", chunk_size = "8MiB", log_level = "info", log_format = "text";
-    std::string progress = "auto", summary_json, ca_bundle;
+    std::string progress = "auto", summary_json, ca_bundle, min_rows, expect_header;
     bool overwrite = true, dry_run = false;
     unsigned parallel = 4, max_retries = 5;
     unsigned connect_timeout = 10, stall_timeout = 60, timeout = 0;
@@ -100,6 +101,10 @@ void define_options(CLI::App& app, Raw& raw) {
     app.add_flag("--overwrite,!--no-overwrite", raw.overwrite, "replace an existing destination (default) / refuse to")->group(dst);
     app.add_option("--chunk-size", raw.chunk_size, "upload chunk size, e.g. 8MiB (bounds memory)")->group(dst);
     app.add_option("--parallel", raw.parallel, "concurrent upload requests (default 4)")->group(dst);
+
+    const char* guard = "Data guards";
+    app.add_option("--min-rows", raw.min_rows, "refuse to replace the destination when the export has fewer data rows")->group(guard);
+    app.add_option("--expect-header", raw.expect_header, "refuse an export whose header row differs, e.g. \"Region;Month;Value\"")->group(guard);
 
     const char* net = "Network";
     app.add_option("--max-retries", raw.max_retries, "retries per request for transient failures (default 5)")->group(net);
@@ -232,6 +237,17 @@ Config build_config(Raw& raw, const EnvLookup& env, std::chrono::system_clock::t
     if (!raw.summary_json.empty()) c.summary_json = raw.summary_json;
     c.dry_run = raw.dry_run;
 
+    if (!raw.min_rows.empty()) {
+        std::uint64_t n = 0;
+        auto [end, ec] = std::from_chars(raw.min_rows.data(), raw.min_rows.data() + raw.min_rows.size(), n);
+        if (ec != std::errc() || end != raw.min_rows.data() + raw.min_rows.size()) usage("--min-rows must be a number of rows");
+        c.guards.min_rows = n;
+    }
+    if (!raw.expect_header.empty()) {
+        if (raw.expect_header.find_first_of("\r\n") != std::string::npos) usage("--expect-header is one line, without its line end");
+        c.guards.expect_header = raw.expect_header;
+    }
+
     if (raw.dest.empty()) usage("--dest is required (a path, abfss://..., https://... or - for stdout)");
     try {
         std::string expanded = expand_placeholders(raw.dest, {raw.block_type, raw.block_id, now});
@@ -261,6 +277,8 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const EnvL
         "      --secret-name pigment-export-key --dest abfss://raw@acct.dfs.core.windows.net/pigment/{block_id}.csv\n"
         "  pigment-export --block-type list --block-id 3f2a... --api-key-file key.txt \\\n"
         "      --dest https://acct.blob.core.windows.net/exports/{date}/list.csv\n"
+        "  pigment-export check --block-type metric --block-id 3f2a... --key-vault-url ... --dest ...\n"
+        "      (preflight: tests the credential, the secret, the Pigment key and the destination; moves no data)\n"
         "Placeholders in --dest: {block_type} {block_id} {date} {time} {timestamp} (UTC).\n"
         "Exit codes: 0 ok, 1 internal error, 2 usage, 3 secret stage, 4 export stage, 5 store stage,\n"
         "            130/143 interrupted. The API key is read from Key Vault, --api-key-file or PIGMENT_API_KEY,\n"
@@ -269,7 +287,9 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const EnvL
     app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     Raw raw;
     define_options(app, raw);
-    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
+    // `pigment-export check ...` takes the same options and runs the preflight instead.
+    bool preflight = !args.empty() && args.front() == "check";
+    std::vector<std::string> reversed(args.rbegin(), args.rend() - (preflight ? 1 : 0));  // CLI11 consumes from the back
     try {
         app.parse(reversed);
     } catch (const CLI::CallForHelp&) {
@@ -283,7 +303,9 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const EnvL
     }
     apply_env(app, raw, env);
     try {
-        return {build_config(raw, env, now), {}};
+        Config config = build_config(raw, env, now);
+        config.preflight = preflight;
+        return {std::move(config), {}};
     } catch (const std::invalid_argument& e) {
         usage(e.what());
     }

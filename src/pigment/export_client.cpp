@@ -112,4 +112,8 @@ StreamEnd ExportClient::stream(const Secret& api_key, const BodyConsumer& consum
     }
 }
 
+void ExportClient::probe(const Secret& api_key) {
+    stream(api_key, [](const char*, std::size_t) { return false; });
+}
+
 }  // namespace pe::pigment

@@ -30,6 +30,9 @@ void Pipeline::start() {
 
 bool Pipeline::feed(const char* data, std::size_t size) {
     bytes_in_.fetch_add(size, std::memory_order_relaxed);
+    if (!header_checked_ && options_.guards.expect_header) {
+        check_header(data, size);
+    }
     while (size > 0) {
         if (failed_.load(std::memory_order_relaxed)) {
             return false;
@@ -51,6 +54,28 @@ bool Pipeline::feed(const char* data, std::size_t size) {
         }
     }
     return !failed_.load(std::memory_order_relaxed);
+}
+
+// Compares the first line with --expect-header as soon as it has arrived, so a wrong
+// export is refused before gigabytes are uploaded.
+void Pipeline::check_header(const char* data, std::size_t size) {
+    constexpr std::size_t kMaxHeader = 1u << 20;
+    std::string_view piece(data, size);
+    auto newline = piece.find('\n');
+    header_.append(piece.substr(0, std::min(newline, kMaxHeader - std::min(kMaxHeader, header_.size()))));
+    if (newline == std::string_view::npos && header_.size() < kMaxHeader) {
+        return;
+    }
+    header_checked_ = true;
+    std::string_view header = header_;
+    if (header.rfind("\xEF\xBB\xBF", 0) == 0) header.remove_prefix(3);
+    if (!header.empty() && header.back() == '\r') header.remove_suffix(1);
+    if (header != *options_.guards.expect_header) {
+        std::string shown(header.substr(0, 200));
+        record_failure(FailureInfo{Stage::export_, 0, "UnexpectedHeader",
+                                   "the export's header is '" + shown + "', not the expected '" + *options_.guards.expect_header + "'",
+                                   "the block's columns changed: check the block in Pigment, then update --expect-header"});
+    }
 }
 
 void Pipeline::dispatch(ChunkBuffer* buffer) {
@@ -168,10 +193,20 @@ PipelineResult Pipeline::finish(CommitInfo info) {
             md5_.update(current_->data.get(), current_->size);
             counter_.feed(current_->data.get(), current_->size);
         }
+        if (options_.guards.expect_header && !header_checked_) {
+            check_header("\n", 1);  // an export without a line end: its only line is the header
+            if (auto f = failure()) throw Failure(*f);
+        }
         if (counter_.inside_quotes()) {
             throw Failure(FailureInfo{Stage::export_, 0, "TruncatedCsv",
                                       "the export ended inside a quoted field, so it was cut short",
                                       "retry; if it persists, export a smaller block or use a block export instead of a view"});
+        }
+        if (options_.guards.min_rows && counter_.data_rows() < *options_.guards.min_rows) {
+            throw Failure(FailureInfo{Stage::export_, 0, "TooFewRows",
+                                      "the export has " + std::to_string(counter_.data_rows()) + " rows, fewer than --min-rows " +
+                                          std::to_string(*options_.guards.min_rows) + "; the destination was left as it was",
+                                      "check the block's filters and data in Pigment, or lower --min-rows"});
         }
         PipelineResult result;
         result.bytes = bytes_in_.load();

@@ -54,8 +54,15 @@ struct NetworkSettings {
     std::optional<std::chrono::seconds> total_timeout;     // whole run
 };
 
+// Checks that refuse to replace the destination with a suspicious export.
+struct DataGuards {
+    std::optional<std::uint64_t> min_rows;     // an empty export must not overwrite yesterday's good file
+    std::optional<std::string> expect_header;  // the header row, without its line end
+};
+
 struct Config {
     ExportSettings export_;
+    DataGuards guards;
     SecretSettings secret;
     TransferSettings transfer;
     NetworkSettings network;
@@ -64,6 +71,7 @@ struct Config {
     ProgressMode progress = ProgressMode::automatic;
     std::optional<std::string> summary_json;  // a path, or "-" for stdout
     bool dry_run = false;
+    bool preflight = false;  // `pigment-export check ...`: test every stage, move no data
 };
 
 }  // namespace pe

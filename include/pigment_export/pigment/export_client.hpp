@@ -21,6 +21,10 @@ public:
     // Throws Failure (stage export) on every Pigment or network error.
     StreamEnd stream(const Secret& api_key, const BodyConsumer& consumer);
 
+    // Proves the key may export this block: sends the export request and hangs up once
+    // the answer is a CSV, so almost no data moves. Throws Failure (stage export).
+    void probe(const Secret& api_key);
+
 private:
     ExportSettings settings_;
     NetworkSettings network_;

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "pigment_export/core/config.hpp"
 #include "pigment_export/core/failure.hpp"
 #include "pigment_export/storage/sink.hpp"
 #include "pigment_export/transfer/chunk_pool.hpp"
@@ -28,6 +29,7 @@ namespace pe {
 struct PipelineOptions {
     std::size_t chunk_size = 8u << 20;
     unsigned parallel = 4;
+    DataGuards guards;
 };
 
 struct PipelineResult {
@@ -74,6 +76,7 @@ private:
     };
 
     void dispatch(ChunkBuffer* buffer);
+    void check_header(const char* data, std::size_t size);
     void done_with(Job* job);
     void hasher_loop();
     void upload_loop(unsigned worker);
@@ -102,6 +105,8 @@ private:
     ChunkBuffer* current_ = nullptr;
     std::uint64_t next_index_ = 0;
     std::uint64_t next_offset_ = 0;
+    std::string header_;            // the first line, while --expect-header is pending
+    bool header_checked_ = false;
     bool started_ = false;
     bool finished_ = false;
     bool aborted_ = false;
