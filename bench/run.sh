@@ -172,7 +172,7 @@ measure() {
     /usr/bin/time -f '%U %S %M' -o "$tf" "$@" >"$OUT/last.out" 2>"$OUT/last.err" || true
     t1=$(date +%s.%N)
     local user sys rss
-    read -r user sys rss <"$tf"
+    read -r user sys rss < <(tail -n1 "$tf")
     local wall; wall=$(python3 -c "print(f'{$t1-$t0:.3f}')")
     local check first
     read -r check first <<<"$($checkfn)"
