@@ -1,172 +1,22 @@
 #include "pigment_export/app/run.hpp"
 
-#include <unistd.h>
-
 #include <cstdio>
-#include <fstream>
-#include <mutex>
 #include <optional>
-#include <thread>
 
 #include "pigment_export/app/dry_run_plan.hpp"
+#include "pigment_export/app/export_run.hpp"
 #include "pigment_export/app/lazy_credential.hpp"
+#include "pigment_export/app/manifest_run.hpp"
 #include "pigment_export/app/preflight.hpp"
 #include "pigment_export/app/run_summary.hpp"
-#include "pigment_export/app/secret_stage.hpp"
 #include "pigment_export/app/signals.hpp"
 #include "pigment_export/cli/command_line.hpp"
-#include "pigment_export/core/cancellation.hpp"
+#include "pigment_export/cli/manifest.hpp"
 #include "pigment_export/core/log.hpp"
-#include "pigment_export/pigment/export_client.hpp"
-#include "pigment_export/storage/sink_factory.hpp"
-#include "pigment_export/transfer/pipeline.hpp"
-#include "pigment_export/transfer/progress.hpp"
 
 namespace pe {
 
 namespace {
-
-void write_text(const std::string& path, const std::string& text) {
-    if (path == "-") {
-        std::fwrite(text.data(), 1, text.size(), stdout);
-        std::fflush(stdout);
-        return;
-    }
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out) spdlog::error("cannot write the summary to '{}'", path);
-}
-
-bool progress_enabled(const Config& config) {
-    // JSON logs promise that every stderr line is one JSON object: no progress drawing.
-    if (config.log.format == LogFormat::json) return false;
-    switch (config.progress) {
-        case ProgressMode::on: return true;
-        case ProgressMode::off: return false;
-        case ProgressMode::automatic: break;
-    }
-    const char* term = std::getenv("TERM");
-    return isatty(STDERR_FILENO) == 1 && (term == nullptr || std::string(term) != "dumb");
-}
-
-// Ends the run when --timeout passes, through the same path as a signal.
-class Watchdog {
-public:
-    explicit Watchdog(std::optional<std::chrono::seconds> limit) {
-        if (!limit) return;
-        thread_ = std::thread([this, limit] {
-            std::unique_lock lock(mutex_);
-            if (!wake_.wait_for(lock, *limit, [&] { return done_; })) {
-                cancellation::request(cancellation::Reason::timeout);
-            }
-        });
-    }
-    ~Watchdog() {
-        {
-            std::lock_guard lock(mutex_);
-            done_ = true;
-        }
-        wake_.notify_all();
-        if (thread_.joinable()) thread_.join();
-    }
-    Watchdog(const Watchdog&) = delete;
-    Watchdog& operator=(const Watchdog&) = delete;
-
-private:
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool done_ = false;
-    std::thread thread_;
-};
-
-class Run {
-public:
-    Run(const Config& config, EnvLookup env, LazyCredential& credential)
-        : config_(config), env_(std::move(env)), credential_(credential) {}
-
-    RunSummary execute() {
-        auto started = std::chrono::steady_clock::now();
-        RunSummary summary;
-        summary.block_type = block_type_name(config_.export_.block_type);
-        summary.block_id = config_.export_.block_id;
-        summary.destination = config_.destination.display;
-        try {
-            Watchdog watchdog(config_.network.total_timeout);
-            stages(summary);
-            summary.ok = true;
-            summary.exit_code = 0;
-        } catch (const Failure& f) {
-            record(summary, f.info());
-        } catch (const std::exception& e) {
-            record(summary, FailureInfo{Stage::internal, 0, "InternalError", e.what(), "please report this as a bug"});
-        }
-        log::clear_stage();
-        summary.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        return summary;
-    }
-
-private:
-    void enter(Stage stage) {
-        stage_ = stage;
-        log::set_stage(stage);
-    }
-
-    void record(RunSummary& summary, FailureInfo info) {
-        if (info.stage == Stage::interrupted && cancellation::reason() == cancellation::Reason::timeout) {
-            // A timeout is a failure of whichever stage ran out of time.
-            info.stage = stage_;
-            info.service_code = "Timeout";
-        }
-        summary.ok = false;
-        summary.failed_stage = info.stage;
-        summary.exit_code = exit_code(info.stage);
-        summary.error = std::move(info);
-    }
-
-    void stages(RunSummary& summary) {
-        enter(Stage::secret);
-        Secret api_key = obtain_api_key(config_, env_, [&]() -> azure::TokenCredential& { return credential_.get(); });
-
-        enter(Stage::store);
-        auto sink = make_sink(config_, env_, [&] { return credential_.storage_token(); });
-        summary.destination = sink->location();
-        Pipeline pipeline(*sink, PipelineOptions{config_.transfer.chunk_size, config_.transfer.parallel, config_.guards});
-        pipeline.start();
-
-        enter(Stage::export_);
-        auto export_started = std::chrono::system_clock::now();
-        pigment::StreamEnd end;
-        {
-            auto began = std::chrono::steady_clock::now();
-            ProgressReporter progress(progress_enabled(config_), [&] {
-                return ProgressSnapshot{pipeline.bytes_received(), pipeline.rows_so_far(),
-                                        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began)};
-            });
-            pigment::ExportClient client(config_.export_, config_.network, config_.transfer.max_retries);
-            end = client.stream(api_key, [&](const char* data, std::size_t size) { return pipeline.feed(data, size); });
-        }
-        if (end == pigment::StreamEnd::stopped_by_consumer) {
-            enter(Stage::store);
-            cancellation::throw_if_requested();
-            throw Failure(pipeline.failure().value_or(FailureInfo{Stage::store, 0, {}, "the upload stopped", {}}));
-        }
-
-        enter(Stage::store);
-        CommitInfo info;
-        info.block_type = summary.block_type;
-        info.block_id = summary.block_id;
-        info.exported_at = export_started;
-        PipelineResult result = pipeline.finish(info);
-        summary.bytes = result.bytes;
-        summary.rows = result.rows;
-        summary.md5_base64 = result.md5_base64;
-    }
-
-    const Config& config_;
-    EnvLookup env_;
-    LazyCredential& credential_;
-    Stage stage_ = Stage::secret;
-};
 
 void print_usage_error(const Failure& f) {
     std::string line = "pigment-export: " + std::string(f.what()) + "\n";
@@ -181,6 +31,9 @@ int run_main(int argc, char** argv) {
     EnvLookup env = process_env();
     std::optional<Config> config;
     try {
+        if (auto manifest = cli::find_manifest(args)) {
+            return run_manifest(*manifest, env);
+        }
         auto outcome = cli::parse_command_line(args, env, std::chrono::system_clock::now());
         if (!outcome.config) {
             std::fputs(outcome.output.c_str(), stdout);
@@ -201,14 +54,10 @@ int run_main(int argc, char** argv) {
     if (config->preflight) {
         return run_preflight(*config, env, credential);
     }
-    RunSummary summary = Run(*config, env, credential).execute();
-    if (summary.ok) {
-        spdlog::info("{}", summary_line(summary));
-    } else {
-        spdlog::error("{}", format_failure_line(*summary.error));
-    }
+    RunSummary summary = run_export(*config, env, credential);
+    report_result(summary);
     if (config->summary_json) {
-        write_text(*config->summary_json, summary_json(summary) + "\n");
+        write_summary(*config->summary_json, summary_json(summary));
     }
     spdlog::shutdown();
     return summary.exit_code;

@@ -3,8 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <fstream>
 
 #include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/log.hpp"
 #include "pigment_export/core/redactor.hpp"
 #include "pigment_export/http/redact.hpp"
 
@@ -39,6 +41,26 @@ std::string summary_line(const RunSummary& s) {
     std::snprintf(rate, sizeof rate, "%.2f s, %.1f MB/s", s.duration_s, mb_per_s);
     return "exported " + s.block_type + " " + s.block_id + ": " + std::to_string(s.rows) + " rows, " + format_size(s.bytes) +
            " (" + rate + ") -> " + http::strip_query(s.destination);
+}
+
+void report_result(const RunSummary& summary) {
+    if (summary.ok) {
+        spdlog::info("{}", summary_line(summary));
+    } else {
+        spdlog::error("{}", format_failure_line(*summary.error));
+    }
+}
+
+void write_summary(const std::string& path, const std::string& json) {
+    std::string text = json + "\n";
+    if (path == "-") {
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        std::fflush(stdout);
+        return;
+    }
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) spdlog::error("cannot write the summary to '{}'", path);
 }
 
 }  // namespace pe

@@ -25,7 +25,7 @@ struct Raw {
     std::string block_type, block_id, pigment_url, pigment_api = "v1", field_delimiter, date_format, export_options;
     std::string key_vault_url, secret_name, secret_version, api_key_file, credential = "auto", client_id;
     std::string dest, storage_api = "auto", chunk_size = "8MiB", log_level = "info", log_format = "text";
-    std::string progress = "auto", summary_json, ca_bundle, min_rows, expect_header;
+    std::string progress = "auto", summary_json, ca_bundle, min_rows, expect_header, manifest, jobs;
     bool overwrite = true, dry_run = false;
     unsigned parallel = 4, max_retries = 5;
     unsigned connect_timeout = 10, stall_timeout = 60, timeout = 0;
@@ -119,6 +119,11 @@ void define_options(CLI::App& app, Raw& raw) {
     app.add_option("--progress", raw.progress, "auto | on | off (stderr)")->group(out);
     app.add_option("--summary-json", raw.summary_json, "write the run summary as JSON to PATH or - (stdout)")->group(out);
     app.add_flag("--dry-run", raw.dry_run, "print the plan and exit without any network call")->group(out);
+
+    // Parsed by cli/manifest before this table runs; listed here for --help.
+    const char* many = "Several exports";
+    app.add_option("--manifest", raw.manifest, "JSON file: {\"defaults\":{...}, \"exports\":[{\"block-type\":...,\"block-id\":...,\"dest\":...}]}")->group(many);
+    app.add_option("--jobs", raw.jobs, "exports run at once with --manifest (default 1)")->group(many);
 }
 
 // CLI11's messages may echo a value; keep the option names, drop the values.

@@ -14,10 +14,11 @@ namespace pe::log {
 
 namespace {
 
-std::atomic<int> g_stage{-1};
+// Per thread: with --jobs, several runs log at once, each from its own thread.
+thread_local int g_stage = -1;
 
 const char* current_stage() {
-    int s = g_stage.load();
+    int s = g_stage;
     return s < 0 ? nullptr : stage_name(static_cast<Stage>(s));
 }
 
@@ -71,7 +72,7 @@ void init(const LogSettings& settings) {
     spdlog::set_default_logger(std::move(logger));
 }
 
-void set_stage(Stage stage) { g_stage.store(static_cast<int>(stage)); }
-void clear_stage() { g_stage.store(-1); }
+void set_stage(Stage stage) { g_stage = static_cast<int>(stage); }
+void clear_stage() { g_stage = -1; }
 
 }  // namespace pe::log

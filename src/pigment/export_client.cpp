@@ -12,6 +12,7 @@
 #include "pigment_export/http/retrying_send.hpp"
 #include "pigment_export/pigment/export_errors.hpp"
 #include "pigment_export/pigment/export_request.hpp"
+#include "pigment_export/pigment/request_budget.hpp"
 
 namespace pe::pigment {
 
@@ -38,6 +39,7 @@ StreamEnd ExportClient::stream(const Secret& api_key, const BodyConsumer& consum
                  http::strip_query(built.url));
     for (unsigned attempt = 0;; ++attempt) {
         cancellation::throw_if_requested();
+        RequestBudget::acquire();
         http::Request request;
         request.method = built.method;
         request.url = built.url;

@@ -152,3 +152,57 @@ TEST_CASE("json logs: every stderr line is an object with time, level, stage and
     }
     CHECK(lines >= 3);
 }
+
+TEST_CASE("manifest: three exports with two jobs, one failing; one summary each plus a total", "[ops][manifest]") {
+    FakePigment pigment(kKey);
+    const std::string other = "2b3c4d5e-6f70-4a8b-9c0d-1e2f3a4b5c6d";
+    const std::string missing = "3c4d5e6f-7081-4a8b-9c0d-1e2f3a4b5c6d";
+    pigment.add_block("metric", kId, "m\n1\n2\n");
+    pigment.add_block("list", other, "l\nx\n");
+    TempDir dir;
+    write_file(dir.file("missing.csv"), "old\n");
+    nlohmann::json manifest = {
+        {"defaults", {{"pigment-url", pigment.base_url()}, {"max-retries", 0}}},
+        {"exports",
+         {{{"block-type", "metric"}, {"block-id", kId}, {"dest", dir.file("{block_type}.csv")}},
+          {{"block-type", "metric"}, {"block-id", missing}, {"dest", dir.file("missing.csv")}},
+          {{"block-type", "list"}, {"block-id", other}, {"dest", dir.file("{block_type}.csv")}, {"overwrite", false}}}}};
+    write_file(dir.file("manifest.json"), manifest.dump());
+    RunOptions options;
+    options.env = {{"PIGMENT_API_KEY", kKey}};
+    auto r = run_program({"--manifest", dir.file("manifest.json"), "--jobs", "2", "--summary-json", dir.file("s.json")}, options);
+    INFO(r.err);
+    CHECK(r.exit_code == 4);
+    CHECK(read_file(dir.file("metric.csv")) == "m\n1\n2\n");
+    CHECK(read_file(dir.file("list.csv")) == "l\nx\n");
+    CHECK(read_file(dir.file("missing.csv")) == "old\n");
+    CHECK(r.err.find("1 of 3 exports failed") != std::string::npos);
+    auto s = nlohmann::json::parse(read_file(dir.file("s.json")));
+    REQUIRE(s["exports"].size() == 3);
+    CHECK(s["exports"][0]["status"] == "ok");
+    CHECK(s["exports"][0]["rows"] == 2);
+    CHECK(s["exports"][1]["status"] == "failed");
+    CHECK(s["exports"][1]["error"]["http_status"] == 404);
+    CHECK(s["exports"][2]["status"] == "ok");
+    CHECK(s["total"]["failed"] == 1);
+    CHECK(s["total"]["exit_code"] == 4);
+    CHECK(s["total"]["rows"] == 3);
+    CHECK(pigment.export_requests() == 3);
+}
+
+TEST_CASE("manifest: a bad entry is a usage error before any request", "[ops][manifest]") {
+    FakePigment pigment(kKey);
+    TempDir dir;
+    nlohmann::json manifest = {
+        {"defaults", {{"pigment-url", pigment.base_url()}}},
+        {"exports",
+         {{{"block-type", "metric"}, {"block-id", kId}, {"dest", dir.file("a.csv")}},
+          {{"block-type", "metric"}, {"block-id", "../etc"}, {"dest", dir.file("b.csv")}}}}};
+    write_file(dir.file("manifest.json"), manifest.dump());
+    RunOptions options;
+    options.env = {{"PIGMENT_API_KEY", kKey}};
+    auto r = run_program({"--manifest", dir.file("manifest.json")}, options);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("manifest exports[1]: --block-id") != std::string::npos);
+    CHECK(pigment.export_requests() == 0);
+}

@@ -27,4 +27,10 @@ std::string summary_json(const RunSummary& summary);
 // The one line printed at the end of a successful run.
 std::string summary_line(const RunSummary& summary);
 
+// Logs the run's one result line: the summary line, or the failure line.
+void report_result(const RunSummary& summary);
+
+// Writes `json` plus a newline to `path`, or to stdout for "-".
+void write_summary(const std::string& path, const std::string& json);
+
 }  // namespace pe

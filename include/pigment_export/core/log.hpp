@@ -10,7 +10,7 @@ namespace pe::log {
 
 void init(const LogSettings& settings);
 
-// The stage shown in each JSON line ("stage" field) and text prefix.
+// The stage shown in each JSON line ("stage" field) and text prefix, for the calling thread.
 void set_stage(Stage stage);
 void clear_stage();
 

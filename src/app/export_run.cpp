@@ -1,0 +1,159 @@
+#include "pigment_export/app/export_run.hpp"
+
+#include <unistd.h>
+
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "pigment_export/app/secret_stage.hpp"
+#include "pigment_export/core/cancellation.hpp"
+#include "pigment_export/core/log.hpp"
+#include "pigment_export/pigment/export_client.hpp"
+#include "pigment_export/storage/sink_factory.hpp"
+#include "pigment_export/transfer/pipeline.hpp"
+#include "pigment_export/transfer/progress.hpp"
+
+namespace pe {
+
+namespace {
+bool progress_enabled(const Config& config) {
+    // JSON logs promise that every stderr line is one JSON object: no progress drawing.
+    if (config.log.format == LogFormat::json) return false;
+    switch (config.progress) {
+        case ProgressMode::on: return true;
+        case ProgressMode::off: return false;
+        case ProgressMode::automatic: break;
+    }
+    const char* term = std::getenv("TERM");
+    return isatty(STDERR_FILENO) == 1 && (term == nullptr || std::string(term) != "dumb");
+}
+
+// Ends the run when --timeout passes, through the same path as a signal.
+class Watchdog {
+public:
+    explicit Watchdog(std::optional<std::chrono::seconds> limit) {
+        if (!limit) return;
+        thread_ = std::thread([this, limit] {
+            std::unique_lock lock(mutex_);
+            if (!wake_.wait_for(lock, *limit, [&] { return done_; })) {
+                cancellation::request(cancellation::Reason::timeout);
+            }
+        });
+    }
+    ~Watchdog() {
+        {
+            std::lock_guard lock(mutex_);
+            done_ = true;
+        }
+        wake_.notify_all();
+        if (thread_.joinable()) thread_.join();
+    }
+    Watchdog(const Watchdog&) = delete;
+    Watchdog& operator=(const Watchdog&) = delete;
+
+private:
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool done_ = false;
+    std::thread thread_;
+};
+
+class Run {
+public:
+    Run(const Config& config, EnvLookup env, LazyCredential& credential)
+        : config_(config), env_(std::move(env)), credential_(credential) {}
+
+    RunSummary execute() {
+        auto started = std::chrono::steady_clock::now();
+        RunSummary summary;
+        summary.block_type = block_type_name(config_.export_.block_type);
+        summary.block_id = config_.export_.block_id;
+        summary.destination = config_.destination.display;
+        try {
+            Watchdog watchdog(config_.network.total_timeout);
+            stages(summary);
+            summary.ok = true;
+            summary.exit_code = 0;
+        } catch (const Failure& f) {
+            record(summary, f.info());
+        } catch (const std::exception& e) {
+            record(summary, FailureInfo{Stage::internal, 0, "InternalError", e.what(), "please report this as a bug"});
+        }
+        log::clear_stage();
+        summary.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        return summary;
+    }
+
+private:
+    void enter(Stage stage) {
+        stage_ = stage;
+        log::set_stage(stage);
+    }
+
+    void record(RunSummary& summary, FailureInfo info) {
+        if (info.stage == Stage::interrupted && cancellation::reason() == cancellation::Reason::timeout) {
+            // A timeout is a failure of whichever stage ran out of time.
+            info.stage = stage_;
+            info.service_code = "Timeout";
+        }
+        summary.ok = false;
+        summary.failed_stage = info.stage;
+        summary.exit_code = exit_code(info.stage);
+        summary.error = std::move(info);
+    }
+
+    void stages(RunSummary& summary) {
+        enter(Stage::secret);
+        Secret api_key = obtain_api_key(config_, env_, [&]() -> azure::TokenCredential& { return credential_.get(); });
+
+        enter(Stage::store);
+        auto sink = make_sink(config_, env_, [&] { return credential_.storage_token(); });
+        summary.destination = sink->location();
+        Pipeline pipeline(*sink, PipelineOptions{config_.transfer.chunk_size, config_.transfer.parallel, config_.guards});
+        pipeline.start();
+
+        enter(Stage::export_);
+        auto export_started = std::chrono::system_clock::now();
+        pigment::StreamEnd end;
+        {
+            auto began = std::chrono::steady_clock::now();
+            ProgressReporter progress(progress_enabled(config_), [&] {
+                return ProgressSnapshot{pipeline.bytes_received(), pipeline.rows_so_far(),
+                                        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began)};
+            });
+            pigment::ExportClient client(config_.export_, config_.network, config_.transfer.max_retries);
+            end = client.stream(api_key, [&](const char* data, std::size_t size) { return pipeline.feed(data, size); });
+        }
+        if (end == pigment::StreamEnd::stopped_by_consumer) {
+            enter(Stage::store);
+            cancellation::throw_if_requested();
+            throw Failure(pipeline.failure().value_or(FailureInfo{Stage::store, 0, {}, "the upload stopped", {}}));
+        }
+
+        enter(Stage::store);
+        CommitInfo info;
+        info.block_type = summary.block_type;
+        info.block_id = summary.block_id;
+        info.exported_at = export_started;
+        PipelineResult result = pipeline.finish(info);
+        summary.bytes = result.bytes;
+        summary.rows = result.rows;
+        summary.md5_base64 = result.md5_base64;
+    }
+
+    const Config& config_;
+    EnvLookup env_;
+    LazyCredential& credential_;
+    Stage stage_ = Stage::secret;
+};
+
+}  // namespace
+
+RunSummary run_export(const Config& config, const EnvLookup& env, LazyCredential& credential) {
+    return Run(config, env, credential).execute();
+}
+
+}  // namespace pe
