@@ -1,0 +1,139 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "pigment_export/pigment/export_errors.hpp"
+
+using namespace pe;
+using namespace pe::pigment;
+
+TEST_CASE("each export status has its own code, message and hint", "[pigment]") {
+    struct Row {
+        int status;
+        const char* code;
+        const char* message_part;
+        const char* hint_part;
+    };
+    const Row rows[] = {
+        {400, "BadRequest", "Pigment rejected the export request", "--export-options"},
+        {401, "Unauthorized", "did not accept the API key", "Export API key"},
+        {403, "Forbidden", "may not export this metric", "access to the block"},
+        {404, "NotFound", "metric abc-1 was not found", "--block-id"},
+        {413, "PayloadTooLarge", "view abc-1 is too big", "underlying block"},
+        {422, "UnprocessableEntity", "view abc-1 cannot be exported", "export that block directly"},
+        {429, "TooManyRequests", "rate limit", "--max-retries"},
+        {500, "ServerError", "Pigment answered HTTP 500", "try again later"},
+        {503, "ServerError", "Pigment answered HTTP 503", "server error"},
+        {418, "HttpError", "Pigment answered HTTP 418", ""},
+    };
+    for (const auto& row : rows) {
+        INFO(row.status);
+        auto info = map_export_error(row.status, "", BlockType::metric, "abc-1");
+        CHECK(info.stage == Stage::export_);
+        CHECK(info.http_status == row.status);
+        CHECK(info.service_code == row.code);
+        CHECK_THAT(info.message, Catch::Contains(row.message_part));
+        if (*row.hint_part != '\0') {
+            CHECK_THAT(info.hint, Catch::Contains(row.hint_part));
+        } else {
+            CHECK(info.hint.empty());
+        }
+        CHECK(info.message.find(": ") == std::string::npos);  // no detail when the body is empty
+    }
+}
+
+TEST_CASE("the block type and id appear where they help", "[pigment]") {
+    CHECK(map_export_error(404, "", BlockType::list, "L-9").message == "list L-9 was not found");
+    CHECK_THAT(map_export_error(403, "", BlockType::table, "x").message, Catch::Contains("this table"));
+    CHECK_THAT(map_export_error(400, "", BlockType::list, "x").hint, Catch::Contains("for a list export"));
+}
+
+TEST_CASE("ProblemDetails detail is preferred, then message, title, error", "[pigment]") {
+    CHECK(map_export_error(400, R"({"type":"t","title":"Bad","detail":"filters[0] is unknown"})", BlockType::metric, "m").message ==
+          "Pigment rejected the export request: filters[0] is unknown");
+    CHECK(body_excerpt(R"({"title":"Bad Request","status":400})") == "Bad Request");
+    CHECK(body_excerpt(R"({"message":"quota","title":"T"})") == "quota");
+    CHECK(body_excerpt(R"({"error":"invalid_key"})") == "invalid_key");
+    CHECK(body_excerpt(R"({"detail":42,"title":"fallback"})") == "fallback");  // non-string detail skipped
+}
+
+TEST_CASE("a JSON body without known fields is excerpted raw", "[pigment]") {
+    CHECK(body_excerpt(R"({"code":7})") == R"({"code":7})");
+    CHECK(body_excerpt("[1,2]") == "[1,2]");
+}
+
+TEST_CASE("an HTML body is summarized, never quoted", "[pigment]") {
+    CHECK(body_excerpt("<!DOCTYPE html><html><body>Sign in</body></html>") == "an HTML page");
+    CHECK(body_excerpt("\n  <HTML><head>") == "an HTML page");
+    CHECK(map_export_error(502, "<html><body>Bad Gateway nginx</body></html>", BlockType::view, "v").message ==
+          "Pigment answered HTTP 502: an HTML page");
+}
+
+TEST_CASE("a plain body is excerpted to 200 characters on one line", "[pigment]") {
+    CHECK(body_excerpt("upstream\r\nconnect error\tx\x7F") == "upstream  connect error x ");
+    std::string long_body(1000, 'z');
+    auto excerpt = body_excerpt(long_body);
+    CHECK(excerpt == std::string(200, 'z') + "...");
+    CHECK(body_excerpt("short") == "short");
+    CHECK(body_excerpt("") == "");
+    CHECK(body_excerpt(std::string(199, 'q')) == std::string(199, 'q'));
+}
+
+TEST_CASE("control characters inside a JSON detail are removed too", "[pigment]") {
+    CHECK(body_excerpt(R"({"detail":"line1\nline2\u0007"})") == "line1 line2 ");
+}
+
+TEST_CASE("a long JSON detail is truncated like any other excerpt", "[pigment][!shouldfail]") {
+    // body_excerpt promises "a short excerpt (never the whole page)", but a ProblemDetails
+    // detail is returned in full: a 5,000-character detail ends up in the one-line error.
+    std::string detail(5000, 'd');
+    auto excerpt = body_excerpt(R"({"detail":")" + detail + R"("})");
+    CHECK(excerpt.size() <= 203);
+}
+
+TEST_CASE("a body of exactly 200 characters is not marked as cut", "[pigment][!shouldfail]") {
+    // The "..." marker is added when the excerpt text is 200 characters long, which is also
+    // the case when the whole body is exactly 200 characters (nothing was cut).
+    CHECK(body_excerpt(std::string(200, 'e')) == std::string(200, 'e'));
+}
+
+TEST_CASE("check_csv_response accepts CSV", "[pigment]") {
+    CHECK_FALSE(check_csv_response("text/csv", "a;b\n1;2\n").has_value());
+    CHECK_FALSE(check_csv_response("text/csv; charset=utf-8", "\xEF\xBB\xBF" "a;b\n").has_value());
+    CHECK_FALSE(check_csv_response("application/octet-stream", "a,b\n").has_value());
+    CHECK_FALSE(check_csv_response("", "").has_value());  // an empty export is fine
+    CHECK_FALSE(check_csv_response("text/plain", "html;body\n<b>;x\n").has_value());
+}
+
+TEST_CASE("check_csv_response refuses HTML by type or by sniffing", "[pigment]") {
+    for (auto [type, body] : {std::pair<const char*, const char*>{"text/html", "a;b\n"},
+                              {"Text/HTML; charset=utf-8", ""},
+                              {"text/csv", "<!DOCTYPE html><html>"},
+                              {"", "  \r\n\t<!doctype HTML>"},
+                              {"application/octet-stream", "\n<html lang=en>"},
+                              {"text/csv", "<HTML>"}}) {
+        INFO(type << " / " << body);
+        auto f = check_csv_response(type, body);
+        REQUIRE(f.has_value());
+        CHECK(f->stage == Stage::export_);
+        CHECK(f->http_status == 200);
+        CHECK(f->service_code == "UnexpectedHtml");
+        CHECK_THAT(f->message, Catch::Contains("an HTML page instead of CSV"));
+        CHECK_THAT(f->hint, Catch::Contains("--pigment-url"));
+    }
+}
+
+TEST_CASE("check_csv_response refuses JSON by content type", "[pigment]") {
+    auto f = check_csv_response("application/json", R"({"detail":"x"})");
+    REQUIRE(f.has_value());
+    CHECK(f->service_code == "UnexpectedJson");
+    CHECK_THAT(f->message, Catch::Contains("JSON instead of CSV"));
+    auto p = check_csv_response("application/problem+json; charset=utf-8", "");
+    REQUIRE(p.has_value());
+    CHECK(p->service_code == "UnexpectedJson");
+}
+
+TEST_CASE("check_csv_response only sniffs HTML at the start of the body", "[pigment]") {
+    CHECK_FALSE(check_csv_response("text/csv", "col\n<html>\n").has_value());
+    CHECK_FALSE(check_csv_response("text/csv", "x<html>").has_value());
+}
