@@ -206,8 +206,11 @@ void DfsSink::abort() noexcept {
         return;
     }
     try {
-        auto response = session_.send(session_.control(), "delete the temporary file", temp_path_,
-                                      [&] { return request("DELETE", temp_path_, ""); });
+        auto response = session_.send(session_.control(), "delete the temporary file", temp_path_, [&] {
+            auto r = request("DELETE", temp_path_, "");
+            r.survives_cancellation = true;  // an interrupted run must still clean up
+            return r;
+        });
         if (response.status == 200 || response.status == 202 || response.status == 404) {
             temp_exists_ = false;
             return;

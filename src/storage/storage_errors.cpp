@@ -39,7 +39,7 @@ std::string hint_for(const ErrorContext& context, int status, const std::string&
         if (is_one_of(code, {"AuthorizationPermissionMismatch", "AuthorizationFailure", "InsufficientAccountPermissions"})) {
             return "grant the identity the \"Storage Blob Data Contributor\" role on the storage account or on the " +
                    std::string(container_word) + " '" + context.container +
-                   "' (a SAS needs the create, write and delete permissions; check network rules too)";
+                   "' (a SAS needs the read, create, write and delete permissions; check network rules too)";
         }
         if (code == "AuthenticationFailed") {
             return "the service rejected " + context.credential +
