@@ -126,13 +126,12 @@ void define_options(CLI::App& app, Raw& raw) {
     app.add_option("--jobs", raw.jobs, "exports run at once with --manifest (default 1)")->group(many);
 }
 
-// CLI11's messages may echo a value; keep the option names, drop the values.
+// CLI11's messages may echo a value ("Could not convert: --parallel = VALUE"), and a value
+// typed in the wrong place may be a secret: keep the option name, drop the value.
 std::string describe_parse_error(const CLI::ParseError& e) {
     std::string what = e.what();
-    auto colon = what.find(':');
-    bool echoes_value = what.find("could not be converted") != std::string::npos ||
-                        what.find("not in") != std::string::npos;
-    if (echoes_value && colon != std::string::npos) return what.substr(0, colon) + ": invalid value";
+    auto equals = what.find(" = ");
+    if (equals != std::string::npos) return what.substr(0, equals) + ": invalid value";
     return what;
 }
 

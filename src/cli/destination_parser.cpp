@@ -59,6 +59,32 @@ struct Url {
     std::string path;       // without the leading '/'
 };
 
+// URL paths arrive percent-encoded (a pasted "%20"); the location keeps them decoded and the
+// storage layer encodes each segment again, so nothing is encoded twice.
+std::string percent_decode(std::string_view text) {
+    auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '%') {
+            out.push_back(text[i]);
+            continue;
+        }
+        if (i + 2 >= text.size() || hex(text[i + 1]) < 0 || hex(text[i + 2]) < 0) {
+            fail("the destination URL has a malformed percent escape");
+        }
+        char decoded = static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
+        if (decoded == '/') fail("the destination URL encodes a '/' (%2F) inside a name");
+        out.push_back(decoded);
+        i += 2;
+    }
+    return out;
+}
+
 Url split_url(std::string_view text) {
     auto sep = text.find("://");
     Url url;
@@ -70,7 +96,7 @@ Url split_url(std::string_view text) {
     }
     auto slash = rest.find('/');
     url.authority = std::string(rest.substr(0, slash));
-    url.path = slash == std::string_view::npos ? "" : std::string(rest.substr(slash + 1));
+    url.path = slash == std::string_view::npos ? "" : percent_decode(rest.substr(slash + 1));
     if (url.authority.empty()) fail("the destination URL has no host");
     return url;
 }
@@ -127,7 +153,23 @@ bool is_loopback_host(std::string_view host) {
         return close != std::string_view::npos && name.substr(1, close - 1) == "::1";
     }
     name = name.substr(0, name.find(':'));
-    return name == "localhost" || name.rfind("127.", 0) == 0;
+    if (name == "localhost") return true;
+    // 127.0.0.0/8 written as a dotted quad; "127.evil.example" is a remote name.
+    int octets = 0;
+    std::size_t start = 0;
+    while (start <= name.size()) {
+        auto dot = name.find('.', start);
+        std::string_view part = name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+        if (part.empty() || part.size() > 3) return false;
+        for (char c : part) {
+            if (c < '0' || c > '9') return false;
+        }
+        if (std::stoi(std::string(part)) > 255 || (octets == 0 && part != "127")) return false;
+        ++octets;
+        if (dot == std::string_view::npos) break;
+        start = dot + 1;
+    }
+    return octets == 4;
 }
 
 Destination parse_destination(std::string_view text) {
@@ -155,6 +197,7 @@ Destination parse_destination(std::string_view text) {
         std::string_view rest = text.substr(sep + 3);
         if (rest.rfind("localhost/", 0) == 0) rest.remove_prefix(9);
         if (rest.empty() || rest.front() != '/') fail("a file:// URL needs an absolute path: file:///path/to/file.csv");
+        if (rest.back() == '/') fail("--dest '" + std::string(text) + "' names a folder; add a file name");
         Destination d;
         d.kind = DestinationKind::local_file;
         d.local_path = std::filesystem::path(std::string(rest));

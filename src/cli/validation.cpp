@@ -27,7 +27,7 @@ void check_block_id(std::string_view id) {
     if (id.empty() || id.size() > 128) fail("--block-id must be 1-128 characters (a Pigment UUID)");
     for (char c : id) {
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') {
-            fail("--block-id '" + shown(id) + "' is not a Pigment id: use letters, digits and '-' only (a UUID)");
+            fail("--block-id '" + shown(id) + "' is not a Pigment id: use letters, digits, '-' and '_' only (a UUID)");
         }
     }
 }

@@ -59,7 +59,8 @@ std::string decode_base64_common(std::string_view text, bool require_padding) {
             out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
         }
     }
-    if (padding > 2 || (require_padding && (text.size() % 4) != 0)) {
+    // One character past a group of four carries only 6 bits: no whole byte, so no valid encoding ends so.
+    if (padding > 2 || (require_padding && (text.size() % 4) != 0) || (text.size() - padding) % 4 == 1) {
         throw std::invalid_argument("invalid base64 padding");
     }
     return out;

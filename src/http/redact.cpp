@@ -32,7 +32,7 @@ constexpr std::array<std::string_view, 31> kSafeHeaders = {
 
 bool is_safe_header(std::string_view name) {
     return std::any_of(kSafeHeaders.begin(), kSafeHeaders.end(), [&](std::string_view safe) { return iequals(safe, name); }) ||
-           (name.size() > 9 && iequals(name.substr(0, 9), "x-ms-meta"));
+           (name.size() > 10 && iequals(name.substr(0, 10), "x-ms-meta-"));
 }
 
 std::string redact_header_value(std::string_view name, std::string_view value) {

@@ -28,17 +28,18 @@ std::string json_error_text(std::string_view body) {
 }  // namespace
 
 std::string body_excerpt(std::string_view body) {
+    constexpr std::size_t kMax = 200;
     std::string text = json_error_text(body);
     if (text.empty()) {
         if (lower(body.substr(0, 512)).find("<html") != std::string::npos) return "an HTML page";
-        text = std::string(body.substr(0, 200));
+        text = std::string(body);
     }
     std::string out;
-    for (char c : text) {
+    for (char c : std::string_view(text).substr(0, kMax)) {
         unsigned char u = static_cast<unsigned char>(c);
         out.push_back(u < 0x20 || u == 0x7F ? ' ' : c);
     }
-    if (text.size() == 200) out += "...";
+    if (text.size() > kMax) out += "...";
     return out;
 }
 

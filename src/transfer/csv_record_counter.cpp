@@ -1,5 +1,6 @@
 #include "pigment_export/transfer/csv_record_counter.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace pe {
@@ -42,7 +43,9 @@ void CsvRecordCounter::feed(const char* data, std::size_t size) {
         }
         if (next_newline == nullptr || next_newline < p) next_newline = find(p, '\n');
         const char* stop = next_quote < next_newline ? next_quote : next_newline;
-        if (stop > p && !(stop - p == 1 && *p == '\r')) {
+        // A carriage return alone is a line end's half, never content; the scan stops at the
+        // first other byte, which is almost always the first.
+        if (!line_has_content_ && std::find_if(p, stop, [](char c) { return c != '\r'; }) != stop) {
             line_has_content_ = true;
         }
         if (stop == end) return;

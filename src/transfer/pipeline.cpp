@@ -9,7 +9,7 @@
 namespace pe {
 
 Pipeline::Pipeline(Sink& sink, PipelineOptions options)
-    : sink_(sink), options_(options), pool_(options.chunk_size, std::max(1u, options.parallel) + 2) {}
+    : sink_(sink), options_(options), pool_(options.chunk_size, std::max(1u, options.parallel) + 1) {}
 
 Pipeline::~Pipeline() {
     if (!finished_) {
@@ -21,7 +21,15 @@ Pipeline::~Pipeline() {
 void Pipeline::start() {
     sink_.open();
     started_ = true;
-    hasher_ = std::thread([this] { hasher_loop(); });
+    hasher_ = std::thread([this] {
+        ordered_loop(hash_queue_, [this](const ChunkBuffer& b) { md5_.update(b.data.get(), b.size); });
+    });
+    counter_thread_ = std::thread([this] {
+        ordered_loop(count_queue_, [this](const ChunkBuffer& b) {
+            counter_.feed(b.data.get(), b.size);
+            rows_.store(counter_.data_rows(), std::memory_order_relaxed);
+        });
+    });
     unsigned workers = std::max(1u, std::min(options_.parallel, sink_.max_concurrency()));
     for (unsigned w = 0; w < workers; ++w) {
         uploaders_.emplace_back([this, w] { upload_loop(w); });
@@ -87,6 +95,7 @@ void Pipeline::dispatch(ChunkBuffer* buffer) {
     {
         std::lock_guard lock(mutex_);
         hash_queue_.push_back(job.get());
+        count_queue_.push_back(job.get());
         upload_queue_.push_back(job.get());
         jobs_.push_back(std::move(job));
         ++jobs_in_flight_;
@@ -108,21 +117,19 @@ void Pipeline::done_with(Job* job) {
     idle_.notify_all();
 }
 
-void Pipeline::hasher_loop() {
+void Pipeline::ordered_loop(std::deque<Job*>& queue, const std::function<void(const ChunkBuffer&)>& work) {
     for (;;) {
         Job* job = nullptr;
         {
             std::unique_lock lock(mutex_);
-            work_.wait(lock, [&] { return stopping_ || !hash_queue_.empty(); });
-            if (hash_queue_.empty()) {
+            work_.wait(lock, [&] { return stopping_ || !queue.empty(); });
+            if (queue.empty()) {
                 return;
             }
-            job = hash_queue_.front();
-            hash_queue_.pop_front();
+            job = queue.front();
+            queue.pop_front();
         }
-        md5_.update(job->buffer->data.get(), job->buffer->size);
-        counter_.feed(job->buffer->data.get(), job->buffer->size);
-        rows_.store(counter_.data_rows(), std::memory_order_relaxed);
+        work(*job->buffer);
         done_with(job);
     }
 }
@@ -254,7 +261,7 @@ void Pipeline::stop_threads() noexcept {
         std::lock_guard lock(mutex_);
         stopping_ = true;
         if (failed_.load()) {
-            // Unstarted uploads are dropped; the hasher may finish its queue harmlessly.
+            // Unstarted uploads are dropped; the ordered readers may finish their queues harmlessly.
             for (Job* job : upload_queue_) {
                 job->readers.fetch_sub(1);
             }
@@ -263,6 +270,7 @@ void Pipeline::stop_threads() noexcept {
     }
     work_.notify_all();
     if (hasher_.joinable()) hasher_.join();
+    if (counter_thread_.joinable()) counter_thread_.join();
     for (auto& t : uploaders_) {
         if (t.joinable()) t.join();
     }

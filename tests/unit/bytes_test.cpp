@@ -88,7 +88,7 @@ TEST_CASE("base64url decodes '-' and '_' and needs no padding", "[core]") {
     CHECK_THROWS_AS(base64url_decode("Zg==="), std::invalid_argument);
 }
 
-TEST_CASE("base64url rejects a length that cannot hold whole bytes", "[core][!shouldfail]") {
+TEST_CASE("base64url rejects a length that cannot hold whole bytes", "[core]") {
     // One base64 character carries 6 bits, never a byte: "Z" and "Zm9vY" are not valid
     // encodings, yet they decode silently (dropping the dangling bits).
     CHECK_THROWS_AS(base64url_decode("Z"), std::invalid_argument);

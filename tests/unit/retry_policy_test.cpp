@@ -79,7 +79,7 @@ TEST_CASE("unparsable Retry-After values are ignored", "[retry]") {
     CHECK_FALSE(retry_after({{"x-ms-retry-after-ms", "-5"}}).has_value());
 }
 
-TEST_CASE("full-jitter delay lies in [0, base * 2^(attempt-1)]", "[retry]") {
+TEST_CASE("full-jitter delay lies between 0 and base * 2^(attempt-1)", "[retry]") {
     RetryPolicy p;  // base 800 ms, cap 60 s
     CHECK(next_delay(p, 1, std::nullopt, 0.0) == Millis(0));
     CHECK(next_delay(p, 1, std::nullopt, 0.5) == Millis(400));
@@ -133,7 +133,7 @@ TEST_CASE("out-of-range random values are clamped", "[retry]") {
     CHECK(next_delay(p, 1, std::nullopt, 7.0) == Millis(800));
 }
 
-TEST_CASE("jitter_random01 stays in [0,1) and varies", "[retry]") {
+TEST_CASE("jitter_random01 stays at or above 0 and below 1 and varies", "[retry]") {
     double lo = 1.0, hi = 0.0;
     for (int i = 0; i < 2000; ++i) {
         double r = jitter_random01();

@@ -18,7 +18,7 @@ using CredentialProvider = std::function<azure::TokenCredential&()>;
 Secret obtain_api_key(const Config& config, const EnvLookup& env, const CredentialProvider& credential);
 
 // The key file's content without trailing line breaks (pure). Throws Failure (stage secret)
-// when it is empty, too long or spans several lines.
+// when it is empty or spans several lines.
 Secret parse_api_key_file(std::string content, const std::string& path);
 
 // A short description of where the key comes from, for logs and the dry-run plan.
