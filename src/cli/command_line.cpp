@@ -242,10 +242,10 @@ Config build_config(Raw& raw, const EnvLookup& env, std::chrono::system_clock::t
     c.dry_run = raw.dry_run;
 
     if (!raw.min_rows.empty()) {
-        std::uint64_t n = 0;
-        auto [end, ec] = std::from_chars(raw.min_rows.data(), raw.min_rows.data() + raw.min_rows.size(), n);
+        std::uint64_t rows = 0;
+        auto [end, ec] = std::from_chars(raw.min_rows.data(), raw.min_rows.data() + raw.min_rows.size(), rows);
         if (ec != std::errc() || end != raw.min_rows.data() + raw.min_rows.size()) usage("--min-rows must be a number of rows");
-        c.guards.min_rows = n;
+        c.guards.min_rows = rows;
     }
     if (!raw.expect_header.empty()) {
         if (raw.expect_header.find_first_of("\r\n") != std::string::npos) usage("--expect-header is one line, without its line end");
