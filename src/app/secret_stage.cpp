@@ -75,7 +75,7 @@ std::string describe_key_source(const Config& config) {
 
 Secret obtain_api_key(const Config& config, const EnvLookup& env, const CredentialProvider& credential) {
     const auto& s = config.secret;
-    spdlog::info("reading the Pigment API key from {}", describe_key_source(config));
+    spdlog::debug("reading the Pigment API key from {}", describe_key_source(config));
     if (!s.key_vault_url.empty()) {
         return azure::read_key_vault_secret(credential(), s, config.network, config.transfer.max_retries);
     }

@@ -35,7 +35,7 @@ StreamEnd ExportClient::stream(const Secret& api_key, const BodyConsumer& consum
     http::RetryPolicy policy;
     policy.max_retries = max_retries_;
 
-    spdlog::info("exporting {} {} from {}", block_type_name(settings_.block_type), settings_.block_id,
+    spdlog::debug("exporting {} {} from {}", block_type_name(settings_.block_type), settings_.block_id,
                  http::strip_query(built.url));
     for (unsigned attempt = 0;; ++attempt) {
         cancellation::throw_if_requested();
