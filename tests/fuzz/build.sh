@@ -70,7 +70,7 @@ fi
 for t in "${targets[@]}"; do
     src="$root/tests/fuzz/fuzz_$t.cpp"
     bin="$out/fuzz_$t"
-    if [[ ! -f $bin || $src -nt $bin || $out/libpigment_fuzz.a -nt $bin ]]; then
+    if [[ ! -f $bin || $src -nt $bin || $root/tests/fuzz/fuzz_support.hpp -nt $bin || $out/libpigment_fuzz.a -nt $bin || $0 -nt $bin ]]; then
         echo "fuzz/build.sh: linking fuzz_$t"
         "$CXX" "${flags[@]}" -fsanitize=fuzzer "$src" "$out/libpigment_fuzz.a" "${pkg_libs[@]}" -lcrypto -lpthread -o "$bin"
     fi

@@ -153,7 +153,7 @@ TEST_CASE("json logs: every stderr line is an object with time, level, stage and
     CHECK(lines >= 3);
 }
 
-TEST_CASE("manifest: three exports with two jobs, one failing; one summary each plus a total", "[ops][manifest]") {
+TEST_CASE("manifest: three exports with two jobs, one failing - one summary each plus a total", "[ops][manifest]") {
     FakePigment pigment(kKey);
     const std::string other = "2b3c4d5e-6f70-4a8b-9c0d-1e2f3a4b5c6d";
     const std::string missing = "3c4d5e6f-7081-4a8b-9c0d-1e2f3a4b5c6d";

@@ -134,7 +134,7 @@ TEST_CASE("Key Vault refuses a token minted for another resource, and we say whi
           std::string::npos);
 }
 
-TEST_CASE("IMDS: the user-assigned client id is passed through; an unassigned one fails with a hint", "[secret][imds]") {
+TEST_CASE("IMDS: the user-assigned client id is passed through - an unassigned one fails with a hint", "[secret][imds]") {
     testing::FakeImds imds(imds_options(false, {kUserClientId}));
     imds.start();
     auto env = pe::map_env({{"AZURE_POD_IDENTITY_AUTHORITY_HOST", imds.base_url()}});
@@ -150,7 +150,7 @@ TEST_CASE("IMDS: the user-assigned client id is passed through; an unassigned on
     CHECK(info.hint.find("--client-id") != std::string::npos);
 }
 
-TEST_CASE("IMDS: 410 (starting) then 200 is retried; 429 honours Retry-After", "[secret][imds]") {
+TEST_CASE("IMDS: 410 (starting) then 200 is retried - 429 honours Retry-After", "[secret][imds]") {
     testing::FakeImds imds;
     imds.push_fault(testing::Fault::answer(410));
     imds.push_fault(testing::Fault::answer(429, R"({"error":"too_many"})", {{"Retry-After", "1"}}));
@@ -291,7 +291,7 @@ TEST_CASE("Arc: a challenge naming a file outside the folder is refused and noth
     CHECK(arc.requests().size() == 1);
 }
 
-TEST_CASE("Client secret: the form Entra requires; a wrong secret gives AADSTS7000215 and a hint", "[secret][entra]") {
+TEST_CASE("Client secret: the form Entra requires - a wrong secret gives AADSTS7000215 and a hint", "[secret][entra]") {
     testing::FakeEntra entra;
     entra.add_app({"app-client-id", "right-secret-value-123", ""});
     entra.start();
@@ -444,7 +444,7 @@ TEST_CASE("Key Vault: each refusal maps to its code and hint", "[secret][keyvaul
     CHECK(read(vault, "pigment-key", "ffffffffffffffffffffffffffffffff").http_status == 404);
 }
 
-TEST_CASE("Key Vault: 429 with Retry-After is retried; an unreachable vault is named", "[secret][keyvault]") {
+TEST_CASE("Key Vault: 429 with Retry-After is retried - an unreachable vault is named", "[secret][keyvault]") {
     testing::FakeImds imds;
     imds.start();
     auto env = pe::map_env({{"AZURE_POD_IDENTITY_AUTHORITY_HOST", imds.base_url()}});

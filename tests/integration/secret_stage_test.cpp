@@ -85,7 +85,7 @@ std::vector<std::string> vault_tokens(const testing::FakeKeyVault& vault) {
 
 }  // namespace
 
-TEST_CASE("IMDS end to end: token, Key Vault, export; nothing secret at trace level", "[secret][binary]") {
+TEST_CASE("IMDS end to end: token, Key Vault, export - nothing secret at trace level", "[secret][binary]") {
     Stage stage;
     auto r = stage.run(stage.imds_env());
     auto tokens = vault_tokens(stage.vault);

@@ -58,7 +58,7 @@ struct Run {
 
 }  // namespace
 
-TEST_CASE("binary → Azurite with Shared Key: exact bytes, MD5, metadata; overwrite replaces", "[storage][binary][azurite]") {
+TEST_CASE("binary → Azurite with Shared Key: exact bytes, MD5, metadata - overwrite replaces", "[storage][binary][azurite]") {
     Run r;
     auto& azurite = shared_azurite();
     std::string container = fresh_container();

@@ -65,7 +65,7 @@ TEST_CASE("no key source is a usage error", "[usage]") {
     CHECK(r.err.find("no Pigment API key source") != std::string::npos);
 }
 
-TEST_CASE("environment variables supply the required options; the command line wins", "[usage]") {
+TEST_CASE("environment variables supply the required options - the command line wins", "[usage]") {
     FakePigment pigment("k3y-abcdef-123");
     pigment.add_block("list", kId, "h\n1\n");
     TempDir dir;

@@ -41,7 +41,7 @@ TEST_CASE("The managed-identity host is detected from the environment as the SDK
     CHECK(detect_managed_identity_host(pe::map_env({{"IDENTITY_ENDPOINT", "http://x"}})) == H::imds);
 }
 
-TEST_CASE("--client-id is a client id, or an ARM resource id when it looks like one", "[azure][mi]") {
+TEST_CASE("option --client-id is a client id, or an ARM resource id when it looks like one", "[azure][mi]") {
     CHECK_FALSE(ManagedIdentityId::from_setting("").user_assigned());
     CHECK(kClient.kind == ManagedIdentityId::Kind::client_id);
     CHECK(kResource.kind == ManagedIdentityId::Kind::resource_id);
@@ -90,7 +90,7 @@ TEST_CASE("App Service 2019 request: X-IDENTITY-HEADER, client_id or mi_res_id",
     CHECK(by_resource.build_request("https://vault.azure.net").url.find("&mi_res_id=%2Fsubscriptions") != std::string::npos);
 }
 
-TEST_CASE("App Service 2017 spells clientid and sends `secret`; Cloud Shell POSTs a form", "[azure][mi]") {
+TEST_CASE("App Service 2017 spells clientid and sends `secret` - Cloud Shell POSTs a form", "[azure][mi]") {
     LegacyMsiSource legacy("http://h/msi", pe::Secret("msi-secret-value"), kClient, {}, false);
     std::string body;
     auto r = legacy.build_request("https://vault.azure.net", body);

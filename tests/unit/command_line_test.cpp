@@ -133,7 +133,7 @@ TEST_CASE("every option is applied", "[cli]") {
     CHECK(c.destination.storage.path == "v-1.csv");
 }
 
-TEST_CASE("--dest placeholders expand with the fixed time", "[cli]") {
+TEST_CASE("option --dest placeholders expand with the fixed time", "[cli]") {
     Config c = parse({"--block-type", "table", "--block-id", "t9", "--dest", "out/{block_type}-{block_id}-{date}-{time}.csv"});
     CHECK(c.destination.local_path == std::filesystem::path("out/table-t9-2026-11-29-031507.csv"));
     auto e = usage_error({"--block-type", "table", "--block-id", "t9", "--dest", "out/{nope}.csv"});
@@ -181,12 +181,12 @@ TEST_CASE("a repeated option takes its last value", "[cli]") {
     CHECK(c.log.level == LogLevel::error);
 }
 
-TEST_CASE("--no-overwrite and --overwrite", "[cli]") {
+TEST_CASE("option --no-overwrite and --overwrite", "[cli]") {
     CHECK_FALSE(parse(with(base_args(), {"--no-overwrite"})).transfer.overwrite);
     CHECK(parse(with(base_args(), {"--overwrite"})).transfer.overwrite);
 }
 
-TEST_CASE("--help and --version end the run with output and no config", "[cli]") {
+TEST_CASE("option --help and --version end the run with output and no config", "[cli]") {
     auto help = parse_command_line({"--help"}, map_env({}), fixed_now());
     CHECK_FALSE(help.config.has_value());
     CHECK_THAT(help.output, Catch::Contains("--block-type"));
@@ -199,7 +199,7 @@ TEST_CASE("--help and --version end the run with output and no config", "[cli]")
     CHECK(version.output == std::string("pigment-export ") + PIGMENT_EXPORT_VERSION + "\n");
 }
 
-TEST_CASE("--export-options: inline JSON or @FILE, normalized", "[cli]") {
+TEST_CASE("option --export-options: inline JSON or @FILE, normalized", "[cli]") {
     Config inline_json = parse(with(base_args(), {"--export-options", R"( { "friendlyHeaders" : true } )"}));
     CHECK(inline_json.export_.options_json == R"({"friendlyHeaders":true})");
 
@@ -220,7 +220,7 @@ TEST_CASE("--export-options: inline JSON or @FILE, normalized", "[cli]") {
                Catch::Contains("larger than 1 MiB"));
 }
 
-TEST_CASE("--export-options is refused for views", "[cli]") {
+TEST_CASE("option --export-options is refused for views", "[cli]") {
     auto e = usage_error({"--block-type", "view", "--block-id", "v", "--dest", "o.csv", "--export-options", "{\"a\":1}"});
     CHECK_THAT(e.message, Catch::Contains("--export-options applies to list, metric and table"));
     // An empty object is harmless.
@@ -344,7 +344,7 @@ TEST_CASE("a value that fails numeric conversion is not echoed", "[cli]") {
     CHECK(e.message.find("pk_live_SECRET_987") == std::string::npos);
 }
 
-TEST_CASE("--summary-json - and --dest - cannot share stdout", "[cli]") {
+TEST_CASE("option --summary-json - and --dest - cannot share stdout", "[cli]") {
     auto e = usage_error({"--block-type", "metric", "--block-id", "m1", "--dest", "-", "--summary-json", "-"});
     CHECK_THAT(e.message, Catch::Contains("--dest - and --summary-json - both want stdout"));
     Config ok = parse({"--block-type", "metric", "--block-id", "m1", "--dest", "-", "--summary-json", "summary.json"});
@@ -353,7 +353,7 @@ TEST_CASE("--summary-json - and --dest - cannot share stdout", "[cli]") {
     CHECK(also_ok.summary_json == std::optional<std::string>("-"));
 }
 
-TEST_CASE("--storage-api is accepted for storage destinations", "[cli]") {
+TEST_CASE("option --storage-api is accepted for storage destinations", "[cli]") {
     Config c = parse({"--block-type", "metric", "--block-id", "m1", "--dest", "abfss://raw@acct.dfs.core.windows.net/x.csv",
                       "--storage-api", "blob"});
     CHECK(c.transfer.storage_api == StorageApi::blob);

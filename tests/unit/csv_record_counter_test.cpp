@@ -147,7 +147,7 @@ TEST_CASE("blank lines are not records", "[csv]") {
     CHECK(one_feed("h\n1\n\n").data_rows == 1);
 }
 
-TEST_CASE("the delimiter inside quotes does not matter; quoted fields count as content", "[csv]") {
+TEST_CASE("the delimiter inside quotes does not matter - quoted fields count as content", "[csv]") {
     CHECK(one_feed("name;note\n\"a;b\";\"c;d\"\n").data_rows == 1);
     CHECK(one_feed("h\n\"\"\n").data_rows == 1);  // a line holding only an empty quoted field is a record
     CHECK(one_feed("h\n\"\"").data_rows == 1);

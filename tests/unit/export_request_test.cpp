@@ -52,7 +52,7 @@ TEST_CASE("trailing slashes on the base URL are dropped", "[pigment]") {
     CHECK(build_export_request(s).url == "https://eu.pigment.app/prefix/api/v1/export/list/3f2a-01");
 }
 
-TEST_CASE("views are GET without a body; only fieldDelimiter on v1", "[pigment]") {
+TEST_CASE("views are GET without a body - only fieldDelimiter on v1", "[pigment]") {
     auto s = settings(BlockType::view);
     auto plain = build_export_request(s);
     CHECK(plain.method == "GET");

@@ -33,7 +33,7 @@ TEST_CASE("Put Block on a path-style emulator URL signs the doubled account and 
     CHECK(shared_key_signature(sts, pe::Secret(kAzuriteKey)) == "OHzP4hYvIhCSXmUqQN4zjjWtPXuXWsitRmvk+wBPfmQ=");
 }
 
-TEST_CASE("an empty body signs Content-Length as an empty line; conditionals have their own lines", "[storage][sharedkey]") {
+TEST_CASE("an empty body signs Content-Length as an empty line - conditionals have their own lines", "[storage][sharedkey]") {
     pe::http::Request r;
     r.method = "PATCH";
     r.url = "https://acct.dfs.core.windows.net/fs/.x.csv.pigment-tmp-1?action=flush&position=42&close=true";
