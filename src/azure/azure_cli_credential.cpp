@@ -19,6 +19,7 @@ constexpr const char* kLoginHint = "run `az login` (or `az login --identity`), o
 
 // expiresOn is local time without a zone: let mktime apply the local offset and DST.
 std::optional<std::chrono::system_clock::time_point> parse_local_time(const std::string& text) {
+    if (text.size() > 40) return std::nullopt;  // std::regex recurses per character
     static const std::regex re(R"(^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d+)?$)");
     std::smatch m;
     if (!std::regex_match(text, m, re)) return std::nullopt;

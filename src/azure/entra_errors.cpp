@@ -50,7 +50,8 @@ std::string aadsts_code(std::string_view body) {
     if (description != json.end() && description->is_string()) {
         static const std::regex re(R"(AADSTS\d+)");
         std::smatch m;
-        const auto& text = description->get_ref<const std::string&>();
+        // Bounded: std::regex recurses per character matched.
+        const std::string text = description->get_ref<const std::string&>().substr(0, 1024);
         if (std::regex_search(text, m, re)) return m.str();
     }
     return {};

@@ -8,7 +8,10 @@ namespace pe::azure {
 
 namespace {
 
-std::string challenge_value(const std::string& header, const char* name) {
+std::string challenge_value(const std::string& full_header, const char* name) {
+    // Real challenges are a few hundred bytes; std::regex recurses per character, so a huge
+    // header from a misbehaving server must not reach it.
+    const std::string header = full_header.substr(0, 1024);
     std::regex re(std::string(R"re((?:^|[\s,]))re") + name + R"re(\s*=\s*"([^"]*)")re", std::regex::icase);
     std::smatch m;
     return std::regex_search(header, m, re) ? m[1].str() : std::string();

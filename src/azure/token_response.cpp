@@ -37,6 +37,10 @@ int month_number(std::string_view name) {
 std::optional<system_clock::time_point> civil_time(int year, int month, int day, int hour, int minute, int second,
                                                     std::chrono::minutes utc_offset) {
     using namespace std::chrono;
+    // Outside this window the nanosecond clock overflows; no real token expires there.
+    if (year < 1970 || year > 2200) {
+        return std::nullopt;
+    }
     year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
                         std::chrono::day{static_cast<unsigned>(day)}};
     if (!date.ok() || hour > 23 || minute > 59 || second > 60) {
@@ -90,20 +94,33 @@ std::optional<system_clock::time_point> parse_app_service_2017(const std::string
     return civil_time(to_int(m[3]), to_int(m[1]), to_int(m[2]), hour, to_int(m[5]), to_int(m[6]), zone_offset(m[8].str()));
 }
 
+// Epoch seconds and lifetimes beyond this (about the year 2200) would overflow the clock.
+constexpr long long kMaxSeconds = 7'258'118'400;
+
 // A number, or a string holding one (IMDS quotes every number).
 std::optional<long long> number_field(const nlohmann::json& json, const char* name) {
     auto it = json.find(name);
     if (it == json.end()) return std::nullopt;
-    if (it->is_number_integer()) return it->get<long long>();
-    if (it->is_number()) return static_cast<long long>(it->get<double>());
-    if (it->is_string()) return parse_integer(it->get_ref<const std::string&>());
-    return std::nullopt;
+    std::optional<long long> value;
+    if (it->is_number_integer()) value = it->get<long long>();
+    else if (it->is_number()) {
+        double d = it->get<double>();
+        if (d >= 0 && d < kMaxSeconds) value = static_cast<long long>(d);
+    } else if (it->is_string()) value = parse_integer(it->get_ref<const std::string&>());
+    if (value && (*value < 0 || *value > kMaxSeconds)) return std::nullopt;
+    return value;
 }
 
 }  // namespace
 
 std::optional<system_clock::time_point> parse_expiry_text(std::string_view text) {
+    // Every accepted form is short; a long value is refused before std::regex, which recurses
+    // once per character and would overflow the stack.
+    if (text.size() > 64) {
+        return std::nullopt;
+    }
     if (auto epoch = parse_integer(text)) {
+        if (*epoch < 0 || *epoch > kMaxSeconds) return std::nullopt;
         return system_clock::time_point(std::chrono::seconds(*epoch));
     }
     std::string copy(text);
@@ -130,7 +147,7 @@ AccessToken parse_token_response(std::string_view body, system_clock::time_point
     if (expires_on != json.end()) {
         std::optional<system_clock::time_point> when;
         if (expires_on->is_number()) {
-            when = system_clock::time_point(std::chrono::seconds(expires_on->get<long long>()));
+            if (auto epoch = number_field(json, "expires_on")) when = system_clock::time_point(std::chrono::seconds(*epoch));
         } else if (expires_on->is_string()) {
             when = parse_expiry_text(expires_on->get_ref<const std::string&>());
         }

@@ -126,6 +126,28 @@ void define_options(CLI::App& app, Raw& raw) {
     app.add_option("--jobs", raw.jobs, "exports run at once with --manifest (default 1)")->group(many);
 }
 
+// Every option takes one value. CLI11 2.1.2 crashes on an empty TOML array ("key = []"), so
+// list values are refused here, before CLI11 reads the file.
+void check_config_file(const std::vector<std::string>& args) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string path;
+        if (args[i] == "--config" && i + 1 < args.size()) path = args[i + 1];
+        else if (args[i].rfind("--config=", 0) == 0) path = args[i].substr(9);
+        else continue;
+        std::ifstream in(path);
+        if (!in) usage("--config: cannot read '" + path + "'");
+        std::string line;
+        for (int number = 1; std::getline(in, line); ++number) {
+            auto eq = line.find('=');
+            if (eq == std::string::npos || line.find_first_not_of(" \t") == line.find('#')) continue;
+            auto value = line.find_first_not_of(" \t", eq + 1);
+            if (value != std::string::npos && line[value] == '[') {
+                usage("--config " + path + " line " + std::to_string(number) + ": a list value; every option takes one value");
+            }
+        }
+    }
+}
+
 // CLI11's messages may echo a value ("Could not convert: --parallel = VALUE"), and a value
 // typed in the wrong place may be a secret: keep the option name, drop the value.
 std::string describe_parse_error(const CLI::ParseError& e) {
@@ -293,6 +315,7 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const EnvL
     define_options(app, raw);
     // `pigment-export check ...` takes the same options and runs the preflight instead.
     bool preflight = !args.empty() && args.front() == "check";
+    check_config_file(args);
     std::vector<std::string> reversed(args.rbegin(), args.rend() - (preflight ? 1 : 0));  // CLI11 consumes from the back
     try {
         app.parse(reversed);

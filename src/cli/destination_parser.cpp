@@ -152,7 +152,15 @@ bool is_loopback_host(std::string_view host) {
         auto close = name.find(']');
         return close != std::string_view::npos && name.substr(1, close - 1) == "::1";
     }
-    name = name.substr(0, name.find(':'));
+    auto colon = name.find(':');
+    if (colon != std::string_view::npos) {
+        std::string_view port = name.substr(colon + 1);
+        if (port.empty() || port.size() > 5) return false;
+        for (char c : port) {
+            if (c < '0' || c > '9') return false;
+        }
+        name = name.substr(0, colon);
+    }
     if (name == "localhost") return true;
     // 127.0.0.0/8 written as a dotted quad; "127.evil.example" is a remote name.
     int octets = 0;

@@ -25,7 +25,8 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
     std::tm tm{};
     std::string copy(text);
     const char* end = strptime(copy.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    if (end == nullptr || *end != '\0') {
+    // Outside this window the clock arithmetic overflows; no server means such a date.
+    if (end == nullptr || *end != '\0' || tm.tm_year < 70 || tm.tm_year > 300) {
         return std::nullopt;
     }
     return std::chrono::system_clock::from_time_t(timegm(&tm));

@@ -60,7 +60,11 @@ void CsvRecordCounter::feed(const char* data, std::size_t size) {
     }
 }
 
-std::uint64_t CsvRecordCounter::records() const noexcept { return complete_ + (line_has_content_ ? 1 : 0); }
+std::uint64_t CsvRecordCounter::records() const noexcept {
+    // A stream that ended inside what looked like a BOM ("EF", "EF BB") holds those bytes as content.
+    bool partial_bom = !bom_done_ && bom_matched_ > 0;
+    return complete_ + (line_has_content_ || partial_bom ? 1 : 0);
+}
 
 std::uint64_t CsvRecordCounter::data_rows() const noexcept {
     std::uint64_t r = records();
