@@ -65,10 +65,7 @@ Secret client_assertion_form(const EntraApp& app, const Secret& assertion, std::
 
 AccessToken request_entra_token(const EntraApp& app, const Secret& form, const NetworkSettings& network,
                                 std::string_view source) {
-    http::ClientOptions options;
-    options.ca_bundle = network.ca_bundle;
-    options.connect_timeout = network.connect_timeout;
-    options.stall_timeout = network.stall_timeout;
+    http::ClientOptions options = http::client_options_for(network);
     http::Client client(options);
     http::RetryPolicy policy;
     policy.max_retries = 3;

@@ -64,10 +64,7 @@ Secret read_key_vault_secret(TokenCredential& credential, const SecretSettings& 
     AccessToken token = credential.get_token(target.resource);
     Secret authorization("Bearer " + token.token.reveal());
 
-    http::ClientOptions options;
-    options.ca_bundle = network.ca_bundle;
-    options.connect_timeout = network.connect_timeout;
-    options.stall_timeout = network.stall_timeout;
+    http::ClientOptions options = http::client_options_for(network);
     http::Client client(options);
     http::RetryPolicy policy;
     policy.max_retries = max_retries;

@@ -104,10 +104,7 @@ std::unique_ptr<TokenCredential> make_managed_identity_credential(const EnvLooku
 }
 
 http::ClientOptions managed_identity_client_options(const NetworkSettings& network) {
-    http::ClientOptions options;
-    options.ca_bundle = network.ca_bundle;
-    options.connect_timeout = network.connect_timeout;
-    options.stall_timeout = network.stall_timeout;
+    http::ClientOptions options = http::client_options_for(network);
     // Managed-identity endpoints are local to the host; a proxy would at best not reach them.
     options.use_proxy = false;
     return options;

@@ -83,6 +83,14 @@ std::optional<std::string_view> find_header(const Headers& headers, std::string_
     return std::nullopt;
 }
 
+ClientOptions client_options_for(const NetworkSettings& network) {
+    ClientOptions options;
+    options.ca_bundle = network.ca_bundle;
+    options.connect_timeout = network.connect_timeout;
+    options.stall_timeout = network.stall_timeout;
+    return options;
+}
+
 TransportError::TransportError(std::string message, std::string host, int curl_code, bool retryable)
     : std::runtime_error(redactor::scrub(message)), host_(std::move(host)), curl_code_(curl_code), retryable_(retryable) {}
 

@@ -27,10 +27,7 @@ ExportClient::ExportClient(ExportSettings settings, NetworkSettings network, uns
 
 StreamEnd ExportClient::stream(const Secret& api_key, const BodyConsumer& consumer) {
     ExportRequest built = build_export_request(settings_);
-    http::ClientOptions options;
-    options.ca_bundle = network_.ca_bundle;
-    options.connect_timeout = network_.connect_timeout;
-    options.stall_timeout = network_.stall_timeout;
+    http::ClientOptions options = http::client_options_for(network_);
     http::Client client(options);
     http::RetryPolicy policy;
     policy.max_retries = max_retries_;

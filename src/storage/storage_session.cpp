@@ -12,17 +12,6 @@
 
 namespace pe::storage {
 
-namespace {
-
-http::ClientOptions client_options(const NetworkSettings& network) {
-    http::ClientOptions options;
-    options.ca_bundle = network.ca_bundle;
-    options.connect_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(network.connect_timeout);
-    options.stall_timeout = network.stall_timeout;
-    return options;
-}
-
-}  // namespace
 
 Session::Session(const Config& config, Target target, std::shared_ptr<const Auth> auth)
     : target_(std::move(target)),
@@ -32,7 +21,7 @@ Session::Session(const Config& config, Target target, std::shared_ptr<const Auth
     policy_.max_retries = config.transfer.max_retries;
     clients_.reserve(workers_ + 1);
     for (unsigned i = 0; i <= workers_; ++i) {
-        clients_.emplace_back(client_options(config.network));
+        clients_.emplace_back(http::client_options_for(config.network));
     }
 }
 

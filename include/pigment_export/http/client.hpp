@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "pigment_export/core/config.hpp"
+
 namespace pe::http {
 
 struct Header {
@@ -50,6 +52,9 @@ struct ClientOptions {
     std::size_t max_buffered_body = 4u << 20;    // send() and error bodies beyond this are cut
     std::size_t receive_buffer = 512u << 10;
 };
+
+// The options every client of a run shares: CA bundle and timeouts from the command line.
+ClientOptions client_options_for(const NetworkSettings& network);
 
 // No HTTP response: DNS, connect, TLS, reset, timeout, a body cut short. `retryable` is true
 // for failures that a new attempt may cure (resets, timeouts, refused connections).
