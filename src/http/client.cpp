@@ -16,12 +16,6 @@ namespace pe::http {
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
 void global_init() {
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -74,9 +68,15 @@ std::string default_ca_bundle() {
 
 }  // namespace
 
+bool header_name_equals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
 std::optional<std::string_view> find_header(const Headers& headers, std::string_view name) {
     for (const auto& h : headers) {
-        if (iequals(h.name, name)) {
+        if (header_name_equals(h.name, name)) {
             return std::string_view(h.value);
         }
     }
@@ -243,7 +243,7 @@ struct Client::Impl {
         curl_slist* list = nullptr;
         bool has_content_type = false;
         for (const auto& h : request.headers) {
-            has_content_type = has_content_type || iequals(h.name, "Content-Type");
+            has_content_type = has_content_type || header_name_equals(h.name, "Content-Type");
             std::string line = h.name + ": " + h.value;
             list = curl_slist_append(list, line.c_str());
         }

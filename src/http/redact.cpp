@@ -7,12 +7,6 @@ namespace pe::http {
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
 // Query parameters whose values carry no secret and help when reading a trace.
 constexpr std::array<std::string_view, 12> kSafeQuery = {
     "api-version", "resource", "action", "position", "close", "comp", "blockid", "restype",
@@ -31,8 +25,8 @@ constexpr std::array<std::string_view, 31> kSafeHeaders = {
 }  // namespace
 
 bool is_safe_header(std::string_view name) {
-    return std::any_of(kSafeHeaders.begin(), kSafeHeaders.end(), [&](std::string_view safe) { return iequals(safe, name); }) ||
-           (name.size() > 10 && iequals(name.substr(0, 10), "x-ms-meta-"));
+    return std::any_of(kSafeHeaders.begin(), kSafeHeaders.end(), [&](std::string_view safe) { return header_name_equals(safe, name); }) ||
+           (name.size() > 10 && header_name_equals(name.substr(0, 10), "x-ms-meta-"));
 }
 
 std::string redact_header_value(std::string_view name, std::string_view value) {

@@ -23,6 +23,9 @@ struct Header {
 };
 using Headers = std::vector<Header>;
 
+// ASCII case-insensitive comparison, as header names are compared.
+bool header_name_equals(std::string_view a, std::string_view b);
+
 // Case-insensitive lookup of the first header with this name.
 std::optional<std::string_view> find_header(const Headers& headers, std::string_view name);
 
