@@ -323,3 +323,27 @@ TEST_CASE("large inputs split into many chunks keep exact counts", "[csv]") {
         CHECK(counts_of(c) == expected);
     }
 }
+
+// The 64-byte block path only runs on long inputs: random texts of a few KiB, dense with
+// quotes, CR runs, blank lines and line ends at block edges, fed whole and in random pieces.
+TEST_CASE("long random texts match the reference on the block path", "[csv]") {
+    std::mt19937 rng(20261129u);
+    const std::vector<std::string> atoms = {"a", ";", "\"", "\"\"", "\n", "\r\n", "\r", "\r\r", "\n\n", "xyz;1,5", "\xE2\x82\xAC"};
+    for (int round = 0; round < 300; ++round) {
+        std::string text = round % 5 == 0 ? kBom : "";
+        const std::size_t target = 64 + rng() % 4000;
+        const bool dense = round % 2 == 0;
+        while (text.size() < target) {
+            // Mostly plain cells so quotes balance over long stretches; dense rounds mix all atoms.
+            std::size_t pick = dense ? rng() % atoms.size() : (rng() % 8 == 0 ? rng() % atoms.size() : 0);
+            text += atoms[pick];
+        }
+        INFO("round " << round);
+        const Counts expected = reference_count(text);
+        REQUIRE(one_feed(text) == expected);
+        std::vector<std::size_t> cuts;
+        for (int k = 0; k < 4; ++k) cuts.push_back(static_cast<std::size_t>(rng() % (text.size() + 1)));
+        std::sort(cuts.begin(), cuts.end());
+        REQUIRE(fed_in_pieces(text, cuts) == expected);
+    }
+}

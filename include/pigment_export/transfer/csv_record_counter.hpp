@@ -20,6 +20,9 @@ public:
     std::uint64_t bytes() const noexcept { return bytes_; }
 
 private:
+    bool feed_block(const char* p);  // 64 bytes; false: not handled, feed them byte by byte
+    void feed_bytes(const char* p, const char* end);
+
     std::uint64_t complete_ = 0;      // records ended by a line feed
     std::uint64_t bytes_ = 0;
     bool in_quotes_ = false;
