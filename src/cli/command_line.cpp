@@ -24,7 +24,7 @@ namespace {
 struct Raw {
     std::string block_type, block_id, pigment_url, pigment_api = "v1", field_delimiter, date_format, export_options;
     std::string key_vault_url, secret_name, secret_version, api_key_file, credential = "auto", client_id;
-    std::string dest, storage_api = "auto", chunk_size = "8MiB", log_level = "info", log_format = "text";
+    std::string dest, storage_api = "auto", chunk_size = "4MiB", log_level = "info", log_format = "text";
     std::string progress = "auto", summary_json, ca_bundle, min_rows, expect_header, manifest, jobs;
     bool overwrite = true, dry_run = false;
     unsigned parallel = 4, max_retries = 5;
@@ -99,7 +99,7 @@ void define_options(CLI::App& app, Raw& raw) {
     app.add_option("--dest", raw.dest, "abfss://FS@ACCT.dfs.core.windows.net/PATH, https://..., a path, or -   [env PIGMENT_DEST]")->group(dst);
     app.add_option("--storage-api", raw.storage_api, "auto | dfs | blob")->group(dst);
     app.add_flag("--overwrite,!--no-overwrite", raw.overwrite, "replace an existing destination (default) / refuse to")->group(dst);
-    app.add_option("--chunk-size", raw.chunk_size, "upload chunk size, e.g. 8MiB (bounds memory)")->group(dst);
+    app.add_option("--chunk-size", raw.chunk_size, "upload chunk size, e.g. 4MiB (bounds memory)")->group(dst);
     app.add_option("--parallel", raw.parallel, "concurrent upload requests (default 4)")->group(dst);
 
     const char* guard = "Data guards";

@@ -203,11 +203,7 @@ struct Client::Impl {
             curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
         }
         curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, static_cast<long>(options.receive_buffer));
-        if (request.body.size() > (1u << 20)) {
-            // Chunk uploads: 2 MiB (libcurl's maximum) sends a chunk in far fewer system calls
-            // than the 64 KiB default.
-            curl_easy_setopt(curl, CURLOPT_UPLOAD_BUFFERSIZE, 2L << 20);
-        }
+        curl_easy_setopt(curl, CURLOPT_UPLOAD_BUFFERSIZE, static_cast<long>(options.upload_buffer));
         curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
         curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &Impl::header_cb);
         curl_easy_setopt(curl, CURLOPT_HEADERDATA, this);

@@ -28,6 +28,9 @@ ExportClient::ExportClient(ExportSettings settings, NetworkSettings network, uns
 StreamEnd ExportClient::stream(const Secret& api_key, const BodyConsumer& consumer) {
     ExportRequest built = build_export_request(settings_);
     http::ClientOptions options = http::client_options_for(network_);
+    // The one large transfer of the run: 512 KiB (libcurl's maximum) per read keeps the
+    // download thread's system calls few.
+    options.receive_buffer = 512u << 10;
     http::Client client(options);
     http::RetryPolicy policy;
     policy.max_retries = max_retries_;

@@ -68,7 +68,8 @@ std::string hint_for(const ErrorContext& context, int status, const std::string&
     if (status == 412) {
         return "another writer changed the object during the upload; run the export again";
     }
-    if (status == 400 && is_one_of(code, {"Md5Mismatch", "InvalidFlushPosition", "InvalidBlockList"})) {
+    // Md5Mismatch/Crc64Mismatch: a transactional checksum refused the body, i.e. it changed in transit.
+    if (status == 400 && is_one_of(code, {"Md5Mismatch", "Crc64Mismatch", "InvalidFlushPosition", "InvalidBlockList"})) {
         return "the uploaded data did not match what was sent; run the export again";
     }
     if (status == 413 || code == "RequestBodyTooLarge") {

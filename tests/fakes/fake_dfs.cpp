@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
 #include "pigment_export/core/bytes.hpp"
+#include "pigment_export/transfer/crc64.hpp"
 
 namespace testing {
 
@@ -50,6 +52,36 @@ std::string md5_base64(const std::string& data) {
     unsigned int n = 0;
     EVP_Digest(data.data(), data.size(), digest.data(), &n, EVP_md5(), nullptr);
     return pe::base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), n));
+}
+
+// The x-ms-content-crc64 bytes, or nullopt where the service answers InvalidHeaderValue: not
+// base64, or fewer than 8 bytes. (Azurite's sources note, from the live service, that a longer
+// value passes this check and then fails the comparison.)
+std::optional<std::string> crc64_header_bytes(const std::string& value) {
+    std::string bytes;
+    try {
+        bytes = pe::base64_decode(value);
+    } catch (const std::invalid_argument&) {
+        return std::nullopt;
+    }
+    if (bytes.size() < 8) return std::nullopt;
+    return bytes;
+}
+
+// The CRC's 8 bytes, least significant first, read and written here rather than by the
+// product's encoder, so a byte-order slip on either side shows.
+bool crc64_bytes_match(const std::string& bytes, std::uint64_t crc) {
+    if (bytes.size() != 8) return false;
+    for (std::size_t i = 0; i < 8; ++i) {
+        if (static_cast<unsigned char>(bytes[i]) != ((crc >> (8 * i)) & 0xff)) return false;
+    }
+    return true;
+}
+
+std::string crc64_header_value(std::uint64_t crc) {
+    std::string bytes;
+    for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<char>((crc >> (8 * i)) & 0xff));
+    return pe::base64_encode(bytes);
 }
 
 std::string hmac_sha256_base64(const std::string& key, const std::string& message) {
@@ -140,6 +172,7 @@ struct FakeDfs::Impl {
     std::vector<DfsFault> faults;
     std::map<DfsOp, int> counts;
     std::vector<std::string> versions;
+    std::vector<DfsAppend> appends;
     int auth_failures = 0;
     bool keep_content = true;
     std::uint64_t etag_counter = 0x8DC0000;
@@ -303,6 +336,43 @@ struct FakeDfs::Impl {
         return std::nullopt;
     }
 
+    Reply append(const httplib::Request& req, StoredFile* existing) {
+        if (existing == nullptr) return {404, "PathNotFound", "The specified path does not exist.", {}};
+        if (!req.has_param("position")) {
+            return {400, "MissingRequiredQueryParameter", "position is required", {}};
+        }
+        std::uint64_t position = std::stoull(req.get_param_value("position"));
+        if (req.body.empty()) return {400, "InvalidHeaderValue", "An append needs a body.", {}};
+        if (position < existing->length) {
+            return {400, "InvalidFlushPosition", "The position is before the flushed length.", {}};
+        }
+        bool has_md5 = req.has_header("Content-MD5");
+        bool has_crc64 = req.has_header("x-ms-content-crc64");
+        if (has_md5 && has_crc64) {
+            return {400, "InvalidHeaderValue", "Content-MD5 and x-ms-content-crc64 cannot both be specified.", {}};
+        }
+        if (has_md5 && req.get_header_value("Content-MD5") != md5_base64(req.body)) {
+            return {400, "Md5Mismatch", "The MD5 value specified in the request did not match the computed value.", {}};
+        }
+        std::uint64_t crc = 0;
+        if (has_crc64) {
+            auto sent = crc64_header_bytes(req.get_header_value("x-ms-content-crc64"));
+            if (!sent) {
+                return {400, "InvalidHeaderValue", "The value for one of the HTTP headers is not in the correct format.", {}};
+            }
+            crc = pe::crc64(req.body.data(), req.body.size());
+            if (!crc64_bytes_match(*sent, crc)) {
+                return {400, "Crc64Mismatch", "The CRC64 value specified in the request did not match the computed value.", {}};
+            }
+        }
+        if (keep_content || position >= existing->hashed) {
+            existing->pending[position] = req.body;  // a retried append replaces its own data
+            drain(*existing);
+        }
+        if (!has_crc64) return {202, {}, {}, {{"Content-MD5", md5_base64(req.body)}}};
+        return {202, {}, {}, {{"x-ms-content-crc64", crc64_header_value(crc)}}};
+    }
+
     Reply apply(DfsOp op, const httplib::Request& req, const std::string& fs, const std::string& path) {
         auto fs_it = filesystems.find(fs);
         if (fs_it == filesystems.end()) {
@@ -326,23 +396,11 @@ struct FakeDfs::Impl {
                 return {201, {}, {}, {{"ETag", created.etag}}};
             }
             case DfsOp::append: {
-                if (existing == nullptr) return {404, "PathNotFound", "The specified path does not exist.", {}};
-                if (!req.has_param("position")) {
-                    return {400, "MissingRequiredQueryParameter", "position is required", {}};
-                }
-                std::uint64_t position = std::stoull(req.get_param_value("position"));
-                if (req.body.empty()) return {400, "InvalidHeaderValue", "An append needs a body.", {}};
-                if (position < existing->length) {
-                    return {400, "InvalidFlushPosition", "The position is before the flushed length.", {}};
-                }
-                if (req.has_header("Content-MD5") && req.get_header_value("Content-MD5") != md5_base64(req.body)) {
-                    return {400, "Md5Mismatch", "The MD5 value specified in the request did not match the computed value.", {}};
-                }
-                if (keep_content || position >= existing->hashed) {
-                    existing->pending[position] = req.body;  // a retried append replaces its own data
-                    drain(*existing);
-                }
-                return {202, {}, {}, {{"Content-MD5", md5_base64(req.body)}}};
+                Reply reply = append(req, existing);
+                appends.push_back({req.has_param("position") ? std::stoull(req.get_param_value("position")) : 0,
+                                   req.body.size(), req.get_header_value("Content-MD5"),
+                                   req.get_header_value("x-ms-content-crc64"), reply.status});
+                return reply;
             }
             case DfsOp::flush: {
                 if (existing == nullptr) return {404, "PathNotFound", "The specified path does not exist.", {}};
@@ -527,6 +585,11 @@ int FakeDfs::calls(DfsOp op) const {
     std::lock_guard lock(impl_->mutex);
     auto it = impl_->counts.find(op);
     return it == impl_->counts.end() ? 0 : it->second;
+}
+
+std::vector<DfsAppend> FakeDfs::appends() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->appends;
 }
 
 std::vector<std::string> FakeDfs::versions_seen() const {

@@ -3,7 +3,8 @@
 // has no DFS endpoint. Path-style URLs: http://127.0.0.1:PORT/ACCOUNT/FILESYSTEM/PATH.
 // It enforces the service rules the sinks depend on: the filesystem must exist; create honours
 // If-None-Match/If-Match; appends land at any position in any order but a flush needs the data
-// contiguous and position == final length; Content-MD5 is checked; rename honours destination
+// contiguous and position == final length; an append's Content-MD5 or x-ms-content-crc64 is
+// checked (never both: the service refuses that) and the CRC64 echoed; rename honours destination
 // and source conditions; HEAD errors carry only x-ms-error-code; every request is authorized
 // (Shared Key signature verified independently, SAS sig compared, bearer audience checked).
 // Errors use the real shape: x-ms-error-code plus {"error":{"code":..,"message":..}}.
@@ -43,6 +44,16 @@ struct DfsFile {
     std::size_t pending_appends = 0;                // appended but not yet flushed
 };
 
+// One append request as it reached the fake's checks (authorized, no fault before it), so a
+// test can see which transactional checksum the sink sent.
+struct DfsAppend {
+    std::uint64_t position = 0;
+    std::size_t size = 0;
+    std::string content_md5;    // the Content-MD5 header, empty when absent
+    std::string content_crc64;  // the x-ms-content-crc64 header, empty when absent
+    int status = 0;             // the fake's answer to it
+};
+
 class FakeDfs {
 public:
     explicit FakeDfs(std::string account = "devstoreaccount1");
@@ -72,6 +83,7 @@ public:
 
     void inject(DfsFault fault);
     int calls(DfsOp op) const;
+    std::vector<DfsAppend> appends() const;  // in arrival order
     // x-ms-version values seen, and how many requests failed authorization.
     std::vector<std::string> versions_seen() const;
     int auth_failures() const;

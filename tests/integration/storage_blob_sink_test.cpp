@@ -5,7 +5,11 @@
 
 #include "fakes/azurite.hpp"
 #include "pigment_export/core/env.hpp"
+#include "pigment_export/http/client.hpp"
+#include "pigment_export/storage/storage_auth.hpp"
+#include "pigment_export/storage/storage_errors.hpp"
 #include "pigment_export/storage/storage_sink.hpp"
+#include "pigment_export/transfer/crc64.hpp"
 #include "storage_drive.hpp"
 
 using namespace storage_test;
@@ -87,6 +91,33 @@ TEST_CASE("Blob/Azurite: Shared Key block upload gives exact bytes, MD5, type an
     drive(*sink, data, kChunk);
     check_blob(f, data);
     CHECK(sink->location() == f.azurite.blob_url(f.container, f.blob));
+}
+
+TEST_CASE("Blob/Azurite: Put Block checks x-ms-content-crc64, accepts ours and refuses a corrupted one",
+          "[storage][blob][azurite]") {
+    Fixture f;
+    const std::string body = csv_of_size(100'000);  // long enough for the carry-less-multiply path
+    const std::string ours = pe::crc64_base64(body);
+    pe::storage::Auth auth(pe::map_env({{"AZURE_STORAGE_KEY", Azurite::kKey}}), Azurite::kAccount, nullptr);
+    pe::http::Client client;
+    auto put_block = [&](const std::string& id, const std::string& crc64) {
+        pe::http::Request r;
+        r.method = "PUT";
+        r.url = f.azurite.blob_url(f.container, f.blob) + "?comp=block&blockid=" + pe::percent_encode(pe::base64_encode(id));
+        r.headers.push_back({"x-ms-content-crc64", crc64});
+        r.body = body;
+        auth.authorize(r);
+        return client.send(r);
+    };
+    auto accepted = put_block("block-0", ours);
+    CHECK(accepted.status == 201);
+    CHECK(header(accepted, "x-ms-content-crc64") == ours);  // Azurite's own CRC64 of what arrived
+
+    std::string bytes = pe::base64_decode(ours);
+    bytes[7] = static_cast<char>(bytes[7] ^ 0x01);
+    auto refused = put_block("block-1", pe::base64_encode(bytes));
+    CHECK(refused.status == 400);
+    CHECK(pe::storage::parse_service_error(refused.status, refused.headers, refused.body).code == "Crc64Mismatch");
 }
 
 TEST_CASE("Blob/Azurite: SAS from the environment authorizes every request", "[storage][blob][azurite][auth]") {

@@ -5,8 +5,11 @@
 
 #include "fakes/fake_dfs.hpp"
 #include "pigment_export/core/env.hpp"
+#include "pigment_export/http/client.hpp"
 #include "pigment_export/storage/storage_auth.hpp"
+#include "pigment_export/storage/storage_errors.hpp"
 #include "pigment_export/storage/storage_sink.hpp"
+#include "pigment_export/transfer/crc64.hpp"
 #include "storage_drive.hpp"
 
 using namespace storage_test;
@@ -81,6 +84,14 @@ TEST_CASE("DFS: a multi-chunk export replaces the file with exact bytes, MD5, ty
     CHECK(file->properties.at("pigment_exported_at") == "2026-09-21T14:13:20Z");
     CHECK(f.dfs.temp_paths(f.fs).empty());
     CHECK(f.dfs.calls(DfsOp::append) == 11);
+    auto appends = f.dfs.appends();
+    CHECK(appends.size() == 11);
+    for (const auto& a : appends) {
+        INFO("append at " << a.position);
+        CHECK(a.status == 202);
+        CHECK(a.content_md5.empty());  // the service refuses both checksums on one request
+        CHECK(a.content_crc64 == pe::crc64_base64(std::string_view(data).substr(a.position, a.size)));
+    }
     CHECK(f.dfs.auth_failures() == 0);
     for (const auto& v : f.dfs.versions_seen()) CHECK(v == pe::storage::kApiVersion);
     CHECK(sink->location() == f.dfs.url(f.fs, f.path));
@@ -209,6 +220,82 @@ TEST_CASE("DFS: lasting faults leave the destination unchanged and no temporary 
     CHECK(info.http_status == status);
     CHECK(info.service_code == code);
     f.require_untouched();
+}
+
+TEST_CASE("DFS: an append refused by its CRC64 fails the export with a run-again hint and cleans up",
+          "[storage][dfs][faults]") {
+    Fixture f;
+    f.dfs.inject({DfsOp::append, 2, -1, 400, "Crc64Mismatch"});
+    auto sink = f.sink();
+    auto info = failure_of([&] { drive(*sink, csv_of_size(4 * kChunk), kChunk); });
+    CHECK(info.http_status == 400);
+    CHECK(info.service_code == "Crc64Mismatch");
+    CHECK_THAT(info.hint, Catch::Contains("did not match what was sent"));
+    CHECK(pe::exit_code(info.stage) == 5);
+    f.require_untouched();
+}
+
+TEST_CASE("DFS fake: an append's x-ms-content-crc64 is checked as the service does", "[storage][dfs]") {
+    FakeDfs dfs;
+    dfs.create_filesystem("exports");
+    dfs.require_auth(DfsAuthMode::sas, "s1g");
+    pe::http::Client client;
+    const std::string url = dfs.url("exports", "a.csv");
+    auto send = [&](const std::string& method, const std::string& query, pe::http::Headers headers,
+                    std::string_view body = {}) {
+        pe::http::Request r;
+        r.method = method;
+        r.url = url + query + "&sig=s1g";
+        r.headers = std::move(headers);
+        r.headers.push_back({"x-ms-version", std::string(pe::storage::kApiVersion)});
+        r.body = body;
+        return client.send(r);
+    };
+    REQUIRE(send("PUT", "?resource=file", {}).status == 201);
+
+    const std::string body = "a;b\n1;2\n";
+    const std::string good = pe::crc64_base64(body);
+    auto append = [&](pe::http::Headers headers) { return send("PATCH", "?action=append&position=0", headers, body); };
+    auto refusal = [](const pe::http::Response& r) { return pe::storage::parse_service_error(r.status, r.headers, r.body); };
+
+    SECTION("the right CRC64 is accepted and echoed") {
+        auto r = append({{"x-ms-content-crc64", good}});
+        CHECK(r.status == 202);
+        CHECK(pe::http::find_header(r.headers, "x-ms-content-crc64").value_or("") == good);
+    }
+    SECTION("a corrupted CRC64 is refused with Crc64Mismatch") {
+        std::string bytes = pe::base64_decode(good);
+        bytes[3] = static_cast<char>(bytes[3] ^ 0x10);
+        // The service checks the length only for too short a value: a longer one is a mismatch.
+        for (const auto& wrong : {pe::base64_encode(bytes), pe::crc64_base64("a;b\n1;3\n"),
+                                  pe::base64_encode(pe::base64_decode(good) + std::string(3, '\0'))}) {
+            auto r = append({{"x-ms-content-crc64", wrong}});
+            CHECK(r.status == 400);
+            CHECK(refusal(r).code == "Crc64Mismatch");
+            CHECK(refusal(r).message == "The CRC64 value specified in the request did not match the computed value.");
+        }
+        CHECK(dfs.file("exports", "a.csv")->pending_appends == 0);  // nothing of a refused body landed
+    }
+    SECTION("a value that is not base64 or shorter than 8 bytes is an InvalidHeaderValue") {
+        for (const char* bad : {"not base64!", "iJh5Cg==", "iJh5CoYUi6"}) {
+            INFO(bad);
+            auto r = append({{"x-ms-content-crc64", bad}});
+            CHECK(r.status == 400);
+            CHECK(refusal(r).code == "InvalidHeaderValue");
+        }
+    }
+    SECTION("Content-MD5 and x-ms-content-crc64 together are refused") {
+        auto r = append({{"x-ms-content-crc64", good}, {"Content-MD5", testing::md5_base64(body)}});
+        CHECK(r.status == 400);
+        CHECK(refusal(r).code == "InvalidHeaderValue");
+    }
+    SECTION("Content-MD5 alone is still checked") {
+        CHECK(append({{"Content-MD5", testing::md5_base64(body)}}).status == 202);
+        auto r = append({{"Content-MD5", testing::md5_base64("other")}});
+        CHECK(r.status == 400);
+        CHECK(refusal(r).code == "Md5Mismatch");
+    }
+    CHECK(dfs.auth_failures() == 0);
 }
 
 TEST_CASE("DFS: an export cut mid-stream deletes the temporary file", "[storage][dfs][faults]") {

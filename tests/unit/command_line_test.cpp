@@ -80,7 +80,7 @@ TEST_CASE("defaults", "[cli]") {
     CHECK_FALSE(c.export_.field_delimiter.has_value());
     CHECK_FALSE(c.export_.date_format.has_value());
     CHECK(c.export_.options_json == "{}");
-    CHECK(c.transfer.chunk_size == 8u * 1024 * 1024);
+    CHECK(c.transfer.chunk_size == 4u * 1024 * 1024);
     CHECK(c.transfer.parallel == 4);
     CHECK(c.transfer.max_retries == 5);
     CHECK(c.transfer.overwrite);

@@ -60,6 +60,9 @@ TEST_CASE("error mapping table: status and code decide the hint", "[storage][err
         {Api::blob, 409, "BlobAlreadyExists", "--no-overwrite"},
         {Api::dfs, 409, "InvalidFlushOperation", "--storage-api blob"},
         {Api::dfs, 412, "ConditionNotMet", "another writer"},
+        {Api::dfs, 400, "Md5Mismatch", "did not match what was sent"},
+        {Api::dfs, 400, "Crc64Mismatch", "did not match what was sent"},
+        {Api::blob, 400, "Crc64Mismatch", "did not match what was sent"},
         {Api::dfs, 503, "ServerBusy", "--parallel"},
         {Api::blob, 500, "InternalError", "after 5 retries"},
     };

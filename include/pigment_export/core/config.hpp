@@ -40,7 +40,7 @@ struct SecretSettings {
 };
 
 struct TransferSettings {
-    std::size_t chunk_size = 8u << 20;
+    std::size_t chunk_size = 4u << 20;
     unsigned parallel = 4;
     unsigned max_retries = 5;
     bool overwrite = true;

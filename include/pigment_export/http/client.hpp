@@ -53,7 +53,10 @@ struct ClientOptions {
     std::chrono::milliseconds total_timeout{0};  // per request; 0 = none
     bool use_proxy = true;                       // false for IMDS and other link-local endpoints
     std::size_t max_buffered_body = 4u << 20;    // send() and error bodies beyond this are cut
-    std::size_t receive_buffer = 512u << 10;
+    // libcurl allocates both per handle, so they are the per-connection memory: a large
+    // receive buffer only for the export download, a larger send buffer only for chunk uploads.
+    std::size_t receive_buffer = 16u << 10;      // libcurl's default
+    std::size_t upload_buffer = 64u << 10;       // libcurl's default
 };
 
 // The options every client of a run shares: CA bundle and timeouts from the command line.

@@ -30,7 +30,7 @@
 namespace pe {
 
 struct PipelineOptions {
-    std::size_t chunk_size = 8u << 20;
+    std::size_t chunk_size = 4u << 20;
     unsigned parallel = 4;
     DataGuards guards;
 };

@@ -1,0 +1,31 @@
+#pragma once
+// Azure Storage's CRC-64 (the CRC-64/NVME parameters) for the transactional x-ms-content-crc64
+// header that Put Block and the DFS append accept in place of Content-MD5. The service checks
+// each chunk against it just as it checks Content-MD5, but a carry-less-multiply CRC costs a
+// small fraction of a second MD5 pass over every byte; the whole-file MD5 stays what the
+// destination stores.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace pe {
+
+// The finished CRC of `data`. Pass a previous result as `crc` to continue it over more bytes
+// (0 starts afresh), the Azure SDKs' convention, so a value can be built in pieces.
+std::uint64_t crc64(const char* data, std::size_t size, std::uint64_t crc = 0);
+
+// base64 of the CRC's 8 bytes, least significant first: the x-ms-content-crc64 value.
+std::string crc64_base64(std::string_view data);
+
+namespace detail {
+
+// The table path alone, so tests can hold both paths against a reference on any machine.
+std::uint64_t crc64_portable(const char* data, std::size_t size, std::uint64_t crc = 0);
+
+// Whether crc64() takes the carry-less-multiply path on this CPU.
+bool crc64_accelerated() noexcept;
+
+}  // namespace detail
+
+}  // namespace pe
