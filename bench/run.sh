@@ -10,7 +10,7 @@
 #   SCALE=1           memory-scaling run (SIZE and 8x SIZE generated on the fly); 0 skips it
 #   STARTUP=1         time --help and --dry-run (hyperfine); 0 skips it
 #   VERIFY=1          untimed MD5 pass through a second discard server that hashes in order
-#   RCLONE_CHUNK=8M   rclone --azureblob-chunk-size (the tool's default chunk is 8 MiB)
+#   RCLONE_CHUNK=4M   rclone --azureblob-chunk-size (the tool's default chunk and rclone's own: 4 MiB)
 #   PE_ARGS=""        extra pigment-export arguments, e.g. "--parallel 2 --chunk-size 4MiB"
 #   BUILD_DIR=...     where to build (default <repo>/build-bench)
 #   REF=HEAD          the commit of the tool to measure: a clean snapshot (git archive) is built, so
@@ -26,7 +26,7 @@ AZ_RUNS=${AZ_RUNS:-1}
 SCALE=${SCALE:-1}
 STARTUP=${STARTUP:-1}
 VERIFY=${VERIFY:-1}
-RCLONE_CHUNK=${RCLONE_CHUNK:-8M}
+RCLONE_CHUNK=${RCLONE_CHUNK:-4M}
 PE_ARGS=${PE_ARGS:-}
 BUILD=${BUILD_DIR:-$ROOT/build-bench}
 REF=${REF:-HEAD}

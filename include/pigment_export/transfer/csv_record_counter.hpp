@@ -20,6 +20,8 @@ public:
     std::uint64_t bytes() const noexcept { return bytes_; }
 
 private:
+    const char* feed_blocks(const char* p, const char* end);  // whole 64-byte blocks; returns the rest
+    const char* feed_blocks_popcnt(const char* p, const char* end);
     bool feed_block(const char* p);  // 64 bytes; false: not handled, feed them byte by byte
     void feed_bytes(const char* p, const char* end);
 
