@@ -9,6 +9,7 @@
 #include "pigment_export/core/log.hpp"
 #include "pigment_export/pigment/export_client.hpp"
 #include "pigment_export/storage/sink_factory.hpp"
+#include "pigment_export/transfer/crc64.hpp"
 
 namespace pe {
 
@@ -105,7 +106,7 @@ int run_preflight(const Config& config, const EnvLookup& env, LazyCredential& cr
             try {
                 sink->open();
                 static const char kProbe = '\n';
-                sink->upload(0, ChunkView{0, 0, &kProbe, 1});
+                sink->upload(0, ChunkView{0, 0, &kProbe, 1, crc64(&kProbe, 1)});
             } catch (...) {
                 sink->abort();
                 throw;

@@ -55,7 +55,7 @@ void BlobSink::upload(unsigned worker, const ChunkView& chunk) {
     std::string_view data(chunk.data, chunk.size);
     // Transactional only: the block list commit stores the whole-file MD5. CRC64 because a
     // second MD5 pass over every byte was the largest single CPU cost of an export.
-    std::string checksum = crc64_base64(data);
+    std::string checksum = crc64_base64(chunk.crc64);
     std::string query = "?comp=block&blockid=" + percent_encode(block_id(run_tag_, chunk.index));
     auto response = session_.send(worker, "upload a block of", session_.target().path, [&] {
         auto r = request("PUT", query);

@@ -88,7 +88,7 @@ void DfsSink::append(unsigned connection, const ChunkView& chunk) {
     // Transactional only (the service checks this body against it); the flush carries the
     // whole-file MD5 the file keeps. CRC64 because a second MD5 pass over every byte was
     // the largest single CPU cost of an export.
-    std::string checksum = crc64_base64(data);
+    std::string checksum = crc64_base64(chunk.crc64);
     std::string query = "?action=append&position=" + std::to_string(chunk.offset);
     auto response = session_.send(connection, "append to the temporary file", temp_path_, [&] {
         auto r = request("PATCH", temp_path_, query);

@@ -14,6 +14,7 @@ ChunkBuffer* ChunkPool::acquire() {
         ChunkBuffer* buffer = free_.back();
         free_.pop_back();
         buffer->size = 0;
+        buffer->crc64 = 0;
         return buffer;
     }
     // Lazily allocated, so a small export costs one buffer, not the whole pool. The memory

@@ -172,8 +172,7 @@ std::uint64_t crc64(const char* data, std::size_t size, std::uint64_t crc) {
     return detail::crc64_portable(data, size, crc);
 }
 
-std::string crc64_base64(std::string_view data) {
-    std::uint64_t crc = crc64(data.data(), data.size());
+std::string crc64_base64(std::uint64_t crc) {
     char bytes[8];
     for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>((crc >> (8 * i)) & 0xff);
     return base64_encode(std::string_view(bytes, sizeof bytes));

@@ -5,6 +5,7 @@
 
 #include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/log.hpp"
+#include "pigment_export/transfer/crc64.hpp"
 
 namespace pe {
 
@@ -23,12 +24,6 @@ void Pipeline::start() {
     started_ = true;
     hasher_ = std::thread([this] {
         ordered_loop(hash_queue_, [this](const ChunkBuffer& b) { md5_.update(b.data.get(), b.size); });
-    });
-    counter_thread_ = std::thread([this] {
-        ordered_loop(count_queue_, [this](const ChunkBuffer& b) {
-            counter_.feed(b.data.get(), b.size);
-            rows_.store(counter_.data_rows(), std::memory_order_relaxed);
-        });
     });
     unsigned workers = std::max(1u, std::min(options_.parallel, sink_.max_concurrency()));
     for (unsigned w = 0; w < workers; ++w) {
@@ -52,7 +47,11 @@ bool Pipeline::feed(const char* data, std::size_t size) {
             }
         }
         std::size_t n = std::min(size, current_->capacity - current_->size);
-        std::memcpy(current_->data.get() + current_->size, data, n);
+        char* into = current_->data.get() + current_->size;
+        std::memcpy(into, data, n);
+        // While the bytes are still in cache: the chunk's CRC for its upload and the row count.
+        current_->crc64 = crc64(into, n, current_->crc64);
+        counter_.feed(into, n);
         current_->size += n;
         data += n;
         size -= n;
@@ -61,6 +60,7 @@ bool Pipeline::feed(const char* data, std::size_t size) {
             current_ = nullptr;
         }
     }
+    rows_.store(counter_.data_rows(), std::memory_order_relaxed);
     return !failed_.load(std::memory_order_relaxed);
 }
 
@@ -95,7 +95,6 @@ void Pipeline::dispatch(ChunkBuffer* buffer) {
     {
         std::lock_guard lock(mutex_);
         hash_queue_.push_back(job.get());
-        count_queue_.push_back(job.get());
         upload_queue_.push_back(job.get());
         jobs_.push_back(std::move(job));
         ++jobs_in_flight_;
@@ -148,7 +147,8 @@ void Pipeline::upload_loop(unsigned worker) {
         }
         if (!failed_.load()) {
             try {
-                sink_.upload(worker, ChunkView{job->index, job->offset, job->buffer->data.get(), job->buffer->size});
+                const ChunkBuffer& b = *job->buffer;
+                sink_.upload(worker, ChunkView{job->index, job->offset, b.data.get(), b.size, b.crc64});
                 bytes_out_.fetch_add(job->buffer->size, std::memory_order_relaxed);
             } catch (const Failure& f) {
                 record_failure(f.info());
@@ -198,7 +198,6 @@ PipelineResult Pipeline::finish(CommitInfo info) {
         }
         if (single && current_ != nullptr) {
             md5_.update(current_->data.get(), current_->size);
-            counter_.feed(current_->data.get(), current_->size);
         }
         if (options_.guards.expect_header && !header_checked_) {
             check_header("\n", 1);  // an export without a line end: its only line is the header
@@ -228,7 +227,10 @@ PipelineResult Pipeline::finish(CommitInfo info) {
                       result.chunks, result.rows);
         if (single) {
             static const char kEmpty = '\0';
-            ChunkView only{0, 0, current_ != nullptr ? current_->data.get() : &kEmpty, current_ != nullptr ? current_->size : 0};
+            ChunkView only{0, 0, &kEmpty, 0, 0};
+            if (current_ != nullptr) {
+                only = ChunkView{0, 0, current_->data.get(), current_->size, current_->crc64};
+            }
             sink_.commit_single(only, info);
         } else {
             sink_.commit(info);
@@ -270,7 +272,6 @@ void Pipeline::stop_threads() noexcept {
     }
     work_.notify_all();
     if (hasher_.joinable()) hasher_.join();
-    if (counter_thread_.joinable()) counter_thread_.join();
     for (auto& t : uploaders_) {
         if (t.joinable()) t.join();
     }

@@ -15,6 +15,7 @@
 #include "pigment_export/core/config.hpp"
 #include "pigment_export/core/failure.hpp"
 #include "pigment_export/storage/sink.hpp"
+#include "pigment_export/transfer/crc64.hpp"
 
 namespace storage_test {
 
@@ -49,6 +50,11 @@ inline pe::CommitInfo commit_info(const std::string& data, std::size_t chunk_siz
     return info;
 }
 
+// A chunk as the pipeline hands it to a sink, its CRC-64 included.
+inline pe::ChunkView chunk_view(std::uint64_t index, std::uint64_t offset, const char* data, std::size_t size) {
+    return {index, offset, data, size, pe::crc64(data, size)};
+}
+
 // Runs one export of `data` through `sink`. With `cut_after`, the "export" fails after that
 // many chunks were handed out (as a Pigment stream cut mid-way would), and the sink is aborted.
 inline void drive(pe::Sink& sink, const std::string& data, std::size_t chunk_size,
@@ -57,7 +63,7 @@ inline void drive(pe::Sink& sink, const std::string& data, std::size_t chunk_siz
     try {
         pe::CommitInfo info = commit_info(data, chunk_size);
         if (data.size() <= chunk_size && !cut_after) {
-            sink.commit_single(pe::ChunkView{0, 0, data.data(), data.size()}, info);
+            sink.commit_single(chunk_view(0, 0, data.data(), data.size()), info);
             return;
         }
         std::size_t chunks = static_cast<std::size_t>(info.chunk_count);
@@ -71,7 +77,7 @@ inline void drive(pe::Sink& sink, const std::string& data, std::size_t chunk_siz
                     for (std::size_t i = w; i < limit; i += workers) {
                         std::size_t offset = i * chunk_size;
                         std::size_t size = std::min(chunk_size, data.size() - offset);
-                        sink.upload(w, pe::ChunkView{i, offset, data.data() + offset, size});
+                        sink.upload(w, chunk_view(i, offset, data.data() + offset, size));
                     }
                 } catch (...) {
                     errors[w] = std::current_exception();

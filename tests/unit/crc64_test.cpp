@@ -124,8 +124,7 @@ TEST_CASE("CRC64 of 8 MiB of random bytes matches the reference on both paths", 
 TEST_CASE("the x-ms-content-crc64 value is base64 of the CRC's little-endian bytes", "[transfer][crc64]") {
     std::string little_endian;
     for (int i = 0; i < 8; ++i) little_endian.push_back(static_cast<char>((kCheck >> (8 * i)) & 0xff));
-    CHECK(pe::crc64_base64("123456789") == pe::base64_encode(little_endian));
-    CHECK(pe::crc64_base64("123456789") == "iJh5CoYUi64=");
-    CHECK(pe::base64_decode(pe::crc64_base64(random_bytes(1000, 5))).size() == 8);
-    CHECK(pe::crc64_base64("") == "AAAAAAAAAAA=");
+    CHECK(pe::crc64_base64(kCheck) == pe::base64_encode(little_endian));
+    CHECK(pe::crc64_base64(kCheck) == "iJh5CoYUi64=");
+    CHECK(pe::crc64_base64(0) == "AAAAAAAAAAA=");
 }

@@ -33,14 +33,15 @@ std::ostream& operator<<(std::ostream& os, const Counts& c) {
 
 Counts counts_of(const CsvRecordCounter& c) { return {c.records(), c.data_rows(), c.inside_quotes(), c.bytes()}; }
 
-Counts one_feed(const std::string& text) {
-    CsvRecordCounter c;
+Counts one_feed(const std::string& text, CsvRecordCounter::Isa isa = CsvRecordCounter::best_isa()) {
+    CsvRecordCounter c(isa);
     c.feed(text.data(), text.size());
     return counts_of(c);
 }
 
-Counts fed_in_pieces(const std::string& text, const std::vector<std::size_t>& cuts) {
-    CsvRecordCounter c;
+Counts fed_in_pieces(const std::string& text, const std::vector<std::size_t>& cuts,
+                     CsvRecordCounter::Isa isa = CsvRecordCounter::best_isa()) {
+    CsvRecordCounter c(isa);
     std::size_t from = 0;
     for (std::size_t cut : cuts) {
         c.feed(text.data() + from, cut - from);
@@ -325,8 +326,16 @@ TEST_CASE("large inputs split into many chunks keep exact counts", "[csv]") {
 }
 
 // The 64-byte block path only runs on long inputs: random texts of a few KiB, dense with
-// quotes, CR runs, blank lines and line ends at block edges, fed whole and in random pieces.
+// quotes, CR runs, blank lines and line ends at block edges, fed whole and in random pieces,
+// through the baseline block loop and through this CPU's best one.
 TEST_CASE("long random texts match the reference on the block path", "[csv]") {
+    using Isa = CsvRecordCounter::Isa;
+    std::vector<Isa> loops = {Isa::baseline};
+    if (CsvRecordCounter::best_isa() == Isa::avx2) {
+        loops.push_back(Isa::avx2);
+    } else {
+        WARN("this CPU lacks AVX2/PCLMUL/POPCNT: only the baseline block loop is exercised");
+    }
     std::mt19937 rng(20261129u);
     const std::vector<std::string> atoms = {"a", ";", "\"", "\"\"", "\n", "\r\n", "\r", "\r\r", "\n\n", "xyz;1,5", "\xE2\x82\xAC"};
     for (int round = 0; round < 300; ++round) {
@@ -338,12 +347,14 @@ TEST_CASE("long random texts match the reference on the block path", "[csv]") {
             std::size_t pick = dense ? rng() % atoms.size() : (rng() % 8 == 0 ? rng() % atoms.size() : 0);
             text += atoms[pick];
         }
-        INFO("round " << round);
         const Counts expected = reference_count(text);
-        REQUIRE(one_feed(text) == expected);
         std::vector<std::size_t> cuts;
         for (int k = 0; k < 4; ++k) cuts.push_back(static_cast<std::size_t>(rng() % (text.size() + 1)));
         std::sort(cuts.begin(), cuts.end());
-        REQUIRE(fed_in_pieces(text, cuts) == expected);
+        for (Isa isa : loops) {
+            INFO("round " << round << (isa == Isa::avx2 ? ", AVX2 loop" : ", baseline loop"));
+            REQUIRE(one_feed(text, isa) == expected);
+            REQUIRE(fed_in_pieces(text, cuts, isa) == expected);
+        }
     }
 }

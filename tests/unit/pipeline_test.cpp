@@ -15,6 +15,7 @@
 
 #include "pigment_export/core/failure.hpp"
 #include "pigment_export/storage/sink.hpp"
+#include "pigment_export/transfer/crc64.hpp"
 #include "pigment_export/transfer/pipeline.hpp"
 
 using namespace pe;
@@ -27,6 +28,7 @@ struct UploadRecord {
     std::uint64_t offset = 0;
     std::string data;
     const char* pointer = nullptr;
+    std::uint64_t crc64 = 0;
 };
 
 // An in-memory sink that records every call.
@@ -51,7 +53,7 @@ public:
         {
             std::lock_guard lock(mutex_);
             if (worker >= concurrency_) bad_worker = true;
-            uploads.push_back({worker, chunk.index, chunk.offset, std::string(chunk.data, chunk.size), chunk.data});
+            uploads.push_back({worker, chunk.index, chunk.offset, std::string(chunk.data, chunk.size), chunk.data, chunk.crc64});
         }
         --in_flight_;
         if (fail_on_upload != 0 && n == fail_on_upload) {
@@ -71,6 +73,7 @@ public:
         std::lock_guard lock(mutex_);
         ++commit_singles;
         single_data.assign(only.data, only.size);
+        single_crc64 = only.crc64;
         single_index = only.index;
         single_offset = only.offset;
         committed = info;
@@ -108,6 +111,7 @@ public:
     int opens = 0, commits = 0, commit_singles = 0, aborts = 0;
     std::vector<UploadRecord> uploads;
     std::string single_data;
+    std::uint64_t single_crc64 = 0;
     std::uint64_t single_index = 99, single_offset = 99;
     CommitInfo committed;
     std::atomic<int> max_in_flight{0};
@@ -200,6 +204,8 @@ TEST_CASE("chunks are contiguous and reassemble the stream exactly", "[transfer]
         CHECK(uploads[i].offset == offset);
         if (i + 1 < uploads.size()) CHECK(uploads[i].data.size() == chunk);
         CHECK_FALSE(uploads[i].data.empty());
+        // Kept up piece by piece while the chunk filled, reset when its buffer is reused.
+        CHECK(uploads[i].crc64 == pe::crc64(uploads[i].data.data(), uploads[i].data.size()));
         offset += uploads[i].data.size();
         joined += uploads[i].data;
     }
@@ -232,6 +238,7 @@ TEST_CASE("a stream that fits in one chunk uses commit_single and no upload", "[
     CHECK(sink.commits == 0);
     CHECK(sink.aborts == 0);
     CHECK(sink.single_data == data);
+    CHECK(sink.single_crc64 == pe::crc64(data.data(), data.size()));
     CHECK(sink.single_index == 0);
     CHECK(sink.single_offset == 0);
     CHECK(sink.committed.md5_base64 == md5_base64_openssl(data));

@@ -4,6 +4,7 @@
 // capacity × chunk size whatever the export size.
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -14,6 +15,7 @@ struct ChunkBuffer {
     std::unique_ptr<char[]> data;
     std::size_t capacity = 0;
     std::size_t size = 0;
+    std::uint64_t crc64 = 0;  // of data[0, size), kept up as the buffer fills
 };
 
 class ChunkPool {

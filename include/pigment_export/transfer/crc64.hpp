@@ -7,7 +7,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include <string_view>
 
 namespace pe {
 
@@ -15,8 +14,8 @@ namespace pe {
 // (0 starts afresh), the Azure SDKs' convention, so a value can be built in pieces.
 std::uint64_t crc64(const char* data, std::size_t size, std::uint64_t crc = 0);
 
-// base64 of the CRC's 8 bytes, least significant first: the x-ms-content-crc64 value.
-std::string crc64_base64(std::string_view data);
+// base64 of a CRC's 8 bytes, least significant first: the x-ms-content-crc64 value.
+std::string crc64_base64(std::uint64_t crc);
 
 namespace detail {
 

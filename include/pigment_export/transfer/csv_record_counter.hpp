@@ -9,6 +9,13 @@ namespace pe {
 
 class CsvRecordCounter {
 public:
+    // The 64-byte block loop exists twice: baseline x86-64, and AVX2 with a carry-less
+    // multiply and popcount. best_isa() is this CPU's; tests hold both against a reference.
+    enum class Isa { baseline, avx2 };
+    static Isa best_isa() noexcept;
+
+    explicit CsvRecordCounter(Isa isa = best_isa()) : isa_(isa) {}
+
     void feed(const char* data, std::size_t size);
 
     // Records seen so far, counting a final record that lacks a line end.
@@ -21,10 +28,12 @@ public:
 
 private:
     const char* feed_blocks(const char* p, const char* end);  // whole 64-byte blocks; returns the rest
-    const char* feed_blocks_popcnt(const char* p, const char* end);
-    bool feed_block(const char* p);  // 64 bytes; false: not handled, feed them byte by byte
+    const char* feed_blocks_avx2(const char* p, const char* end);
+    // One block's bit masks (see the .cpp); false: not handled, feed its bytes one by one.
+    bool count_block(std::uint64_t quoted, std::uint64_t newline, std::uint64_t cr);
     void feed_bytes(const char* p, const char* end);
 
+    Isa isa_;
     std::uint64_t complete_ = 0;      // records ended by a line feed
     std::uint64_t bytes_ = 0;
     bool in_quotes_ = false;

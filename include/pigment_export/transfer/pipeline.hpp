@@ -2,13 +2,13 @@
 // Streams an export into a sink through bounded memory.
 //
 // The download thread calls feed(), which copies bytes into pooled chunk buffers (the one
-// copy: libcurl owns its receive buffer). Each full chunk goes at once to three readers:
-// the hasher thread (whole-file MD5, in stream order), the counter thread (CSV records, in
-// stream order) and the upload workers (sink.upload, up to the sink's concurrency). MD5 and
-// counting each take a core's worth of time at full speed, so they run side by side. The
-// buffer returns to the pool when all three are done. When the pool is empty feed() waits,
-// which stalls the download: memory stays at chunk size × (parallel + 1), the one extra
-// buffer being the one the download is filling.
+// copy: libcurl owns its receive buffer) and, while those bytes are still in cache, keeps
+// the chunk's CRC-64 (its upload's transactional checksum) and counts CSV records. Each
+// full chunk goes at once to two readers: the hasher thread (whole-file MD5, in stream
+// order: the one serial stage, a core's worth of time at full speed) and the upload workers
+// (sink.upload, up to the sink's concurrency). The buffer returns to the pool when both are
+// done. When the pool is empty feed() waits, which stalls the download: memory stays at
+// chunk size × (parallel + 1), the one extra buffer being the one the download is filling.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -75,7 +75,7 @@ private:
         ChunkBuffer* buffer = nullptr;
         std::uint64_t index = 0;
         std::uint64_t offset = 0;
-        std::atomic<int> readers{3};  // hasher, counter, uploader
+        std::atomic<int> readers{2};  // hasher, uploader
     };
 
     void dispatch(ChunkBuffer* buffer);
@@ -97,7 +97,6 @@ private:
     std::condition_variable work_;   // jobs queued, or stopping
     std::condition_variable idle_;   // a job finished
     std::deque<Job*> hash_queue_;
-    std::deque<Job*> count_queue_;
     std::deque<Job*> upload_queue_;
     std::vector<std::unique_ptr<Job>> jobs_;  // owned until released
     std::size_t jobs_in_flight_ = 0;
@@ -105,7 +104,6 @@ private:
     std::optional<FailureInfo> failure_;
 
     std::thread hasher_;
-    std::thread counter_thread_;
     std::vector<std::thread> uploaders_;
     ChunkBuffer* current_ = nullptr;
     std::uint64_t next_index_ = 0;
