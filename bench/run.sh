@@ -314,7 +314,8 @@ if [[ -x $ROOT/node_modules/.bin/azurite-blob ]]; then
     AZPORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
     "$ROOT/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort "$AZPORT" --inMemoryPersistence \
         --skipApiVersionCheck --loose --silent >>"$OUT/servers.log" 2>&1 &
-    PIDS+=($!)
+    AZPID=$!
+    PIDS+=("$AZPID")
     for _ in $(seq 100); do (echo >"/dev/tcp/127.0.0.1/$AZPORT") 2>/dev/null && break; sleep 0.1; done
     az_request PUT "$AZPORT" /devstoreaccount1/bench $'\nrestype:container' '?restype=container' -o /dev/null
     read -r AZBYTES AZROWS AZMD5 AZPOSSUM <"$AZCSV.meta"
@@ -326,6 +327,10 @@ if [[ -x $ROOT/node_modules/.bin/azurite-blob ]]; then
             $(pe_cmd "$UUIDAZ" "http://127.0.0.1:$AZPORT/devstoreaccount1/bench/$CUR_KEY" blob)
         rm -f "$OUT/summary.json"
     done
+    # Stopped now, not at exit: it keeps a core busy for a while afterwards (in-memory blobs
+    # freed), which would slow the rows below.
+    kill "$AZPID" 2>/dev/null || true
+    wait "$AZPID" 2>/dev/null || true
 else
     log "Azurite not installed (npm ci): skipping the Azurite row"
 fi
