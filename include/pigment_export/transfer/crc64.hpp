@@ -19,11 +19,12 @@ std::string crc64_base64(std::uint64_t crc);
 
 namespace detail {
 
-// The table path alone, so tests can hold both paths against a reference on any machine.
-std::uint64_t crc64_portable(const char* data, std::size_t size, std::uint64_t crc = 0);
-
-// Whether crc64() takes the carry-less-multiply path on this CPU.
-bool crc64_accelerated() noexcept;
+// The ways to compute it: tables (any CPU), carry-less multiply on 128-bit registers
+// (PCLMULQDQ), and on 512-bit registers (AVX-512 + VPCLMULQDQ). crc64() takes the best this
+// CPU has; tests hold every path the CPU has against a reference.
+enum class Crc64Path { table, clmul, wide_clmul };
+Crc64Path crc64_best_path() noexcept;
+std::uint64_t crc64_by(Crc64Path path, const char* data, std::size_t size, std::uint64_t crc = 0);
 
 }  // namespace detail
 
