@@ -58,6 +58,11 @@ out = []
 cpu = subprocess.run(["sh", "-c", "lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1"], capture_output=True, text=True).stdout.strip()
 out.append(f"pigment-export {commit}, default settings unless noted. Machine: {os.cpu_count()} cores, {cpu}, kernel {platform.release()}; load average at report time "
            f"{open('/proc/loadavg').read().split()[:3]}")
+md5_speed = os.environ.get("BENCH_MD5_SPEED", "").split()
+if len(md5_speed) == 2:
+    out.append("")
+    out.append(f"OpenSSL MD5 on this CPU (`openssl speed -evp md5`, 4 MiB blocks) before / after the runs: {md5_speed[0]} / "
+               f"{md5_speed[1]} MB/s — the tool's serial floor, and how fast this shared CPU was at the time.")
 out.append("")
 out.append("| Transfer | size | runs | MB/s (median) | MB/s min–max | wall s | CPU s/GiB (user+sys) | peak RSS MiB (max) | first append/block after first byte | check |")
 out.append("|---|---|---|---|---|---|---|---|---|---|")

@@ -251,6 +251,10 @@ pe_cmd() {  # pe_cmd UUID DEST API
 install_deps
 build
 
+# OpenSSL's MD5 speed in MB/s: the tool's serial floor, and a gauge of how fast this (shared) CPU
+# is right now. Taken before and after the timed runs.
+md5_speed() { openssl speed -seconds 1 -evp md5 -bytes 4194304 2>/dev/null | awk '/^md5/ {printf "%.0f", $2 / 1000}'; }
+MD5_BEFORE=$(md5_speed)
 log "pigment-export $TOOL_COMMIT; machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name:\s*//p' | head -1), kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
 CSV=$(gen_data "$SIZE")
 read -r BYTES ROWS MD5 POSSUM <"$CSV.meta"
@@ -387,5 +391,5 @@ EOF
 fi
 
 log "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 "$HERE/report.py" "$RAW" "$STARTUP_JSON" "$SIZE" "$AZ_SIZE" "$RCLONE_CHUNK" "$TOOL_COMMIT" | tee "$OUT/table.md"
+BENCH_MD5_SPEED="$MD5_BEFORE $(md5_speed)" python3 "$HERE/report.py" "$RAW" "$STARTUP_JSON" "$SIZE" "$AZ_SIZE" "$RCLONE_CHUNK" "$TOOL_COMMIT" | tee "$OUT/table.md"
 log "results in $OUT"
