@@ -88,6 +88,7 @@ constexpr FoldKeys fold_keys(unsigned distance_bits) {
     return {reverse_bits(x_pow_mod(distance_bits + 63)), reverse_bits(x_pow_mod(distance_bits - 1))};
 }
 
+constexpr FoldKeys kFold1024 = fold_keys(1024);
 constexpr FoldKeys kFold512 = fold_keys(512);
 constexpr FoldKeys kFold384 = fold_keys(384);
 constexpr FoldKeys kFold256 = fold_keys(256);
@@ -117,6 +118,13 @@ __attribute__((target("pclmul,sse4.1"))) std::uint64_t finish_folded(__m128i x, 
     return update_tables(update_tables(0, folded, sizeof folded), p, n);
 }
 
+// Four accumulators for 64 consecutive bytes, earliest first, folded into one: the first
+// moves 48 bytes forward, the next 32, then 16.
+__attribute__((target("pclmul,sse4.1"))) inline __m128i fold_four(__m128i x0, __m128i x1, __m128i x2, __m128i x3) {
+    return _mm_xor_si128(_mm_xor_si128(fold(x0, keys_of(kFold384)), fold(x1, keys_of(kFold256))),
+                         _mm_xor_si128(fold(x2, keys_of(kFold128)), x3));
+}
+
 // Needs n >= 64. Four independent accumulators hide the multiplier's latency.
 __attribute__((target("pclmul,sse4.1"))) std::uint64_t update_clmul(std::uint64_t state, const unsigned char* p,
                                                                     std::size_t n) {
@@ -134,12 +142,8 @@ __attribute__((target("pclmul,sse4.1"))) std::uint64_t update_clmul(std::uint64_
         x2 = _mm_xor_si128(fold(x2, k512), load128(p + 32));
         x3 = _mm_xor_si128(fold(x3, k512), load128(p + 48));
     }
-    __m128i x = _mm_xor_si128(_mm_xor_si128(fold(x0, keys_of(kFold384)), fold(x1, keys_of(kFold256))),
-                              _mm_xor_si128(fold(x2, keys_of(kFold128)), x3));
-    return finish_folded(x, p, n);
+    return finish_folded(fold_four(x0, x1, x2, x3), p, n);
 }
-
-constexpr FoldKeys kFold1024 = fold_keys(1024);
 
 // The same folding on 512-bit registers, four 128-bit lanes per multiply: two registers
 // cover 128 bytes per step, each lane folded 1024 bits forward.
@@ -171,10 +175,7 @@ __attribute__((target("avx512f,vpclmulqdq,pclmul,sse4.1"))) std::uint64_t update
     }
     alignas(64) unsigned char lanes[64];
     _mm512_store_si512(static_cast<void*>(lanes), _mm512_xor_si512(fold_wide(z0, wide_keys_of(kFold512)), z1));
-    // Lane 0 holds the earliest 16 of the last 64 bytes: 48 bytes from the end, and so on.
-    __m128i x = _mm_xor_si128(_mm_xor_si128(fold(load128(lanes), keys_of(kFold384)), fold(load128(lanes + 16), keys_of(kFold256))),
-                              _mm_xor_si128(fold(load128(lanes + 32), keys_of(kFold128)), load128(lanes + 48)));
-    return finish_folded(x, p, n);
+    return finish_folded(fold_four(load128(lanes), load128(lanes + 16), load128(lanes + 32), load128(lanes + 48)), p, n);
 }
 
 // Below these the folding set-up costs about what the tables take for the whole input.
