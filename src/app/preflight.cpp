@@ -5,11 +5,11 @@
 #include <optional>
 
 #include "pigment_export/app/secret_stage.hpp"
+#include "pigment_export/core/crc64.hpp"
 #include "pigment_export/core/failure.hpp"
 #include "pigment_export/core/log.hpp"
 #include "pigment_export/pigment/export_client.hpp"
 #include "pigment_export/storage/sink_factory.hpp"
-#include "pigment_export/transfer/crc64.hpp"
 
 namespace pe {
 

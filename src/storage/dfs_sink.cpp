@@ -1,8 +1,8 @@
 #include "pigment_export/storage/dfs_sink.hpp"
 
 #include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/crc64.hpp"
 #include "pigment_export/core/log.hpp"
-#include "pigment_export/transfer/crc64.hpp"
 
 namespace pe::storage {
 

@@ -4,8 +4,8 @@
 #include <cstring>
 
 #include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/crc64.hpp"
 #include "pigment_export/core/log.hpp"
-#include "pigment_export/transfer/crc64.hpp"
 
 namespace pe {
 

@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pigment_export/core/bytes.hpp"
-#include "pigment_export/transfer/crc64.hpp"
+#include "pigment_export/core/crc64.hpp"
 
 namespace testing {
 

@@ -4,12 +4,12 @@
 #include <catch2/catch.hpp>
 
 #include "fakes/fake_dfs.hpp"
+#include "pigment_export/core/crc64.hpp"
 #include "pigment_export/core/env.hpp"
 #include "pigment_export/http/client.hpp"
 #include "pigment_export/storage/storage_auth.hpp"
 #include "pigment_export/storage/storage_errors.hpp"
 #include "pigment_export/storage/storage_sink.hpp"
-#include "pigment_export/transfer/crc64.hpp"
 #include "storage_drive.hpp"
 
 using namespace storage_test;

@@ -13,9 +13,9 @@
 #include "fakes/process_runner.hpp"
 #include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/config.hpp"
+#include "pigment_export/core/crc64.hpp"
 #include "pigment_export/core/failure.hpp"
 #include "pigment_export/storage/sink.hpp"
-#include "pigment_export/transfer/crc64.hpp"
 
 namespace storage_test {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "pigment_export/core/bytes.hpp"
-#include "pigment_export/transfer/crc64.hpp"
+#include "pigment_export/core/crc64.hpp"
 
 using pe::crc64;
 using pe::detail::crc64_by;

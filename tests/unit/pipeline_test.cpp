@@ -13,9 +13,9 @@
 #include <thread>
 #include <vector>
 
+#include "pigment_export/core/crc64.hpp"
 #include "pigment_export/core/failure.hpp"
 #include "pigment_export/storage/sink.hpp"
-#include "pigment_export/transfer/crc64.hpp"
 #include "pigment_export/transfer/pipeline.hpp"
 
 using namespace pe;

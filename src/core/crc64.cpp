@@ -1,4 +1,4 @@
-#include "pigment_export/transfer/crc64.hpp"
+#include "pigment_export/core/crc64.hpp"
 
 #include <array>
 #include <bit>
