@@ -28,9 +28,11 @@ ExportClient::ExportClient(ExportSettings settings, NetworkSettings network, uns
 StreamEnd ExportClient::stream(const Secret& api_key, const BodyConsumer& consumer) {
     ExportRequest built = build_export_request(settings_);
     http::ClientOptions options = http::client_options_for(network_);
-    // The one large transfer of the run: 512 KiB (libcurl's maximum) per read keeps the
-    // download thread's system calls few.
-    options.receive_buffer = 512u << 10;
+    // The one large transfer of the run: 128 KiB per read keeps the download thread's system
+    // calls few and the buffer in the core's L2 cache while the bytes are copied out of it. On
+    // the benchmark the transfer ran 6 % faster than with 512 KiB (libcurl's maximum) at the
+    // same CPU; 64 KiB cost more CPU (docs/performance.md).
+    options.receive_buffer = 128u << 10;
     http::Client client(options);
     http::RetryPolicy policy;
     policy.max_retries = max_retries_;
