@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "pigment_export/cli/shown_value.hpp"
+
 namespace pe::cli {
 
 namespace {
@@ -17,7 +19,7 @@ bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <=
 void check_account(std::string_view account) {
     bool ok = account.size() >= 3 && account.size() <= 24;
     for (char c : account) ok = ok && is_lower_alnum(c);
-    if (!ok) fail("storage account name '" + std::string(account) + "' must be 3-24 lowercase letters and digits");
+    if (!ok) fail("storage account name '" + shown_value(account) + "' must be 3-24 lowercase letters and digits");
 }
 
 void check_container(std::string_view name) {
@@ -27,7 +29,7 @@ void check_container(std::string_view name) {
         ok = ok && (is_lower_alnum(c) || (c == '-' && i > 0 && name[i - 1] != '-'));
     }
     if (!ok) {
-        fail("container/filesystem name '" + std::string(name) +
+        fail("container/filesystem name '" + shown_value(name) +
              "' must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit");
     }
 }
@@ -41,7 +43,7 @@ void check_object_path(std::string_view path) {
         auto end = path.find('/', start);
         std::string_view segment = path.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
         if (segment.empty() || segment == "." || segment == "..") {
-            fail("the destination path '" + std::string(path) + "' has an empty, '.' or '..' segment");
+            fail("the destination path '" + shown_value(path) + "' has an empty, '.' or '..' segment");
         }
         if (end == std::string_view::npos) break;
         start = end + 1;

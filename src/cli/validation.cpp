@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "pigment_export/cli/destination_parser.hpp"
+#include "pigment_export/cli/shown_value.hpp"
 
 namespace pe::cli {
 
@@ -11,23 +12,13 @@ namespace {
 
 [[noreturn]] void fail(const std::string& message) { throw std::invalid_argument(message); }
 
-// Shows a rejected value safely: printable ASCII only, at most 80 characters.
-std::string shown(std::string_view value) {
-    std::string out;
-    for (char c : value.substr(0, 80)) {
-        auto u = static_cast<unsigned char>(c);
-        out.push_back(u >= 0x20 && u < 0x7F ? c : '?');
-    }
-    return value.size() > 80 ? out + "..." : out;
-}
-
 }  // namespace
 
 void check_block_id(std::string_view id) {
     if (id.empty() || id.size() > 128) fail("--block-id must be 1-128 characters (a Pigment UUID)");
     for (char c : id) {
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') {
-            fail("--block-id '" + shown(id) + "' is not a Pigment id: use letters, digits, '-' and '_' only (a UUID)");
+            fail("--block-id '" + shown_value(id) + "' is not a Pigment id: use letters, digits, '-' and '_' only (a UUID)");
         }
     }
 }
@@ -43,7 +34,7 @@ std::string check_service_url(std::string_view option, std::string_view url) {
     bool https = url.rfind("https://", 0) == 0;
     if (https) rest = url.substr(8);
     else if (url.rfind("http://", 0) == 0) rest = url.substr(7);
-    else fail(name + " '" + shown(url) + "' must start with https://");
+    else fail(name + " '" + shown_value(url) + "' must start with https://");
     if (rest.find_first_of("?#") != std::string_view::npos) fail(name + " must not carry a query or fragment");
     std::string_view host = rest.substr(0, rest.find('/'));
     if (host.empty()) fail(name + " has no host");
@@ -57,7 +48,7 @@ std::string check_service_url(std::string_view option, std::string_view url) {
 void check_secret_name(std::string_view name) {
     bool ok = !name.empty() && name.size() <= 127;
     for (char c : name) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-');
-    if (!ok) fail("--secret-name '" + shown(name) + "' must be 1-127 letters, digits and hyphens");
+    if (!ok) fail("--secret-name '" + shown_value(name) + "' must be 1-127 letters, digits and hyphens");
 }
 
 void check_secret_version(std::string_view version) {

@@ -277,3 +277,19 @@ TEST_CASE("percent escapes in a URL path are decoded once", "[cli]") {
     CHECK_THROWS_AS(pe::cli::parse_destination("https://acct.blob.core.windows.net/exports/a%2Fb.csv"), std::invalid_argument);
     CHECK_THROWS_AS(pe::cli::parse_destination("https://acct.blob.core.windows.net/exports/a%zz.csv"), std::invalid_argument);
 }
+
+// Fuzz finding F7: a name decoded from "%0D" or "%0A" was quoted raw, so the one-line error broke.
+TEST_CASE("names decoded from percent escapes are quoted without control characters", "[cli]") {
+    const std::string cases[] = {
+        "http://127.0.0.1:10000/devstoreun1/lake-tp}.c%0Dbee/x.csv",   // container (the fuzz input)
+        "http://127.0.0.1:10000/dev%0Astore/lake/x.csv",               // account, path-style
+        "https://acct.blob.core.windows.net/lake/a%0D%0A/../x.csv",    // object path
+    };
+    for (const std::string& url : cases) {
+        INFO(url);
+        std::string message = error_of(url);
+        CHECK_FALSE(message.empty());
+        CHECK(message.find_first_of("\r\n") == std::string::npos);
+    }
+    CHECK_THAT(error_of(cases[0]), Catch::Contains("'lake-tp}.c?bee'"));
+}
