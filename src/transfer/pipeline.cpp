@@ -22,9 +22,7 @@ Pipeline::~Pipeline() {
 void Pipeline::start() {
     sink_.open();
     started_ = true;
-    hasher_ = std::thread([this] {
-        ordered_loop(hash_queue_, [this](const ChunkBuffer& b) { md5_.update(b.data.get(), b.size); });
-    });
+    hasher_ = std::thread([this] { hash_loop(); });
     unsigned workers = std::max(1u, std::min(options_.parallel, sink_.max_concurrency()));
     for (unsigned w = 0; w < workers; ++w) {
         uploaders_.emplace_back([this, w] { upload_loop(w); });
@@ -116,35 +114,26 @@ void Pipeline::done_with(Job* job) {
     idle_.notify_all();
 }
 
-void Pipeline::ordered_loop(std::deque<Job*>& queue, const std::function<void(const ChunkBuffer&)>& work) {
-    for (;;) {
-        Job* job = nullptr;
-        {
-            std::unique_lock lock(mutex_);
-            work_.wait(lock, [&] { return stopping_ || !queue.empty(); });
-            if (queue.empty()) {
-                return;
-            }
-            job = queue.front();
-            queue.pop_front();
-        }
-        work(*job->buffer);
+Pipeline::Job* Pipeline::next_job(std::deque<Job*>& queue) {
+    std::unique_lock lock(mutex_);
+    work_.wait(lock, [&] { return stopping_ || !queue.empty(); });
+    if (queue.empty()) {
+        return nullptr;
+    }
+    Job* job = queue.front();
+    queue.pop_front();
+    return job;
+}
+
+void Pipeline::hash_loop() {
+    while (Job* job = next_job(hash_queue_)) {
+        md5_.update(job->buffer->data.get(), job->buffer->size);
         done_with(job);
     }
 }
 
 void Pipeline::upload_loop(unsigned worker) {
-    for (;;) {
-        Job* job = nullptr;
-        {
-            std::unique_lock lock(mutex_);
-            work_.wait(lock, [&] { return stopping_ || !upload_queue_.empty(); });
-            if (upload_queue_.empty()) {
-                return;
-            }
-            job = upload_queue_.front();
-            upload_queue_.pop_front();
-        }
+    while (Job* job = next_job(upload_queue_)) {
         if (!failed_.load()) {
             try {
                 const ChunkBuffer& b = *job->buffer;

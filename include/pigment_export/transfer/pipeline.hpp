@@ -13,7 +13,6 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -81,7 +80,9 @@ private:
     void dispatch(ChunkBuffer* buffer);
     void check_header(const char* data, std::size_t size);
     void done_with(Job* job);
-    void ordered_loop(std::deque<Job*>& queue, const std::function<void(const ChunkBuffer&)>& work);
+    // The next job of `queue` in order, or nullptr once stopping and the queue is empty.
+    Job* next_job(std::deque<Job*>& queue);
+    void hash_loop();
     void upload_loop(unsigned worker);
     void record_failure(FailureInfo info);
     void wait_until_drained();
