@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "pigment_export/core/loopback.hpp"
+
 namespace pe::azure {
 
 namespace {
@@ -43,12 +45,8 @@ std::optional<EndpointUrl> parse_endpoint_url(std::string_view url) {
     return out;
 }
 
-bool is_loopback_hostname(std::string_view hostname) {
-    return hostname == "localhost" || hostname == "::1" || hostname.rfind("127.", 0) == 0;
-}
-
 bool is_tls_or_loopback(const EndpointUrl& url) {
-    return url.scheme == "https" || (url.scheme == "http" && is_loopback_hostname(url.hostname));
+    return url.scheme == "https" || (url.scheme == "http" && pe::is_loopback_host(url.hostname));
 }
 
 }  // namespace pe::azure

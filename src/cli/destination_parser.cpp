@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "pigment_export/cli/shown_value.hpp"
+#include "pigment_export/core/loopback.hpp"
 
 namespace pe::cli {
 
@@ -147,40 +148,6 @@ Destination storage_destination(StorageLocation location) {
 }
 
 }  // namespace
-
-bool is_loopback_host(std::string_view host) {
-    std::string_view name = host;
-    if (!name.empty() && name.front() == '[') {
-        auto close = name.find(']');
-        return close != std::string_view::npos && name.substr(1, close - 1) == "::1";
-    }
-    auto colon = name.find(':');
-    if (colon != std::string_view::npos) {
-        std::string_view port = name.substr(colon + 1);
-        if (port.empty() || port.size() > 5) return false;
-        for (char c : port) {
-            if (c < '0' || c > '9') return false;
-        }
-        name = name.substr(0, colon);
-    }
-    if (name == "localhost") return true;
-    // 127.0.0.0/8 written as a dotted quad; "127.evil.example" is a remote name.
-    int octets = 0;
-    std::size_t start = 0;
-    while (start <= name.size()) {
-        auto dot = name.find('.', start);
-        std::string_view part = name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-        if (part.empty() || part.size() > 3) return false;
-        for (char c : part) {
-            if (c < '0' || c > '9') return false;
-        }
-        if (std::stoi(std::string(part)) > 255 || (octets == 0 && part != "127")) return false;
-        ++octets;
-        if (dot == std::string_view::npos) break;
-        start = dot + 1;
-    }
-    return octets == 4;
-}
 
 Destination parse_destination(std::string_view text) {
     if (text.empty()) fail("--dest is empty");

@@ -5,6 +5,7 @@
 
 #include "pigment_export/cli/destination_parser.hpp"
 #include "pigment_export/cli/shown_value.hpp"
+#include "pigment_export/core/loopback.hpp"
 
 namespace pe::cli {
 

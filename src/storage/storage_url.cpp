@@ -6,6 +6,7 @@
 
 #include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/failure.hpp"
+#include "pigment_export/core/loopback.hpp"
 
 namespace pe::storage {
 
@@ -21,15 +22,6 @@ std::string swap_api_label(const std::string& host, const std::string& account, 
                       "use an account URL of the form ACCOUNT." + std::string(from) + ".SUFFIX");
     }
     return account + "." + std::string(to) + "." + host.substr(prefix.size());
-}
-
-std::string_view host_without_port(std::string_view host) {
-    if (!host.empty() && host.front() == '[') {
-        auto close = host.find(']');
-        return host.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1);
-    }
-    auto colon = host.find(':');
-    return host.substr(0, colon);
 }
 
 }  // namespace
@@ -108,15 +100,6 @@ std::string temporary_sibling(std::string_view object_path, std::string_view suf
     std::string_view folder = slash == std::string_view::npos ? std::string_view{} : object_path.substr(0, slash + 1);
     std::string_view name = slash == std::string_view::npos ? object_path : object_path.substr(slash + 1);
     return std::string(folder) + "." + std::string(name) + ".pigment-tmp-" + std::string(suffix);
-}
-
-bool is_loopback_host(std::string_view host) {
-    std::string_view name = host_without_port(host);
-    if (name == "localhost" || name == "::1") return true;
-    // A dotted quad in 127.0.0.0/8; "127.example.com" is a public name, not loopback.
-    return name.rfind("127.", 0) == 0 &&
-           name.find_first_not_of("0123456789.") == std::string_view::npos &&
-           std::count(name.begin(), name.end(), '.') == 3;
 }
 
 std::string block_id(std::string_view run_tag, std::uint64_t index) {

@@ -211,3 +211,16 @@ TEST_CASE("auto with no credential anywhere: one combined error, quickly, exit 3
     CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
     CHECK(stage.vault.requests().empty());
 }
+
+TEST_CASE("A client secret never goes over plain http to a name that only starts with 127.", "[secret][binary]") {
+    // Regression (issue 12, item 14): the authority check took any "127." prefix for loopback.
+    Stage stage;
+    auto r = stage.run({{"AZURE_TENANT_ID", "00000000-0000-4000-8000-000000000000"},
+                        {"AZURE_CLIENT_ID", "sp-client-id"},
+                        {"AZURE_CLIENT_SECRET", kClientSecret},
+                        {"AZURE_AUTHORITY_HOST", "http://127.0.0.1.evil.example:1/"}},
+                       {"--credential", "client-secret"});
+    stage.require_secret_failure(r, "is not https");
+    CHECK(stage.vault.requests().empty());
+    CHECK(testing::leaks_none(r, {kClientSecret}));
+}

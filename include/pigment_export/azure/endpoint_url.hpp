@@ -15,8 +15,6 @@ struct EndpointUrl {
 
 std::optional<EndpointUrl> parse_endpoint_url(std::string_view url);
 
-bool is_loopback_hostname(std::string_view hostname);
-
 // Credentials and secrets travel only over TLS; plain http is allowed to loopback so the
 // in-process fakes can stand in for the services.
 bool is_tls_or_loopback(const EndpointUrl& url);

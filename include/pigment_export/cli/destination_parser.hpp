@@ -14,7 +14,4 @@ namespace pe::cli {
 
 Destination parse_destination(std::string_view text);
 
-// True for localhost, 127.0.0.0/8 and [::1], with or without a port.
-bool is_loopback_host(std::string_view host_and_port);
-
 }  // namespace pe::cli

@@ -37,9 +37,6 @@ std::string object_url(const Target& target, std::string_view object_path);
 // A hidden sibling of `object_path` in the same folder: "dir/.name.pigment-tmp-<suffix>".
 std::string temporary_sibling(std::string_view object_path, std::string_view suffix);
 
-// 127.0.0.0/8, ::1 and localhost (with or without a port).
-bool is_loopback_host(std::string_view host);
-
 // Block ids share one encoded length (the service requires it): base64 of the run tag and the
 // zero-padded chunk index. `run_tag` keeps concurrent runs on one blob from mixing blocks.
 std::string block_id(std::string_view run_tag, std::uint64_t index);
