@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <exception>
 #include <mutex>
+#include <utility>
 
 #include "pigment_export/core/cancellation.hpp"
 #include "pigment_export/core/log.hpp"
@@ -26,23 +28,6 @@ std::string host_of(std::string_view url) {
     start = start == std::string_view::npos ? 0 : start + 3;
     auto end = url.find_first_of("/?#", start);
     return std::string(url.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-}
-
-bool is_retryable_curl(CURLcode code) {
-    switch (code) {
-        case CURLE_COULDNT_CONNECT:
-        case CURLE_OPERATION_TIMEDOUT:
-        case CURLE_SEND_ERROR:
-        case CURLE_RECV_ERROR:
-        case CURLE_GOT_NOTHING:
-        case CURLE_PARTIAL_FILE:
-        case CURLE_HTTP2:
-        case CURLE_HTTP2_STREAM:
-        case CURLE_SSL_CONNECT_ERROR:
-            return true;
-        default:
-            return false;
-    }
 }
 
 std::string no_proxy_list() {
@@ -67,6 +52,54 @@ std::string default_ca_bundle() {
 }
 
 }  // namespace
+
+bool is_transient_curl_code(int curl_code) {
+    switch (curl_code) {
+        case CURLE_COULDNT_CONNECT:
+        case CURLE_OPERATION_TIMEDOUT:
+        case CURLE_SEND_ERROR:
+        case CURLE_RECV_ERROR:
+        case CURLE_GOT_NOTHING:
+        case CURLE_PARTIAL_FILE:
+        case CURLE_HTTP2:
+        case CURLE_HTTP2_STREAM:
+        case CURLE_SSL_CONNECT_ERROR:  // a handshake cut by a reset; certificate problems have their own codes
+            return true;
+        default:
+            return false;
+    }
+}
+
+TransportKind transport_kind(int curl_code) {
+    if (is_transient_curl_code(curl_code)) return TransportKind::network;
+    switch (curl_code) {
+        case CURLE_COULDNT_RESOLVE_HOST:
+        case CURLE_COULDNT_RESOLVE_PROXY:
+            return TransportKind::network;
+        case CURLE_WEIRD_SERVER_REPLY:
+        case CURLE_BAD_CONTENT_ENCODING:
+        case CURLE_OUT_OF_MEMORY:  // libcurl's answer to a header line beyond its own limit
+        case CURLE_TOO_MANY_REDIRECTS:
+        case CURLE_UNSUPPORTED_PROTOCOL:
+        case CURLE_FILESIZE_EXCEEDED:
+            return TransportKind::malformed_response;
+        case CURLE_PEER_FAILED_VERIFICATION:
+        case CURLE_SSL_CACERT_BADFILE:
+        case CURLE_SSL_CERTPROBLEM:
+        case CURLE_SSL_CIPHER:
+        case CURLE_SSL_ISSUER_ERROR:
+        case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+        case CURLE_SSL_INVALIDCERTSTATUS:
+        case CURLE_SSL_CRL_BADFILE:
+        case CURLE_USE_SSL_FAILED:
+            return TransportKind::tls;
+        case CURLE_ABORTED_BY_CALLBACK:
+        case CURLE_WRITE_ERROR:
+            return TransportKind::cancelled;
+        default:
+            return TransportKind::other;
+    }
+}
 
 bool header_name_equals(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -94,7 +127,7 @@ ClientOptions client_options_for(const NetworkSettings& network) {
 TransportError::TransportError(std::string message, std::string host, int curl_code, bool retryable)
     : std::runtime_error(redactor::scrub(message)), host_(std::move(host)), curl_code_(curl_code), retryable_(retryable) {}
 
-bool TransportError::cancelled() const noexcept { return curl_code_ == CURLE_ABORTED_BY_CALLBACK || curl_code_ == CURLE_WRITE_ERROR; }
+bool TransportError::cancelled() const noexcept { return kind() == TransportKind::cancelled; }
 
 struct Client::Impl {
     ClientOptions options;
@@ -110,6 +143,11 @@ struct Client::Impl {
     bool streaming_body = false;
     bool aborted_by_caller = false;
     bool stalled = false;
+    bool headers_too_large = false;
+    std::size_t header_bytes = 0;
+    // An exception thrown by a callback must not unwind through libcurl's C frames: it is kept
+    // here, the callback returns libcurl's abort code, and perform() rethrows it.
+    std::exception_ptr callback_error;
     bool cancellable = true;
     curl_off_t last_progress_bytes = -1;
     std::chrono::steady_clock::time_point last_progress_time;
@@ -117,10 +155,24 @@ struct Client::Impl {
 
     static std::size_t header_cb(char* data, std::size_t size, std::size_t count, void* user) {
         auto* self = static_cast<Impl*>(user);
-        std::string_view line(data, size * count);
+        try {
+            return self->on_header_line(std::string_view(data, size * count));
+        } catch (...) {
+            self->callback_error = std::current_exception();
+            return 0;
+        }
+    }
+
+    std::size_t on_header_line(std::string_view line) {
+        header_bytes += line.size();
+        if (header_bytes > options.max_header_bytes || response.headers.size() >= options.max_header_count) {
+            headers_too_large = true;
+            return 0;
+        }
         if (line.rfind("HTTP/", 0) == 0) {
             // A new status line (after 100-continue or a proxy CONNECT) starts a fresh header set.
-            self->response.headers.clear();
+            response.headers.clear();
+            response.http_version = http_version_of(line);
             return line.size();
         }
         auto colon = line.find(':');
@@ -130,9 +182,17 @@ struct Client::Impl {
                 while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' ')) s.remove_suffix(1);
                 return s;
             };
-            self->response.headers.push_back({std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
+            response.headers.push_back({std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
         }
         return line.size();
+    }
+
+    // "HTTP/1.1 200 OK" -> 11, "HTTP/2 200" -> 20; 0 when unreadable.
+    static int http_version_of(std::string_view status_line) {
+        std::string_view v = status_line.substr(5, status_line.find(' ') == std::string_view::npos ? 0 : status_line.find(' ') - 5);
+        if (v.empty() || v[0] < '0' || v[0] > '9') return 0;
+        int minor = v.size() >= 3 && v[1] == '.' && v[2] >= '0' && v[2] <= '9' ? v[2] - '0' : 0;
+        return (v[0] - '0') * 10 + minor;
     }
 
     bool deliver_headers() {
@@ -146,26 +206,35 @@ struct Client::Impl {
 
     static std::size_t write_cb(char* data, std::size_t size, std::size_t count, void* user) {
         auto* self = static_cast<Impl*>(user);
-        std::size_t n = size * count;
-        if (!self->headers_delivered) {
-            self->deliver_headers();
+        try {
+            return self->on_body_bytes(data, size * count);
+        } catch (...) {
+            self->callback_error = std::current_exception();
+            return CURL_WRITEFUNC_ERROR;
         }
-        if (self->streaming_body) {
-            if (!(*self->on_body)(data, n)) {
-                self->aborted_by_caller = true;
+    }
+
+    std::size_t on_body_bytes(const char* data, std::size_t n) {
+        if (!headers_delivered) {
+            deliver_headers();
+        }
+        if (streaming_body) {
+            if (!(*on_body)(data, n)) {
+                aborted_by_caller = true;
                 return CURL_WRITEFUNC_ERROR;
             }
             return n;
         }
-        std::size_t room = self->options.max_buffered_body - std::min(self->options.max_buffered_body, self->response.body.size());
-        self->response.body.append(data, std::min(n, room));
+        std::size_t room = options.max_buffered_body - std::min(options.max_buffered_body, response.body.size());
+        response.body.append(data, std::min(n, room));
         return n;
     }
 
     // Cancellation, and our own stall detection: curl's low-speed check averages over a
     // window of several seconds, so a stream that goes silent after a burst would outlive
     // --stall-timeout by that much.
-    static int progress_cb(void* user, curl_off_t, curl_off_t dlnow, curl_off_t, curl_off_t ulnow) {
+    static int progress_cb(void* user, curl_off_t, curl_off_t dlnow, curl_off_t, curl_off_t ulnow) noexcept {
+        // Nothing here throws (steady_clock and an atomic flag), hence noexcept rather than a catch.
         auto* self = static_cast<Impl*>(user);
         if (self->cancellable && cancellation::requested()) return 1;
         auto now = std::chrono::steady_clock::now();
@@ -205,6 +274,9 @@ struct Client::Impl {
         curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, static_cast<long>(options.receive_buffer));
         curl_easy_setopt(curl, CURLOPT_UPLOAD_BUFFERSIZE, static_cast<long>(options.upload_buffer));
         curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+        // No Accept-Encoding is sent, and a Content-Encoding the server adds anyway is left for
+        // the caller to refuse rather than silently decoded (or, if unknown, passed through).
+        curl_easy_setopt(curl, CURLOPT_HTTP_CONTENT_DECODING, 0L);
         curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &Impl::header_cb);
         curl_easy_setopt(curl, CURLOPT_HEADERDATA, this);
         curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Impl::write_cb);
@@ -231,6 +303,9 @@ struct Client::Impl {
         streaming_body = false;
         aborted_by_caller = false;
         stalled = false;
+        headers_too_large = false;
+        header_bytes = 0;
+        callback_error = nullptr;
         cancellable = !request.survives_cancellation;
         last_progress_bytes = -1;
         last_progress_time = std::chrono::steady_clock::now();
@@ -258,8 +333,16 @@ struct Client::Impl {
         curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
         auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
 
+        if (callback_error) {
+            std::rethrow_exception(std::exchange(callback_error, nullptr));
+        }
         if (code != CURLE_OK) {
             std::string host = host_of(request.url);
+            if (headers_too_large) {
+                throw TransportError("the response headers exceed " + std::to_string(options.max_header_bytes / 1024) + " KiB or " +
+                                         std::to_string(options.max_header_count) + " lines (" + host + ")",
+                                     host, CURLE_WEIRD_SERVER_REPLY, false);
+            }
             if (stalled) {
                 throw TransportError("no data moved for " + std::to_string(options.stall_timeout.count()) +
                                          " s (--stall-timeout) (" + host + ")",
@@ -270,7 +353,7 @@ struct Client::Impl {
             }
             std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
             spdlog::debug("{} {} failed after {} ms: {}", request.method, redact_url(request.url), elapsed.count(), redactor::scrub(detail));
-            throw TransportError(detail + " (" + host + ")", host, static_cast<int>(code), is_retryable_curl(code));
+            throw TransportError(detail + " (" + host + ")", host, static_cast<int>(code), is_transient_curl_code(code));
         }
         if (!headers_delivered) {
             deliver_headers();

@@ -13,12 +13,13 @@ double jitter_random01() {
     return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
 }
 
-Response send_with_retry(Client& client, const RetryPolicy& policy, const std::function<Request()>& build,
-                         const RetryHooks& hooks) {
+Response retry_loop(const RetryPolicy& policy, const std::function<Request()>& build, const Attempt& attempt_once,
+                    const RetryHooks& hooks) {
     auto sleep = hooks.sleep ? hooks.sleep : [](Millis d) { return cancellation::sleep_for(d); };
     auto random01 = hooks.random01 ? hooks.random01 : jitter_random01;
     auto now = hooks.now ? hooks.now : [] { return std::chrono::system_clock::now(); };
     auto transient = hooks.is_transient ? hooks.is_transient : is_transient_status;
+    auto retryable = hooks.is_retryable_error ? hooks.is_retryable_error : [](const TransportError& e) { return e.retryable(); };
 
     Millis waited{0};
     for (unsigned attempt = 0;; ++attempt) {
@@ -29,12 +30,12 @@ Response send_with_retry(Client& client, const RetryPolicy& policy, const std::f
         std::optional<Response> response;
         std::optional<TransportError> error;
         try {
-            response = client.send(request);
+            response = attempt_once(request);
             if (!transient(response->status)) {
                 return std::move(*response);
             }
         } catch (const TransportError& e) {
-            if (!e.retryable()) {
+            if (!retryable(e)) {
                 throw;
             }
             error = e;
@@ -55,6 +56,11 @@ Response send_with_retry(Client& client, const RetryPolicy& policy, const std::f
         }
         waited += delay;
     }
+}
+
+Response send_with_retry(Client& client, const RetryPolicy& policy, const std::function<Request()>& build,
+                         const RetryHooks& hooks) {
+    return retry_loop(policy, build, [&](const Request& request) { return client.send(request); }, hooks);
 }
 
 }  // namespace pe::http

@@ -22,6 +22,10 @@ std::string user_agent() { return std::string("pigment-export/") + PIGMENT_EXPOR
 
 }  // namespace
 
+bool export_may_retry(const http::TransportError& error, std::uint64_t bytes_delivered) {
+    return bytes_delivered == 0 && error.retryable();
+}
+
 ExportClient::ExportClient(ExportSettings settings, NetworkSettings network, unsigned max_retries)
     : settings_(std::move(settings)), network_(std::move(network)), max_retries_(max_retries) {}
 
@@ -39,8 +43,29 @@ StreamEnd ExportClient::stream(const Secret& api_key, const BodyConsumer& consum
 
     spdlog::debug("exporting {} {} from {}", block_type_name(settings_.block_type), settings_.block_id,
                  http::strip_query(built.url));
-    for (unsigned attempt = 0;; ++attempt) {
-        cancellation::throw_if_requested();
+
+    // Per-attempt state, read by the callbacks and by the classifier.
+    std::uint64_t delivered = 0;
+    bool consumer_stopped = false;
+    std::optional<FailureInfo> refused;  // not CSV, or a body that could only look like an export
+    std::string content_type;
+    auto on_headers = [&](const http::Response& head) {
+        if (head.status < 200 || head.status >= 300) return false;
+        content_type = std::string(http::find_header(head.headers, "Content-Type").value_or(""));
+        refused = check_export_head(head);
+        return true;
+    };
+    auto on_body = [&](const char* data, std::size_t size) {
+        if (!refused && delivered == 0) refused = check_csv_response(content_type, std::string_view(data, size));
+        if (refused) return false;
+        delivered += size;
+        if (!consumer(data, size)) {
+            consumer_stopped = true;
+            return false;
+        }
+        return true;
+    };
+    auto build = [&] {
         RequestBudget::acquire();
         http::Request request;
         request.method = built.method;
@@ -48,72 +73,53 @@ StreamEnd ExportClient::stream(const Secret& api_key, const BodyConsumer& consum
         request.body = built.body;
         request.headers = {{"Authorization", "Bearer " + api_key.reveal()},
                            {"Accept", "text/csv"},
+                           {"Accept-Encoding", "identity"},
                            {"User-Agent", user_agent()}};
         if (!built.body.empty()) request.headers.push_back({"Content-Type", "application/json"});
-
-        std::uint64_t delivered = 0;
-        bool consumer_stopped = false;
-        std::optional<FailureInfo> not_csv;
-        std::string content_type;
-        auto on_headers = [&](const http::Response& head) {
-            if (head.status < 200 || head.status >= 300) return false;
-            content_type = std::string(http::find_header(head.headers, "Content-Type").value_or(""));
-            return true;
-        };
-        auto on_body = [&](const char* data, std::size_t size) {
-            if (delivered == 0) {
-                not_csv = check_csv_response(content_type, std::string_view(data, size));
-                if (not_csv) return false;
-            }
-            delivered += size;
-            if (!consumer(data, size)) {
-                consumer_stopped = true;
-                return false;
-            }
-            return true;
-        };
-
-        std::optional<http::Response> response;
-        std::string transport_error;
-        bool retryable = false;
+        return request;
+    };
+    auto attempt = [&](const http::Request& request) {
+        delivered = 0;
+        consumer_stopped = false;
+        refused.reset();
+        content_type.clear();
+        http::Response response;
         try {
             response = client.stream(request, on_headers, on_body);
-        } catch (const http::TransportError& e) {
-            if (not_csv) throw Failure(*not_csv);
-            if (consumer_stopped) return StreamEnd::stopped_by_consumer;
-            cancellation::throw_if_requested();
-            if (delivered > 0) {
-                throw Failure(FailureInfo{Stage::export_, 200, "StreamInterrupted",
-                                          "the export was cut short after " + std::to_string(delivered) + " bytes: " + e.what(),
-                                          "nothing was committed; run again (Pigment ends a failing export by cutting the stream)"});
-            }
-            transport_error = e.what();
-            retryable = e.retryable();
+        } catch (const http::TransportError&) {
+            if (refused) throw Failure(*refused);
+            if (!consumer_stopped) throw;
+            response.status = 200;
+            return response;
         }
-        if (response && response->status >= 200 && response->status < 300) {
-            if (delivered == 0) {
-                // An empty 200 body still needs the HTML/JSON check of its content type.
-                if (auto bad = check_csv_response(content_type, {})) throw Failure(*bad);
-            }
-            spdlog::debug("export body complete: {}", format_size(delivered));
-            return StreamEnd::complete;
+        if (refused) throw Failure(*refused);
+        if (response.status >= 200 && response.status < 300 && delivered == 0) {
+            // An empty 200 body still needs the HTML/JSON check of its content type.
+            if (auto bad = check_csv_response(content_type, {})) throw Failure(*bad);
         }
-        if (response) {
-            retryable = http::is_transient_status(response->status);
+        return response;
+    };
+    http::RetryHooks hooks;
+    hooks.is_retryable_error = [&](const http::TransportError& e) { return export_may_retry(e, delivered); };
+
+    http::Response response;
+    try {
+        response = http::retry_loop(policy, build, attempt, hooks);
+    } catch (const http::TransportError& e) {
+        cancellation::throw_if_requested();
+        if (delivered > 0) {
+            throw Failure(FailureInfo{Stage::export_, 200, "StreamInterrupted",
+                                      "the export was cut short after " + std::to_string(delivered) + " bytes: " + e.what(),
+                                      "nothing was committed; run again (Pigment ends a failing export by cutting the stream)"});
         }
-        if (!retryable || attempt >= max_retries_) {
-            if (response) {
-                throw Failure(map_export_error(response->status, response->body, settings_.block_type, settings_.block_id));
-            }
-            throw Failure(FailureInfo{Stage::export_, 0, "NetworkError", "cannot reach Pigment: " + transport_error,
-                                      "check --pigment-url, DNS, proxy settings (HTTPS_PROXY/NO_PROXY) and the firewall"});
-        }
-        auto retry_after = response ? http::parse_retry_after(response->headers, std::chrono::system_clock::now()) : std::nullopt;
-        auto delay = http::next_delay(policy, attempt + 1, retry_after, http::jitter_random01());
-        spdlog::warn("Pigment: {}; retry {}/{} in {} ms",
-                     response ? "HTTP " + std::to_string(response->status) : transport_error, attempt + 1, max_retries_, delay.count());
-        cancellation::sleep_for(delay);
+        throw Failure(map_export_transport_error(e));
     }
+    if (consumer_stopped) return StreamEnd::stopped_by_consumer;
+    if (response.status < 200 || response.status >= 300) {
+        throw Failure(map_export_error(response.status, response.body, settings_.block_type, settings_.block_id));
+    }
+    spdlog::debug("export body complete: {}", format_size(delivered));
+    return StreamEnd::complete;
 }
 
 void ExportClient::probe(const Secret& api_key) {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "pigment_export/http/response_framing.hpp"
+
 namespace pe::pigment {
 
 namespace {
@@ -15,8 +17,13 @@ std::string lower(std::string_view s) {
     return out;
 }
 
+// Error bodies are parsed as JSON only within these bounds; beyond them they are excerpted raw.
+constexpr std::size_t kMaxJsonBody = 64u << 10;
+constexpr int kMaxJsonDepth = 32;
+
 // ProblemDetails ({"title","detail","type"}) or {"message"} when the body is JSON; else empty.
 std::string json_error_text(std::string_view body) {
+    if (body.size() > kMaxJsonBody || json_nesting_exceeds(body, kMaxJsonDepth)) return {};
     auto j = nlohmann::json::parse(body, nullptr, false);
     if (j.is_discarded() || !j.is_object()) return {};
     for (const char* key : {"detail", "message", "title", "error"}) {
@@ -25,7 +32,80 @@ std::string json_error_text(std::string_view body) {
     return {};
 }
 
+constexpr const char* kProxyHint =
+    "not retried: a proxy or load balancer between here and Pigment may be rewriting responses; "
+    "let the tool reach Pigment directly (NO_PROXY) or fix the proxy";
+
 }  // namespace
+
+bool json_nesting_exceeds(std::string_view text, int limit) {
+    int depth = 0;
+    bool in_string = false, escaped = false;
+    for (char c : text) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > limit) return true;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return false;
+}
+
+std::optional<FailureInfo> check_export_head(const http::Response& head) {
+    auto refuse = [&](const char* code, std::string message, std::string hint) {
+        return FailureInfo{Stage::export_, head.status, code, std::move(message), std::move(hint)};
+    };
+    if (!http::is_identity_encoded(head.headers)) {
+        std::string encoding(http::find_header(head.headers, "Content-Encoding").value_or("").substr(0, 40));
+        return refuse("UnexpectedEncoding",
+                      "Pigment answered with Content-Encoding: " + body_excerpt(encoding) + ", which was never asked for",
+                      "a proxy in between is compressing the export: exempt the Pigment host (NO_PROXY) or turn its compression off");
+    }
+    switch (http::classify_framing(head).end) {
+        case http::BodyEnd::content_length:
+        case http::BodyEnd::chunked:
+        case http::BodyEnd::stream_end:
+            return std::nullopt;
+        case http::BodyEnd::connection_close:
+            return refuse("UnprovableEnd",
+                          "Pigment's answer has neither a Content-Length nor chunked framing: its end cannot be proven, "
+                          "so a cut export would pass as complete",
+                          "a proxy may be downgrading the response (e.g. to HTTP/1.0): let the tool reach Pigment directly or keep "
+                          "HTTP/1.1 chunking on the proxy");
+        case http::BodyEnd::conflicting_length:
+            return refuse("ConflictingLength",
+                          "Pigment's answer has conflicting Content-Length headers (or Content-Length with Transfer-Encoding)",
+                          kProxyHint);
+        case http::BodyEnd::invalid_length:
+            return refuse("InvalidLength", "Pigment's answer has an invalid Content-Length header", kProxyHint);
+        case http::BodyEnd::unsupported_transfer_coding: {
+            std::string coding(http::find_header(head.headers, "Transfer-Encoding").value_or("").substr(0, 40));
+            return refuse("UnsupportedTransferCoding",
+                          "Pigment's answer uses Transfer-Encoding: " + body_excerpt(coding) + " (only chunked is accepted)", kProxyHint);
+        }
+    }
+    return std::nullopt;
+}
+
+FailureInfo map_export_transport_error(const http::TransportError& error) {
+    switch (error.kind()) {
+        case http::TransportKind::malformed_response:
+            return FailureInfo{Stage::export_, 0, "MalformedResponse", std::string("Pigment's answer is malformed: ") + error.what(),
+                               kProxyHint};
+        case http::TransportKind::tls:
+            return FailureInfo{Stage::export_, 0, "TlsError", std::string("TLS with Pigment failed: ") + error.what(),
+                               "not retried: check --ca-bundle (or SSL_CERT_FILE) and any TLS-inspecting proxy"};
+        default:
+            return FailureInfo{Stage::export_, 0, "NetworkError", std::string("cannot reach Pigment: ") + error.what(),
+                               "check --pigment-url, DNS, proxy settings (HTTPS_PROXY/NO_PROXY) and the firewall"};
+    }
+}
 
 std::string body_excerpt(std::string_view body) {
     constexpr std::size_t kMax = 200;

@@ -42,6 +42,7 @@ struct Request {
 
 struct Response {
     int status = 0;
+    int http_version = 0;  // from the status line: 10, 11, 20, 30
     Headers headers;
     std::string body;  // the whole body for send(); for stream(), only a non-2xx error body
 };
@@ -53,6 +54,9 @@ struct ClientOptions {
     std::chrono::milliseconds total_timeout{0};  // per request; 0 = none
     bool use_proxy = true;                       // false for IMDS and other link-local endpoints
     std::size_t max_buffered_body = 4u << 20;    // send() and error bodies beyond this are cut
+    // Response headers beyond either bound fail the request as a malformed response.
+    std::size_t max_header_bytes = 64u << 10;
+    std::size_t max_header_count = 256;
     // libcurl allocates both per handle, so they are the per-connection memory: a large
     // receive buffer only for the export download, a larger send buffer only for chunk uploads.
     std::size_t receive_buffer = 16u << 10;      // libcurl's default
@@ -61,6 +65,21 @@ struct ClientOptions {
 
 // The options every client of a run shares: CA bundle and timeouts from the command line.
 ClientOptions client_options_for(const NetworkSettings& network);
+
+// What a failed transfer says about the next attempt. Only `network` failures may be cured
+// by retrying; the others are deterministic and retrying them only spends the request budget.
+enum class TransportKind {
+    network,             // connect, reset, timeout, a body cut short (DNS failures are not retried)
+    malformed_response,  // oversized or garbled headers, a bad content encoding
+    tls,                 // certificate or TLS set-up problem
+    cancelled,           // stopped by a signal or by the caller's callback
+    other
+};
+
+// The kind of a libcurl result code (pure).
+TransportKind transport_kind(int curl_code);
+// True for the codes a new attempt may cure (a subset of TransportKind::network).
+bool is_transient_curl_code(int curl_code);
 
 // No HTTP response: DNS, connect, TLS, reset, timeout, a body cut short. `retryable` is true
 // for failures that a new attempt may cure (resets, timeouts, refused connections).
@@ -71,6 +90,7 @@ public:
     int curl_code() const noexcept { return curl_code_; }
     bool retryable() const noexcept { return retryable_; }
     bool cancelled() const noexcept;
+    TransportKind kind() const noexcept { return transport_kind(curl_code_); }
 
 private:
     std::string host_;
@@ -80,6 +100,7 @@ private:
 
 // Called once with the status and headers before any body byte; return true to receive the
 // body through on_body, false to have an (error) body buffered into Response::body instead.
+// An exception thrown by either callback aborts the transfer and is rethrown by stream().
 using HeadersCallback = std::function<bool(const Response& head)>;
 // Return false to abort the transfer (it then ends in a TransportError with cancelled()).
 using BodyCallback = std::function<bool(const char* data, std::size_t size)>;

@@ -4,6 +4,7 @@
 
 #include "pigment_export/core/config.hpp"
 #include "pigment_export/core/failure.hpp"
+#include "pigment_export/http/client.hpp"
 
 namespace pe::pigment {
 
@@ -12,6 +13,18 @@ FailureInfo map_export_error(int status, std::string_view body, BlockType block_
 
 // A 2xx response whose body is not CSV (an HTML login page, a JSON error): nullopt when fine.
 std::optional<FailureInfo> check_csv_response(std::string_view content_type, std::string_view first_bytes);
+
+// A 2xx head whose body could only look like an export: a Content-Encoding other than identity
+// (never asked for), or framing whose end cannot be proven. nullopt when the body may be used.
+std::optional<FailureInfo> check_export_head(const http::Response& head);
+
+// A request that got no usable answer; the message says whether it was a network problem or a
+// deterministic one (malformed answer, TLS), which are not retried.
+FailureInfo map_export_transport_error(const http::TransportError& error);
+
+// True when `text` nests arrays/objects deeper than `limit` (a scan, no parse): network JSON
+// deeper than any real error body is not parsed at all.
+bool json_nesting_exceeds(std::string_view text, int limit);
 
 // A short, single-line excerpt of an error body for messages (never the whole page).
 std::string body_excerpt(std::string_view body);
