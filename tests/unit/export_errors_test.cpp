@@ -137,3 +137,65 @@ TEST_CASE("check_csv_response only sniffs HTML at the start of the body", "[pigm
     CHECK_FALSE(check_csv_response("text/csv", "col\n<html>\n").has_value());
     CHECK_FALSE(check_csv_response("text/csv", "x<html>").has_value());
 }
+
+#include "pigment_export/pigment/export_client.hpp"
+
+namespace {
+
+http::Response head_of(http::Headers headers, int version = 11) {
+    http::Response r;
+    r.status = 200;
+    r.http_version = version;
+    r.headers = std::move(headers);
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("the export refuses heads whose body could only look like an export", "[pigment]") {
+    CHECK_FALSE(check_export_head(head_of({{"Content-Length", "8"}})).has_value());
+    CHECK_FALSE(check_export_head(head_of({{"Transfer-Encoding", "chunked"}})).has_value());
+    CHECK_FALSE(check_export_head(head_of({}, 20)).has_value());
+    struct Row {
+        http::Headers headers;
+        const char* code;
+    };
+    for (const auto& row : {Row{{{"Content-Length", "8"}, {"Content-Encoding", "gzip"}}, "UnexpectedEncoding"},
+                            Row{{}, "UnprovableEnd"},
+                            Row{{{"Content-Length", "8"}, {"Content-Length", "4"}}, "ConflictingLength"},
+                            Row{{{"Content-Length", "eight"}}, "InvalidLength"},
+                            Row{{{"Transfer-Encoding", "gzip, chunked"}}, "UnsupportedTransferCoding"}}) {
+        INFO(row.code);
+        auto f = check_export_head(head_of(row.headers));
+        REQUIRE(f.has_value());
+        CHECK(f->stage == Stage::export_);
+        CHECK(f->service_code == row.code);
+        CHECK_FALSE(f->hint.empty());
+    }
+}
+
+TEST_CASE("the export retries a transport failure only before its first body byte", "[pigment][retry]") {
+    http::TransportError reset("connection reset", "h", 56, true);
+    http::TransportError garbled("garbled", "h", 8, false);
+    CHECK(export_may_retry(reset, 0));
+    CHECK_FALSE(export_may_retry(reset, 1));
+    CHECK_FALSE(export_may_retry(garbled, 0));
+}
+
+TEST_CASE("transport failures say whether they were network or deterministic", "[pigment]") {
+    CHECK(map_export_transport_error(http::TransportError("x", "h", 7, true)).service_code == "NetworkError");
+    auto malformed = map_export_transport_error(http::TransportError("headers too big", "h", 8, false));
+    CHECK(malformed.service_code == "MalformedResponse");
+    CHECK_THAT(malformed.hint, Catch::Contains("not retried"));
+    CHECK(map_export_transport_error(http::TransportError("x", "h", 60, false)).service_code == "TlsError");
+}
+
+TEST_CASE("error bodies are parsed as JSON only within depth and size bounds", "[pigment]") {
+    CHECK_FALSE(json_nesting_exceeds(R"({"a":[{"b":1}]})", 3));
+    CHECK(json_nesting_exceeds(R"({"a":[{"b":1}]})", 2));
+    CHECK_FALSE(json_nesting_exceeds(R"({"a":"[[[[[[\"[["})", 1));  // brackets in strings do not count
+    std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+    CHECK(body_excerpt(deep) == std::string(200, '[') + "...");
+    std::string big = R"({"detail":")" + std::string(70'000, 'd') + R"("})";
+    CHECK(body_excerpt(big).rfind(R"({"detail":")", 0) == 0);  // too big to parse: excerpted raw
+}

@@ -145,3 +145,71 @@ TEST_CASE("jitter_random01 stays at or above 0 and below 1 and varies", "[retry]
     CHECK(lo < 0.1);
     CHECK(hi > 0.9);
 }
+
+namespace {
+
+struct Loop {
+    RetryPolicy policy;
+    std::vector<Millis> slept;
+    int attempts = 0;
+    RetryHooks hooks;
+
+    Loop() {
+        policy.max_retries = 3;
+        hooks.sleep = [this](Millis d) { slept.push_back(d); return true; };
+        hooks.random01 = [] { return 0.5; };
+        hooks.now = fixed_now;
+    }
+
+    Response run(const std::function<Response(int attempt)>& answer) {
+        return retry_loop(policy, [] { return Request{}; }, [&](const Request&) { return answer(++attempts); }, hooks);
+    }
+};
+
+Response status(int code) {
+    Response r;
+    r.status = code;
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("retry_loop retries transient answers and stops at the first final one", "[retry]") {
+    Loop loop;
+    auto r = loop.run([](int n) { return status(n < 3 ? 503 : 200); });
+    CHECK(r.status == 200);
+    CHECK(loop.attempts == 3);
+    CHECK(loop.slept == std::vector<Millis>{Millis(400), Millis(800)});
+}
+
+TEST_CASE("retry_loop returns the last transient answer when retries run out", "[retry]") {
+    Loop loop;
+    CHECK(loop.run([](int) { return status(429); }).status == 429);
+    CHECK(loop.attempts == 4);  // 1 + max_retries
+}
+
+TEST_CASE("retry_loop honours the total wait cap", "[retry]") {
+    Loop loop;
+    loop.policy.max_total = Millis(1000);
+    CHECK_THROWS_AS(loop.run([](int) -> Response { throw TransportError("reset", "h", 56, true); }), TransportError);
+    CHECK(loop.attempts == 2);  // 400 ms waited, the next 800 would pass 1000
+}
+
+TEST_CASE("retry_loop never retries a failure its classifier calls deterministic", "[retry]") {
+    Loop loop;
+    CHECK_THROWS_WITH(loop.run([](int) -> Response { throw TransportError("headers too large", "h", 8, false); }),
+                      "headers too large");
+    CHECK(loop.attempts == 1);
+    CHECK(loop.slept.empty());
+
+    Loop strict;
+    strict.hooks.is_retryable_error = [](const TransportError&) { return false; };
+    CHECK_THROWS_AS(strict.run([](int) -> Response { throw TransportError("reset", "h", 56, true); }), TransportError);
+    CHECK(strict.attempts == 1);
+}
+
+TEST_CASE("retry_loop passes other exceptions through at once", "[retry]") {
+    Loop loop;
+    CHECK_THROWS_AS(loop.run([](int) -> Response { throw std::logic_error("refused"); }), std::logic_error);
+    CHECK(loop.attempts == 1);
+}
