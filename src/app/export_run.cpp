@@ -2,12 +2,10 @@
 
 #include <unistd.h>
 
-#include <condition_variable>
 #include <cstdlib>
-#include <mutex>
 #include <optional>
-#include <thread>
 
+#include "pigment_export/app/run_timeout.hpp"
 #include "pigment_export/app/secret_stage.hpp"
 #include "pigment_export/core/cancellation.hpp"
 #include "pigment_export/core/log.hpp"
@@ -31,36 +29,6 @@ bool progress_enabled(const Config& config) {
     return isatty(STDERR_FILENO) == 1 && (term == nullptr || std::string(term) != "dumb");
 }
 
-// Ends the run when --timeout passes, through the same path as a signal.
-class Watchdog {
-public:
-    explicit Watchdog(std::optional<std::chrono::seconds> limit) {
-        if (!limit) return;
-        thread_ = std::thread([this, limit] {
-            std::unique_lock lock(mutex_);
-            if (!wake_.wait_for(lock, *limit, [&] { return done_; })) {
-                cancellation::request(cancellation::Reason::timeout);
-            }
-        });
-    }
-    ~Watchdog() {
-        {
-            std::lock_guard lock(mutex_);
-            done_ = true;
-        }
-        wake_.notify_all();
-        if (thread_.joinable()) thread_.join();
-    }
-    Watchdog(const Watchdog&) = delete;
-    Watchdog& operator=(const Watchdog&) = delete;
-
-private:
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool done_ = false;
-    std::thread thread_;
-};
-
 class Run {
 public:
     Run(const Config& config, EnvLookup env, LazyCredential& credential)
@@ -73,7 +41,7 @@ public:
         summary.block_id = config_.export_.block_id;
         summary.destination = config_.destination.display;
         try {
-            Watchdog watchdog(config_.network.total_timeout);
+            RunTimeout timeout(config_.network.total_timeout);
             stages(summary);
             summary.ok = true;
             summary.exit_code = 0;
@@ -94,11 +62,7 @@ private:
     }
 
     void record(RunSummary& summary, FailureInfo info) {
-        if (info.stage == Stage::interrupted && cancellation::reason() == cancellation::Reason::timeout) {
-            // A timeout is a failure of whichever stage ran out of time.
-            info.stage = stage_;
-            info.service_code = "Timeout";
-        }
+        info = charge_timeout_to(stage_, std::move(info));
         summary.ok = false;
         summary.failed_stage = info.stage;
         summary.exit_code = exit_code(info.stage);

@@ -11,6 +11,7 @@
 #include "pigment_export/app/dry_run_plan.hpp"
 #include "pigment_export/app/export_run.hpp"
 #include "pigment_export/app/lazy_credential.hpp"
+#include "pigment_export/app/standard_streams.hpp"
 #include "pigment_export/cli/command_line.hpp"
 #include "pigment_export/core/failure.hpp"
 #include "pigment_export/core/log.hpp"
@@ -76,14 +77,8 @@ std::string aggregate_json(const std::vector<RunSummary>& summaries, int exit_co
 }  // namespace
 
 int run_manifest(const cli::ManifestRequest& request, const EnvLookup& env) {
-    std::vector<Config> configs;
-    try {
-        configs = load_configs(request, env);
-    } catch (const Failure& f) {
-        std::string line = "pigment-export: " + std::string(f.what()) + "\n";
-        std::fputs(line.c_str(), stderr);
-        return exit_code(f.stage());
-    }
+    std::vector<Config> configs = load_configs(request, env);
+    for (const auto& c : configs) refuse_closed_stdout(c);
     log::init(configs.front().log);
     if (configs.front().dry_run) {
         for (const auto& c : configs) std::fputs(describe_plan(c).c_str(), stdout);
@@ -124,7 +119,6 @@ int run_manifest(const cli::ManifestRequest& request, const EnvLookup& env) {
         spdlog::error("manifest: {} of {} exports failed; exit code {} is the first failure's", failed, summaries.size(), code);
     }
     if (request.summary_json) write_summary(*request.summary_json, aggregate_json(summaries, code, seconds));
-    spdlog::shutdown();
     return code;
 }
 

@@ -4,6 +4,7 @@
 #include <functional>
 #include <optional>
 
+#include "pigment_export/app/run_timeout.hpp"
 #include "pigment_export/app/secret_stage.hpp"
 #include "pigment_export/core/crc64.hpp"
 #include "pigment_export/core/failure.hpp"
@@ -17,15 +18,18 @@ namespace {
 
 class Checklist {
 public:
-    // Runs one check unless an earlier one it depends on failed; prints its line.
-    bool check(const std::string& name, const std::function<std::string()>& body) {
+    // Runs one check (whose failures belong to `stage`) unless an earlier one it depends on
+    // failed; prints its line.
+    bool check(const std::string& name, Stage stage, const std::function<std::string()>& body) {
         std::string line;
         try {
+            log::set_stage(stage);
             std::string detail = body();
             line = "ok      " + name + (detail.empty() ? "" : ": " + detail);
         } catch (const Failure& f) {
-            if (!first_failure_) first_failure_ = f.stage();
-            line = "failed  " + name + ": " + f.what();
+            Failure charged(charge_timeout_to(stage, f.info()));
+            if (!first_failure_) first_failure_ = charged.stage();
+            line = "failed  " + name + ": " + charged.what();
             print(line);
             return false;
         }
@@ -53,14 +57,15 @@ bool storage_needs_token(const Config& config, const EnvLookup& env) {
 }  // namespace
 
 int run_preflight(const Config& config, const EnvLookup& env, LazyCredential& credential) {
+    // --timeout bounds the whole check, as it bounds a whole export.
+    RunTimeout timeout(config.network.total_timeout);
     Checklist list;
     bool key_vault = !config.secret.key_vault_url.empty();
     bool storage_bearer = storage_needs_token(config, env);
 
     bool credential_ok = true;
     if (key_vault || storage_bearer) {
-        credential_ok = list.check("credential", [&] {
-            log::set_stage(Stage::secret);
+        credential_ok = list.check("credential", Stage::secret, [&] {
             std::string got = credential.get().name();
             if (storage_bearer) {
                 credential.storage_token();
@@ -74,8 +79,7 @@ int run_preflight(const Config& config, const EnvLookup& env, LazyCredential& cr
 
     std::optional<Secret> key;
     if (!key_vault || credential_ok) {
-        list.check("secret", [&] {
-            log::set_stage(Stage::secret);
+        list.check("secret", Stage::secret, [&] {
             key = obtain_api_key(config, env, [&]() -> azure::TokenCredential& { return credential.get(); });
             return describe_key_source(config);
         });
@@ -84,8 +88,7 @@ int run_preflight(const Config& config, const EnvLookup& env, LazyCredential& cr
     }
 
     if (key) {
-        list.check("pigment", [&] {
-            log::set_stage(Stage::export_);
+        list.check("pigment", Stage::export_, [&] {
             pigment::ExportClient(config.export_, config.network, config.transfer.max_retries).probe(*key);
             return std::string("the key may export ") + block_type_name(config.export_.block_type) + " " + config.export_.block_id;
         });
@@ -98,8 +101,7 @@ int run_preflight(const Config& config, const EnvLookup& env, LazyCredential& cr
     } else if (storage_bearer && !credential_ok) {
         list.skip("destination", "the credential failed");
     } else {
-        list.check("destination", [&] {
-            log::set_stage(Stage::store);
+        list.check("destination", Stage::store, [&] {
             auto sink = make_sink(config, env, [&] { return credential.storage_token(); });
             // A one-byte probe that is never committed: it proves create/write (and for DFS delete)
             // permission and that the container exists, and leaves nothing behind.

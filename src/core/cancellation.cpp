@@ -1,6 +1,9 @@
 #include "pigment_export/core/cancellation.hpp"
 
-#include <atomic>
+#include <signal.h>
+
+#include <cstring>
+#include <string>
 #include <thread>
 
 #include "pigment_export/core/failure.hpp"
@@ -8,20 +11,32 @@
 namespace pe::cancellation {
 
 namespace {
-std::atomic<int> g_reason{static_cast<int>(Reason::none)};
+std::atomic<int> g_signal{0};
 static_assert(std::atomic<int>::is_always_lock_free, "signal handlers need a lock-free flag");
+thread_local RunDeadline* t_deadline = nullptr;
 }  // namespace
 
-void request(Reason r) noexcept {
-    int expected = static_cast<int>(Reason::none);
-    g_reason.compare_exchange_strong(expected, static_cast<int>(r));
+void request_stop(int signo) noexcept {
+    int expected = 0;
+    g_signal.compare_exchange_strong(expected, signo);
 }
 
-bool requested() noexcept { return g_reason.load(std::memory_order_relaxed) != static_cast<int>(Reason::none); }
+int stop_signal() noexcept { return g_signal.load(std::memory_order_relaxed); }
 
-Reason reason() noexcept { return static_cast<Reason>(g_reason.load()); }
+DeadlineBinding::DeadlineBinding(RunDeadline* deadline) noexcept : previous_(t_deadline) { t_deadline = deadline; }
+DeadlineBinding::~DeadlineBinding() { t_deadline = previous_; }
 
-void reset_for_tests() noexcept { g_reason.store(static_cast<int>(Reason::none)); }
+RunDeadline* current_deadline() noexcept { return t_deadline; }
+
+Reason reason() noexcept {
+    if (stop_signal() != 0) return Reason::signal;
+    if (t_deadline != nullptr && t_deadline->expired()) return Reason::timeout;
+    return Reason::none;
+}
+
+bool requested() noexcept { return reason() != Reason::none; }
+
+void reset_for_tests() noexcept { g_signal.store(0); }
 
 bool sleep_for(std::chrono::milliseconds duration) {
     constexpr auto kSlice = std::chrono::milliseconds(20);
@@ -39,10 +54,14 @@ bool sleep_for(std::chrono::milliseconds duration) {
 void throw_if_requested() {
     switch (reason()) {
         case Reason::none: return;
-        case Reason::sigint: throw Failure(Stage::interrupted, "interrupted by SIGINT");
-        case Reason::sigterm: throw Failure(Stage::interrupted, "terminated by SIGTERM");
+        case Reason::signal: {
+            int signo = stop_signal();
+            const char* name = sigabbrev_np(signo);
+            throw Failure(Stage::interrupted, std::string("stopped by SIG") + (name ? name : std::to_string(signo).c_str()));
+        }
         case Reason::timeout:
-            throw Failure(Stage::interrupted, "the run exceeded --timeout", "raise --timeout or check the network");
+            throw Failure(FailureInfo{Stage::interrupted, 0, "Timeout", "the run exceeded --timeout",
+                                      "raise --timeout or check the network"});
     }
 }
 

@@ -1,7 +1,10 @@
 #include "pigment_export/core/failure.hpp"
 
+#include <csignal>
+
 #include "pigment_export/core/cancellation.hpp"
 #include "pigment_export/core/redactor.hpp"
+#include "pigment_export/core/terminal_text.hpp"
 
 namespace pe {
 
@@ -9,11 +12,7 @@ namespace {
 
 // Error text comes from services and libraries; keep the summary and stderr to one clean line.
 std::string one_line(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        out.push_back(c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
-    }
+    std::string out = printable(text);
     while (!out.empty() && out.back() == ' ') {
         out.pop_back();
     }
@@ -52,10 +51,16 @@ int exit_code(Stage stage) {
         case Stage::secret: return 3;
         case Stage::export_: return 4;
         case Stage::store: return 5;
-        case Stage::interrupted: return cancellation::reason() == cancellation::Reason::sigterm ? 143 : 130;
+        case Stage::interrupted: return interrupted_exit_code();
         case Stage::internal: break;
     }
     return 1;
+}
+
+int interrupted_exit_code() noexcept {
+    // The shell's convention, 128 + the signal number: 129 SIGHUP, 130 SIGINT, 131 SIGQUIT, 143 SIGTERM.
+    int signo = cancellation::stop_signal();
+    return 128 + (signo != 0 ? signo : SIGINT);
 }
 
 std::string format_failure_line(const FailureInfo& info) {

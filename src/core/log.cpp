@@ -9,6 +9,7 @@
 
 #include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/redactor.hpp"
+#include "pigment_export/core/terminal_text.hpp"
 
 namespace pe::log {
 
@@ -23,14 +24,14 @@ const char* current_stage() {
 }
 
 // Formats each record itself (text or one JSON object per line), scrubs every registered
-// secret from the finished line, and writes it to stderr in one call.
+// secret and every control character from the message, and writes it to stderr in one call.
 class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
 public:
     explicit StderrSink(LogFormat format) : format_(format) {}
 
 protected:
     void sink_it_(const spdlog::details::log_msg& msg) override {
-        std::string message = redactor::scrub(std::string_view(msg.payload.data(), msg.payload.size()));
+        std::string message = printable(redactor::scrub(std::string_view(msg.payload.data(), msg.payload.size())));
         std::string level(spdlog::level::to_string_view(msg.level).data(), spdlog::level::to_string_view(msg.level).size());
         std::string time = utc_iso8601(msg.time);
         const char* stage = current_stage();

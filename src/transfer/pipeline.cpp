@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/cancellation.hpp"
 #include "pigment_export/core/crc64.hpp"
 #include "pigment_export/core/log.hpp"
 
@@ -22,10 +23,18 @@ Pipeline::~Pipeline() {
 void Pipeline::start() {
     sink_.open();
     started_ = true;
-    hasher_ = std::thread([this] { hash_loop(); });
+    // The pipeline's threads work for the run that started it and share its --timeout.
+    cancellation::RunDeadline* deadline = cancellation::current_deadline();
+    hasher_ = std::thread([this, deadline] {
+        cancellation::DeadlineBinding bound(deadline);
+        hash_loop();
+    });
     unsigned workers = std::max(1u, std::min(options_.parallel, sink_.max_concurrency()));
     for (unsigned w = 0; w < workers; ++w) {
-        uploaders_.emplace_back([this, w] { upload_loop(w); });
+        uploaders_.emplace_back([this, w, deadline] {
+            cancellation::DeadlineBinding bound(deadline);
+            upload_loop(w);
+        });
     }
 }
 

@@ -60,6 +60,7 @@ RunResult run_program(const std::vector<std::string>& args, const RunOptions& op
     posix_spawn_file_actions_addopen(&actions, 0, in_path.c_str(), O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    for (int fd : options.closed_fds) posix_spawn_file_actions_addclose(&actions, fd);
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
     // The child gets default signal dispositions even if the test runner ignores some.

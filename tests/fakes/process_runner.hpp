@@ -23,6 +23,8 @@ struct RunOptions {
     std::map<std::string, std::string> env;  // the whole environment (PATH and HOME are added)
     std::chrono::seconds timeout{120};
     std::string stdin_data;
+    // Standard descriptors (0, 1, 2) the child starts with closed, as some launchers do.
+    std::vector<int> closed_fds;
     // Called with the child's pid once it runs (e.g. to send a signal later).
     std::function<void(int pid)> on_started;
 };

@@ -21,8 +21,11 @@ const std::string kId = "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d";
 
 }  // namespace
 
-TEST_CASE("binary → DFS: SIGTERM mid-upload deletes the temporary file and leaves the destination",
+TEST_CASE("binary → DFS: a terminating signal mid-upload deletes the temporary file and leaves the destination",
           "[storage][binary][dfs][signal]") {
+    // SIGHUP (closed terminal) and SIGQUIT once ended the run with no clean-up (issue 12, item 10).
+    auto [signo, expected_exit] = GENERATE(table<int, int>({{SIGTERM, 143}, {SIGINT, 130}, {SIGHUP, 129}, {SIGQUIT, 131}}));
+    CAPTURE(signo);
     FakePigment pigment{kApiKey};
     pigment.add_block("metric", kId, generate_csv_string(600'000));
     pigment.push_fault({PigmentFault::Kind::slow, 0, "", 0, std::chrono::milliseconds(20)});
@@ -33,11 +36,11 @@ TEST_CASE("binary → DFS: SIGTERM mid-upload deletes the temporary file and lea
     options.env = {{"AZURE_STORAGE_KEY", Azurite::kKey}, {"PIGMENT_API_KEY", kApiKey}};
     std::thread killer;
     options.on_started = [&](int pid) {
-        killer = std::thread([pid, &dfs] {
+        killer = std::thread([pid, &dfs, signo = signo] {
             for (int i = 0; i < 200 && dfs.calls(DfsOp::append) < 2; ++i) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(25));
             }
-            ::kill(pid, SIGTERM);
+            ::kill(pid, signo);
         });
     };
     auto result = run_program({"--pigment-url", pigment.base_url(), "--block-type", "metric", "--block-id", kId,
@@ -46,7 +49,7 @@ TEST_CASE("binary → DFS: SIGTERM mid-upload deletes the temporary file and lea
                               options);
     killer.join();
     INFO(result.err);
-    CHECK(result.exit_code == 143);
+    CHECK(result.exit_code == expected_exit);
     CHECK(dfs.file("lake", "finance/monthly.csv")->content == "old;content\n");
     CHECK(dfs.temp_paths("lake").empty());
 }

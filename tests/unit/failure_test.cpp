@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <csignal>
 #include <string>
+#include <utility>
 
 #include "pigment_export/core/cancellation.hpp"
 #include "pigment_export/core/failure.hpp"
@@ -19,17 +21,41 @@ TEST_CASE("each stage has its own exit code", "[core]") {
     CHECK(exit_code(Stage::interrupted) == 130);
 }
 
-TEST_CASE("an interruption by SIGTERM exits 143, by SIGINT or timeout 130", "[core]") {
+TEST_CASE("an interruption exits 128 + the first signal", "[core]") {
     cancellation::reset_for_tests();
-    cancellation::request(cancellation::Reason::sigterm);
+    cancellation::request_stop(SIGTERM);
     CHECK(exit_code(Stage::interrupted) == 143);
     CHECK(exit_code(Stage::store) == 5);  // only the interrupted stage depends on the signal
+    cancellation::request_stop(SIGINT);   // a second signal does not change the code
+    CHECK(interrupted_exit_code() == 143);
+    for (auto [signo, code] : {std::pair{SIGINT, 130}, {SIGHUP, 129}, {SIGQUIT, 131}}) {
+        cancellation::reset_for_tests();
+        cancellation::request_stop(signo);
+        CHECK(exit_code(Stage::interrupted) == code);
+    }
     cancellation::reset_for_tests();
-    cancellation::request(cancellation::Reason::sigint);
-    CHECK(exit_code(Stage::interrupted) == 130);
+}
+
+TEST_CASE("a run's deadline cancels only the threads bound to it", "[core]") {
     cancellation::reset_for_tests();
-    cancellation::request(cancellation::Reason::timeout);
-    CHECK(exit_code(Stage::interrupted) == 130);
+    cancellation::RunDeadline mine, other;
+    {
+        cancellation::DeadlineBinding bound(&mine);
+        CHECK_FALSE(cancellation::requested());
+        other.expire();
+        CHECK_FALSE(cancellation::requested());
+        mine.expire();
+        CHECK(cancellation::reason() == cancellation::Reason::timeout);
+        try {
+            cancellation::throw_if_requested();
+            FAIL("no Failure");
+        } catch (const Failure& f) {
+            CHECK(f.info().service_code == "Timeout");
+        }
+    }
+    CHECK_FALSE(cancellation::requested());
+    cancellation::request_stop(SIGTERM);
+    CHECK(cancellation::reason() == cancellation::Reason::signal);
     cancellation::reset_for_tests();
 }
 

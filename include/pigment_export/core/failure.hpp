@@ -34,8 +34,12 @@ private:
 const char* stage_name(Stage stage);
 
 // The single place where stages become exit codes: 0 ok, 1 internal, 2 usage,
-// 3 secret, 4 export, 5 store, 130/143 interrupted (see interrupted_exit_code()).
+// 3 secret, 4 export, 5 store, 128 + signal when interrupted (see interrupted_exit_code()).
 int exit_code(Stage stage);
+
+// 128 + the first terminating signal received (129 SIGHUP, 130 SIGINT, 131 SIGQUIT, 143 SIGTERM).
+// Async-signal-safe: the second signal's immediate exit uses it too.
+int interrupted_exit_code() noexcept;
 
 // "store: HTTP 403 AuthorizationPermissionMismatch: <message> (hint: <hint>)", one line.
 std::string format_failure_line(const FailureInfo& info);

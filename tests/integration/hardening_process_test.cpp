@@ -1,0 +1,78 @@
+// The process itself under careless launchers: closed standard descriptors, core dumps.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+
+#include <fstream>
+#include <thread>
+
+#include "fakes/fake_pigment.hpp"
+#include "fakes/process_runner.hpp"
+
+using namespace testing;
+
+namespace {
+
+const std::string kApiKey = "pgx_export_key_process_4b1e";
+const std::string kId = "6b5c4d3e-2f10-4a9b-8c7d-6e5f4a3b2c1d";
+const std::string kCsv = "Month;Revenue\nJan;1\nFeb;2\n";
+
+std::vector<std::string> export_args(const FakePigment& pigment, const std::string& dest) {
+    return {"--pigment-url", pigment.base_url(), "--block-type", "metric", "--block-id", kId,
+            "--dest",        dest,               "--progress",   "off",    "--log-level", "debug"};
+}
+
+}  // namespace
+
+TEST_CASE("binary: started with stderr closed, no log line lands in the export", "[export][binary][process]") {
+    // Regression (issue 12, item 1): the temporary file took fd 2 and the log went into the export.
+    FakePigment pigment{kApiKey};
+    pigment.add_block("metric", kId, kCsv);
+    TempDir dir;
+    RunOptions options;
+    options.env = {{"PIGMENT_API_KEY", kApiKey}};
+    options.closed_fds = {2};
+    auto result = run_program(export_args(pigment, dir.file("out.csv")), options);
+    CHECK(result.exit_code == 0);
+    CHECK(read_file(dir.file("out.csv")) == kCsv);
+}
+
+TEST_CASE("binary: with stdout closed, --dest - is refused before any request", "[usage][binary][process]") {
+    FakePigment pigment{kApiKey};
+    pigment.add_block("metric", kId, kCsv);
+    RunOptions options;
+    options.env = {{"PIGMENT_API_KEY", kApiKey}};
+    options.closed_fds = {1};
+    auto result = run_program(export_args(pigment, "-"), options);
+    INFO(result.err);
+    CHECK(result.exit_code == 2);
+    CHECK(result.err.find("standard output is closed") != std::string::npos);
+    CHECK(pigment.requests().empty());
+}
+
+TEST_CASE("binary: the process writes no core file", "[export][binary][process]") {
+    // Regression (issue 12, item 9): a SIGQUIT core held copies of the API key and the tokens.
+    FakePigment pigment{kApiKey};
+    pigment.add_block("metric", kId, kCsv);
+    pigment.push_fault({PigmentFault::Kind::slow, 0, "", 0, std::chrono::milliseconds(200)});
+    TempDir dir;
+    RunOptions options;
+    options.env = {{"PIGMENT_API_KEY", kApiKey}};
+    std::string limits;
+    std::thread reader;
+    options.on_started = [&](int pid) {
+        reader = std::thread([pid, &limits] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+            std::ifstream in("/proc/" + std::to_string(pid) + "/limits");
+            for (std::string line; std::getline(in, line);) {
+                if (line.rfind("Max core file size", 0) == 0) limits = line;
+            }
+        });
+    };
+    auto result = run_program(export_args(pigment, dir.file("out.csv")), options);
+    reader.join();
+    CHECK(result.exit_code == 0);
+    INFO(limits);
+    CHECK(limits.find(" 0 ") != std::string::npos);
+    CHECK(limits.find("unlimited") == std::string::npos);
+}
