@@ -13,6 +13,8 @@
 #include "pigment_export/cli/validation.hpp"
 #include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/failure.hpp"
+#include "pigment_export/core/input_file.hpp"
+#include "pigment_export/core/json_limits.hpp"
 #include "pigment_export/pigment/export_request.hpp"
 
 namespace pe::cli {
@@ -58,15 +60,14 @@ std::string describe_extras(const std::vector<std::string>& extras) {
 
 std::string read_options_json(const std::string& text) {
     if (text.empty()) return "{}";
+    constexpr std::size_t kMaxOptions = 1u << 20;
+    constexpr int kMaxDepth = 64;
     std::string json = text;
     if (text.front() == '@') {
-        std::ifstream in(text.substr(1), std::ios::binary);
-        if (!in) usage("--export-options: cannot read file '" + text.substr(1) + "'");
-        std::ostringstream s;
-        s << in.rdbuf();
-        json = s.str();
+        json = read_input_file(text.substr(1), InputFile{"--export-options", Stage::usage, kMaxOptions});
     }
-    if (json.size() > (1u << 20)) usage("--export-options is larger than 1 MiB");
+    if (json.size() > kMaxOptions) usage("--export-options is larger than 1 MiB");
+    if (json_nesting_exceeds(json, kMaxDepth)) usage("--export-options nests deeper than 64 levels");
     auto parsed = nlohmann::json::parse(json, nullptr, false);
     if (parsed.is_discarded()) usage("--export-options is not valid JSON");
     if (!parsed.is_object()) usage("--export-options must be a JSON object, e.g. '{\"friendlyHeaders\":true}'");

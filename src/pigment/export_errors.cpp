@@ -1,5 +1,7 @@
 #include "pigment_export/pigment/export_errors.hpp"
 
+#include "pigment_export/core/json_limits.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -37,25 +39,6 @@ constexpr const char* kProxyHint =
     "let the tool reach Pigment directly (NO_PROXY) or fix the proxy";
 
 }  // namespace
-
-bool json_nesting_exceeds(std::string_view text, int limit) {
-    int depth = 0;
-    bool in_string = false, escaped = false;
-    for (char c : text) {
-        if (in_string) {
-            if (escaped) escaped = false;
-            else if (c == '\\') escaped = true;
-            else if (c == '"') in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > limit) return true;
-        } else if (c == ']' || c == '}') {
-            --depth;
-        }
-    }
-    return false;
-}
 
 std::optional<FailureInfo> check_export_head(const http::Response& head) {
     auto refuse = [&](const char* code, std::string message, std::string hint) {

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <thread>
@@ -75,4 +76,25 @@ TEST_CASE("binary: the process writes no core file", "[export][binary][process]"
     INFO(limits);
     CHECK(limits.find(" 0 ") != std::string::npos);
     CHECK(limits.find("unlimited") == std::string::npos);
+}
+
+TEST_CASE("binary: --export-options from a device, a FIFO or 75,000 levels deep is a usage error", "[usage][binary]") {
+    // Regression (issue 12, item 8): /dev/zero grew past 1 GiB, a FIFO hung, deep nesting crashed with SIGSEGV.
+    TempDir dir;
+    std::string fifo = dir.file("options.fifo");
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    std::string deep = dir.file("deep.json");
+    write_file(deep, std::string(75'000, '[') + std::string(75'000, ']'));
+    for (const std::string& source : {std::string("/dev/zero"), fifo, deep}) {
+        CAPTURE(source);
+        RunOptions options;
+        options.env = {{"PIGMENT_API_KEY", kApiKey}};
+        options.timeout = std::chrono::seconds(20);
+        auto result = run_program({"--block-type", "metric", "--block-id", kId, "--dest", dir.file("out.csv"),
+                                   "--export-options", "@" + source, "--dry-run"},
+                                  options);
+        INFO(result.err);
+        CHECK(result.exit_code == 2);
+        CHECK(result.err.find("--export-options") != std::string::npos);
+    }
 }

@@ -208,7 +208,7 @@ TEST_CASE("option --export-options: inline JSON or @FILE, normalized", "[cli]") 
     CHECK(from_file.export_.options_json == R"({"filters":[{"dimension":"Country"}]})");
 
     auto missing = usage_error(with(base_args(), {"--export-options", "@/nonexistent/dir/opts.json"}));
-    CHECK_THAT(missing.message, Catch::Contains("--export-options: cannot read file '/nonexistent/dir/opts.json'"));
+    CHECK_THAT(missing.message, Catch::Contains("--export-options '/nonexistent/dir/opts.json' cannot be read"));
 
     TempFile bad("{not json");
     CHECK_THAT(usage_error(with(base_args(), {"--export-options", "@" + bad.path.string()})).message,

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "pigment_export/core/json_limits.hpp"
 #include "pigment_export/pigment/export_errors.hpp"
 
 using namespace pe;

@@ -22,10 +22,6 @@ std::optional<FailureInfo> check_export_head(const http::Response& head);
 // deterministic one (malformed answer, TLS), which are not retried.
 FailureInfo map_export_transport_error(const http::TransportError& error);
 
-// True when `text` nests arrays/objects deeper than `limit` (a scan, no parse): network JSON
-// deeper than any real error body is not parsed at all.
-bool json_nesting_exceeds(std::string_view text, int limit);
-
 // A short, single-line excerpt of an error body for messages (never the whole page).
 std::string body_excerpt(std::string_view body);
 
