@@ -3,6 +3,7 @@
 // parser may throw (resolve_target may refuse a location with a Failure, as documented).
 // Invariants for a storage destination: no "", "." or ".." path segment, no query or fragment
 // in `display` or the request URL, no CR/LF anywhere, no control character in the path.
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <stdexcept>
@@ -18,7 +19,7 @@ namespace {
 
 bool tolerate_known = false;
 
-// Loopback as the fuzzer understands it, independently of the library: localhost, [::1] or a
+// Loopback as the fuzzer understands it, independently of the library: localhost (any case), [::1] or a
 // numeric 127.x.y.z, with an optional all-digit port.
 bool strict_loopback(std::string_view authority, bool* port_ok) {
     std::string_view host = authority;
@@ -34,7 +35,10 @@ bool strict_loopback(std::string_view authority, bool* port_ok) {
     }
     *port_ok = port.empty() || (port.size() >= 2 && port.size() <= 6 && port.front() == ':' &&
                                 port.substr(1).find_first_not_of("0123456789") == std::string_view::npos);
-    if (host == "localhost" || host == "[::1]") return true;
+    // Host names compare case-insensitively (RFC 3986 §3.2.2): "localhOst" is loopback too.
+    std::string lower(host);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "localhost" || host == "[::1]") return true;
     int octets = 0;
     std::size_t start = 0;
     for (;;) {
