@@ -1,6 +1,5 @@
 #include "pigment_export/azure/arc_source.hpp"
 
-#include <fstream>
 #include <system_error>
 
 #include "pigment_export/azure/endpoint_url.hpp"
@@ -8,14 +7,16 @@
 #include "pigment_export/azure/managed_identity_source.hpp"
 #include "pigment_export/azure/wipe.hpp"
 #include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/credential_text.hpp"
 #include "pigment_export/core/failure.hpp"
+#include "pigment_export/core/input_file.hpp"
 #include "pigment_export/http/retrying_send.hpp"
 
 namespace pe::azure {
 
 namespace {
 
-constexpr std::uintmax_t kMaxKeyFileBytes = 4096;
+constexpr std::size_t kMaxKeyFileBytes = 4096;
 constexpr std::string_view kRefusedHint =
     "the Arc agent rejected the key file's content: run as a member of the himds group (or root) and retry";
 
@@ -57,18 +58,12 @@ Secret read_arc_key_file(std::string_view www_authenticate, const std::filesyste
     if (real_path.extension() != ".key") {
         refuse("a file that is not a .key file: " + realm);
     }
-    std::error_code ec;
-    auto size = std::filesystem::file_size(real_path, ec);
-    if (ec || size > kMaxKeyFileBytes) {
-        refuse("a key file that is unreadable or larger than 4096 bytes: " + realm);
+    Secret key(read_input_file(real_path, InputFile{"the Azure Arc key file", Stage::secret, kMaxKeyFileBytes}));
+    // It becomes a Basic credential header: nothing but visible ASCII may go there.
+    if (auto problem = credential_text_problem(key.reveal(), kMaxKeyFileBytes)) {
+        refuse("a key file whose content " + *problem + ": " + realm);
     }
-    std::ifstream in(real_path, std::ios::binary);
-    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!in.good() && !in.eof()) {
-        wipe(content);
-        refuse("a key file that cannot be read: " + realm);
-    }
-    return Secret(std::move(content));
+    return key;
 }
 
 ArcSource::ArcSource(std::string endpoint, std::filesystem::path key_dir, NetworkSettings network, bool in_chain)

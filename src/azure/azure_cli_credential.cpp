@@ -8,8 +8,10 @@
 #include <system_error>
 
 #include "pigment_export/azure/credential_unavailable.hpp"
+#include "pigment_export/azure/token_response.hpp"
 #include "pigment_export/azure/wipe.hpp"
 #include "pigment_export/core/failure.hpp"
+#include "pigment_export/core/json_limits.hpp"
 
 namespace pe::azure {
 
@@ -59,7 +61,7 @@ AccessToken parse_azure_cli_output(std::string_view json_text) {
     auto unusable = [](const std::string& why) {
         return Failure(Stage::secret, "Azure CLI: " + why, "update the Azure CLI (2.54 or later) and run `az login` again");
     };
-    nlohmann::json json = nlohmann::json::parse(json_text, nullptr, false);
+    nlohmann::json json = parse_bounded_json(json_text);
     if (json.is_discarded() || !json.is_object()) {
         throw unusable("`az account get-access-token` printed no JSON object");
     }
@@ -68,6 +70,9 @@ AccessToken parse_azure_cli_output(std::string_view json_text) {
         throw unusable("`az account get-access-token` printed no accessToken");
     }
     AccessToken result{Secret(std::move(token->get_ref<std::string&>())), {}};
+    if (auto problem = access_token_problem(result.token.reveal())) {
+        throw unusable("`az account get-access-token` printed an accessToken that " + *problem);
+    }
     auto epoch = json.find("expires_on");
     if (epoch != json.end() && epoch->is_number_integer()) {
         result.expires_on = std::chrono::system_clock::time_point(std::chrono::seconds(epoch->get<long long>()));

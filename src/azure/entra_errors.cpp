@@ -5,6 +5,8 @@
 #include <regex>
 #include <string>
 
+#include "pigment_export/core/json_limits.hpp"
+
 namespace pe::azure {
 
 namespace {
@@ -38,7 +40,7 @@ std::string first_sentence(std::string text) {
 }  // namespace
 
 std::string aadsts_code(std::string_view body) {
-    nlohmann::json json = nlohmann::json::parse(body, nullptr, false);
+    nlohmann::json json = parse_bounded_json(body);
     if (json.is_discarded() || !json.is_object()) {
         return {};
     }
@@ -60,7 +62,7 @@ std::string aadsts_code(std::string_view body) {
 Failure entra_failure(int status, std::string_view body, std::string_view source, std::string_view host) {
     std::string code = aadsts_code(body);
     std::string description;
-    nlohmann::json json = nlohmann::json::parse(body, nullptr, false);
+    nlohmann::json json = parse_bounded_json(body);
     if (!json.is_discarded() && json.is_object()) {
         auto it = json.find("error_description");
         if (it != json.end() && it->is_string()) description = first_sentence(it->get<std::string>());

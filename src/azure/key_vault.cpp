@@ -10,7 +10,9 @@
 #include "pigment_export/azure/wipe.hpp"
 #include "pigment_export/core/cancellation.hpp"
 #include "pigment_export/core/failure.hpp"
+#include "pigment_export/core/json_limits.hpp"
 #include "pigment_export/http/retrying_send.hpp"
+#include "pigment_export/pigment/api_key.hpp"
 
 namespace pe::azure {
 
@@ -20,20 +22,25 @@ bool all_of(const std::string& text, bool (*allowed)(char)) {
     return !text.empty() && std::all_of(text.begin(), text.end(), allowed);
 }
 
-Secret secret_value(std::string& body, const KeyVaultTarget& target) {
-    nlohmann::json json = nlohmann::json::parse(body, nullptr, false);
-    wipe(body);
+Secret secret_value(http::Response& response, const KeyVaultTarget& target) {
+    std::string where = "Key Vault at " + target.host;
+    if (response.body_truncated) {
+        wipe(response.body);
+        throw Failure(FailureInfo{Stage::secret, 200, "ApiKeyMalformed",
+                                  where + " sent a secret '" + target.secret_name + "' larger than the tool reads",
+                                  "check --secret-name: the secret must hold only the Pigment API key"});
+    }
+    // Secrets are at most 25 KB; the bound only keeps a hostile answer from exhausting the stack.
+    nlohmann::json json = parse_bounded_json(response.body, JsonBounds{response.body.size(), 8});
+    wipe(response.body);
     auto value = json.is_object() ? json.find("value") : json.end();
     if (json.is_discarded() || value == json.end() || !value->is_string()) {
-        throw Failure(FailureInfo{Stage::secret, 200, {},
-                                  "Key Vault at " + target.host + " sent no secret value for '" + target.secret_name + "'",
+        throw Failure(FailureInfo{Stage::secret, 200, {}, where + " sent no secret value for '" + target.secret_name + "'",
                                   "check that --key-vault-url points at the vault itself"});
     }
-    if (value->get_ref<const std::string&>().empty()) {
-        throw Failure(FailureInfo{Stage::secret, 200, {}, "secret '" + target.secret_name + "' in " + target.host + " is empty",
-                                  "store the Pigment API key as the secret's value"});
-    }
-    return Secret(std::move(value->get_ref<std::string&>()));
+    std::string text = std::move(value->get_ref<std::string&>());
+    return pigment::checked_api_key(std::move(text), pigment::ApiKeyOrigin::key_vault,
+                                    "secret '" + target.secret_name + "' in " + target.host);
 }
 
 }  // namespace
@@ -85,7 +92,7 @@ Secret read_key_vault_secret(TokenCredential& credential, const SecretSettings& 
     if (response.status != 200) {
         throw key_vault_failure(response.status, response.headers, response.body, target);
     }
-    return secret_value(response.body, target);
+    return secret_value(response, target);
 }
 
 }  // namespace pe::azure

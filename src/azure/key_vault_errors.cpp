@@ -4,6 +4,8 @@
 
 #include <regex>
 
+#include "pigment_export/core/json_limits.hpp"
+
 namespace pe::azure {
 
 namespace {
@@ -46,7 +48,7 @@ BearerChallenge parse_bearer_challenge(std::string_view header) {
 
 KeyVaultError parse_key_vault_error(std::string_view body) {
     KeyVaultError out;
-    nlohmann::json json = nlohmann::json::parse(body, nullptr, false);
+    nlohmann::json json = parse_bounded_json(body);
     if (json.is_discarded() || !json.is_object() || !json.contains("error") || !json["error"].is_object()) {
         return out;
     }

@@ -10,10 +10,24 @@
 #include "pigment_export/azure/token_response.hpp"
 #include "pigment_export/azure/wipe.hpp"
 #include "pigment_export/core/cancellation.hpp"
+#include "pigment_export/core/credential_text.hpp"
+#include "pigment_export/core/json_limits.hpp"
 
 namespace pe::azure {
 
 namespace {
+
+// The platform's endpoint secret goes into a request header; a value a script mangled (a line
+// break, a quote) must fail here, named, rather than inject a header or look like a refusal.
+Secret platform_secret(const EnvLookup& env, const char* name) {
+    Secret secret(env(name).value_or(""));
+    if (auto problem = credential_text_problem(secret.reveal(), 4096)) {
+        throw Failure(FailureInfo{Stage::secret, 0, "CredentialMalformed", std::string(name) + " " + *problem,
+                                  std::string("the hosting platform sets ") + name +
+                                      "; if a script or deployment sets it by hand, fix or unset it"});
+    }
+    return secret;
+}
 
 struct EndpointError {
     std::string code;
@@ -23,7 +37,7 @@ struct EndpointError {
 // {"error": "...", "error_description": "..."}; App Service may nest {"error": {"code", "message"}}.
 EndpointError endpoint_error(std::string_view body) {
     EndpointError out;
-    nlohmann::json json = nlohmann::json::parse(body, nullptr, false);
+    nlohmann::json json = parse_bounded_json(body);
     if (json.is_discarded() || !json.is_object()) {
         return out;
     }
@@ -77,10 +91,10 @@ std::unique_ptr<TokenCredential> make_managed_identity_credential(const EnvLooku
     auto host = detect_managed_identity_host(env);
     switch (host) {
         case ManagedIdentityHost::app_service:
-            return std::make_unique<AppServiceSource>(*env("IDENTITY_ENDPOINT"), Secret(*env("IDENTITY_HEADER")),
+            return std::make_unique<AppServiceSource>(*env("IDENTITY_ENDPOINT"), platform_secret(env, "IDENTITY_HEADER"),
                                                       options.id, options.network, options.in_chain);
         case ManagedIdentityHost::app_service_2017:
-            return std::make_unique<LegacyMsiSource>(*env("MSI_ENDPOINT"), Secret(*env("MSI_SECRET")), options.id,
+            return std::make_unique<LegacyMsiSource>(*env("MSI_ENDPOINT"), platform_secret(env, "MSI_SECRET"), options.id,
                                                      options.network, options.in_chain);
         case ManagedIdentityHost::cloud_shell:
             return std::make_unique<LegacyMsiSource>(*env("MSI_ENDPOINT"), std::nullopt, options.id, options.network,

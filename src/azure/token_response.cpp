@@ -6,6 +6,9 @@
 #include <regex>
 #include <string>
 
+#include "pigment_export/core/credential_text.hpp"
+#include "pigment_export/core/json_limits.hpp"
+
 namespace pe::azure {
 
 namespace {
@@ -129,16 +132,23 @@ std::optional<system_clock::time_point> parse_expiry_text(std::string_view text)
     return parse_app_service_2017(copy);
 }
 
+std::optional<std::string> access_token_problem(std::string_view token) {
+    return credential_text_problem(token, kMaxAccessToken);
+}
+
 AccessToken parse_token_response(std::string_view body, system_clock::time_point now) {
-    nlohmann::json json = nlohmann::json::parse(body, nullptr, false);
+    nlohmann::json json = parse_bounded_json(body);
     if (json.is_discarded() || !json.is_object()) {
-        throw TokenResponseError("the token response is not a JSON object");
+        throw TokenResponseError("the token response is not a JSON object (or is too large or deeply nested)");
     }
     auto token = json.find("access_token");
     if (token == json.end() || !token->is_string() || token->get_ref<const std::string&>().empty()) {
         throw TokenResponseError("the token response has no access_token string");
     }
     AccessToken result{Secret(std::move(token->get_ref<std::string&>())), {}};
+    if (auto problem = access_token_problem(result.token.reveal())) {
+        throw TokenResponseError("the access_token " + *problem);
+    }
     if (auto expires_in = number_field(json, "expires_in")) {
         result.expires_on = now + std::chrono::seconds(*expires_in);
         return result;

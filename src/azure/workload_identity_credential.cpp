@@ -1,32 +1,27 @@
 #include "pigment_export/azure/workload_identity_credential.hpp"
 
-#include <fstream>
-#include <iterator>
-
-#include "pigment_export/azure/wipe.hpp"
+#include "pigment_export/core/credential_text.hpp"
 #include "pigment_export/core/failure.hpp"
+#include "pigment_export/core/input_file.hpp"
 
 namespace pe::azure {
 
 namespace {
 
+// A projected service-account token is a JWT of 1-2 KiB; 64 KiB refuses a wrong path early.
+constexpr std::size_t kMaxFederatedToken = 64u << 10;
+
 Secret read_federated_token(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw Failure(Stage::secret, "workload identity: cannot read the federated token file " + path.string(),
-                      "check AZURE_FEDERATED_TOKEN_FILE and that the pod has the azure.workload.identity/use label");
+    Secret token(read_input_file(path, InputFile{"workload identity: the federated token file", Stage::secret,
+                                                 kMaxFederatedToken}));
+    // Kubernetes writes the JWT alone; a hand-made file may end with a line break.
+    std::string_view value = token.reveal();
+    while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.remove_suffix(1);
+    if (auto problem = credential_text_problem(value, kMaxFederatedToken)) {
+        throw Failure(Stage::secret, "workload identity: the federated token file " + path.string() + " " + *problem,
+                      "check AZURE_FEDERATED_TOKEN_FILE and that the service account token is projected into the pod");
     }
-    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    while (!content.empty() && (content.back() == '\n' || content.back() == '\r' || content.back() == ' ')) {
-        content.pop_back();
-    }
-    if (content.empty()) {
-        throw Failure(Stage::secret, "workload identity: the federated token file " + path.string() + " is empty",
-                      "check that the service account token is projected into the pod");
-    }
-    Secret token(content);
-    wipe(content);
-    return token;
+    return value.size() == token.reveal().size() ? token : Secret(std::string(value));
 }
 
 }  // namespace

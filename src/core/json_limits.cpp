@@ -21,4 +21,11 @@ bool json_nesting_exceeds(std::string_view text, int limit) {
     return false;
 }
 
+nlohmann::json parse_bounded_json(std::string_view text, JsonBounds bounds) {
+    if (text.size() > bounds.max_bytes || json_nesting_exceeds(text, bounds.max_depth)) {
+        return nlohmann::json(nlohmann::json::value_t::discarded);
+    }
+    return nlohmann::json::parse(text, nullptr, false);
+}
+
 }  // namespace pe

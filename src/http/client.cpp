@@ -7,11 +7,13 @@
 #include <cstdlib>
 #include <exception>
 #include <mutex>
+#include <stdexcept>
 #include <utility>
 
 #include "pigment_export/core/cancellation.hpp"
 #include "pigment_export/core/log.hpp"
 #include "pigment_export/core/redactor.hpp"
+#include "pigment_export/core/terminal_text.hpp"
 #include "pigment_export/http/redact.hpp"
 
 namespace pe::http {
@@ -106,6 +108,22 @@ bool header_name_equals(std::string_view a, std::string_view b) {
                return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
            });
 }
+
+namespace {
+
+// The last guard behind every source's own check: a CR, LF or NUL would let a value end its
+// header and start another. Reaching it is a bug, so it is not a TransportError (not retried).
+void refuse_unsafe_header(const Header& h) {
+    auto unsafe = [](std::string_view text) {
+        return std::any_of(text.begin(), text.end(), [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
+    };
+    if (h.name.empty() || unsafe(h.name) || unsafe(h.value) || h.name.find(':') != std::string::npos) {
+        throw std::invalid_argument("refusing to send the header '" + printable(h.name) +
+                                    "': its name or value contains a line break or NUL");
+    }
+}
+
+}  // namespace
 
 std::optional<std::string_view> find_header(const Headers& headers, std::string_view name) {
     for (const auto& h : headers) {
@@ -227,6 +245,7 @@ struct Client::Impl {
         }
         std::size_t room = options.max_buffered_body - std::min(options.max_buffered_body, response.body.size());
         response.body.append(data, std::min(n, room));
+        response.body_truncated = response.body_truncated || n > room;
         return n;
     }
 
@@ -314,6 +333,7 @@ struct Client::Impl {
         curl_slist* list = nullptr;
         bool has_content_type = false;
         for (const auto& h : request.headers) {
+            refuse_unsafe_header(h);
             has_content_type = has_content_type || header_name_equals(h.name, "Content-Type");
             std::string line = h.name + ": " + h.value;
             list = curl_slist_append(list, line.c_str());

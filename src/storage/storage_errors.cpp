@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pigment_export/core/json_limits.hpp"
+
 namespace pe::storage {
 
 namespace {
@@ -89,7 +91,7 @@ ServiceError parse_service_error(int, const http::Headers& headers, std::string_
     if (auto code = http::find_header(headers, "x-ms-error-code")) {
         out.code = std::string(*code);
     }
-    auto json = nlohmann::json::parse(body, nullptr, false);
+    auto json = parse_bounded_json(body);
     if (!json.is_discarded() && json.is_object() && json.contains("error") && json["error"].is_object()) {
         const auto& error = json["error"];
         // Real responses use lower-case keys; the swagger spells them Code/Message.

@@ -224,3 +224,100 @@ TEST_CASE("A client secret never goes over plain http to a name that only starts
     CHECK(stage.vault.requests().empty());
     CHECK(testing::leaks_none(r, {kClientSecret}));
 }
+
+// Issue 12, item 4: every key source passes one check before the key becomes a header.
+TEST_CASE("A Key Vault secret that is not a bare key never reaches Pigment: exit 3, named, destination unchanged",
+          "[secret][binary]") {
+    struct Case {
+        std::string value;
+        const char* expected;
+    };
+    for (const Case& c : {Case{std::string(kApiKey) + "\r\nX-Injected: 1", "has a line break at byte 27"},
+                          Case{"   \t ", "is only whitespace"}, Case{std::string(kApiKey) + "\n\n", "has a line break"},
+                          Case{std::string(1u << 20, 'k'), "is larger than 4 KiB"}}) {
+        Stage stage;
+        stage.vault.put_secret("pigment-key", c.value);
+        auto r = stage.run(stage.imds_env());
+        stage.require_secret_failure(r, c.expected);
+        CHECK(r.err.find("secret 'pigment-key' in 127.0.0.1") != std::string::npos);
+        CHECK(r.err.find("az keyvault secret set --value") != std::string::npos);
+        CHECK(r.err.find("X-Injected") == std::string::npos);
+    }
+}
+
+TEST_CASE("A Key Vault secret saved with one trailing line break is used without it", "[secret][binary]") {
+    Stage stage;
+    stage.vault.put_secret("pigment-key", std::string(kApiKey) + "\r\n");
+    auto r = stage.run(stage.imds_env());
+    stage.require_success(r, vault_tokens(stage.vault));
+}
+
+TEST_CASE("PIGMENT_API_KEY and --api-key-file: one line end is fine, anything else is exit 3 before any request",
+          "[secret][binary]") {
+    testing::FakePigment pigment(kApiKey);
+    pigment.add_block("metric", kBlockId, kCsv);
+    testing::TempDir dir;
+    std::string dest = dir.file("out.csv");
+    auto run = [&](std::map<std::string, std::string> env, std::vector<std::string> extra = {}) {
+        std::vector<std::string> args = {"--block-type", "metric", "--block-id", kBlockId, "--pigment-url", pigment.base_url(),
+                                         "--dest", dest, "--log-level", "trace"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        testing::RunOptions options;
+        options.env = std::move(env);
+        return testing::run_program(args, options);
+    };
+    auto r = run({{"PIGMENT_API_KEY", std::string(kApiKey) + "\n"}});
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    for (const char* bad : {" ", "\t\n", "pigment-api-key\x01x", "pigment key"}) {
+        auto refused = run({{"PIGMENT_API_KEY", bad}});
+        INFO(refused.err);
+        CHECK(refused.exit_code == 3);
+        CHECK(refused.err.find("the Pigment API key from PIGMENT_API_KEY ") != std::string::npos);
+        if (std::string(bad).size() > 3) CHECK(testing::leaks_none(refused, {bad}));
+    }
+    std::string key_file = dir.file("key.txt");
+    testing::write_file(key_file, std::string(kApiKey) + "\n\n");
+    chmod(key_file.c_str(), 0600);
+    auto two_lines = run({}, {"--api-key-file", key_file});
+    CHECK(two_lines.exit_code == 3);
+    CHECK(two_lines.err.find("has a line break at byte 27") != std::string::npos);
+    std::string fifo = dir.file("key.fifo");
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    auto from_fifo = run({}, {"--api-key-file", fifo});
+    CHECK(from_fifo.exit_code == 3);
+    CHECK(from_fifo.err.find("is not a regular file") != std::string::npos);
+    CHECK(pigment.export_requests() == 1);
+}
+
+TEST_CASE("Identity-endpoint values are checked before they become headers: tokens, IDENTITY_HEADER, token files",
+          "[secret][binary]") {
+    {  // An access token with a CR/LF from the identity endpoint never reaches Key Vault.
+        Stage stage;
+        stage.imds.push_fault(testing::Fault::answer(200, R"({"access_token":"eyJ0.eyJ1.sig\r\nX-Injected: 1","expires_in":"3600"})"));
+        auto r = stage.run(stage.imds_env(), {"--credential", "managed-identity"});
+        stage.require_secret_failure(r, "the access_token has a line break at byte 14");
+        CHECK(stage.vault.requests().empty());
+    }
+    {  // IDENTITY_HEADER mangled by a deployment script.
+        Stage stage;
+        testing::FakeAppService app;
+        app.start();
+        auto r = stage.run({{"IDENTITY_ENDPOINT", app.endpoint()}, {"IDENTITY_HEADER", app.options().identity_header + "\nX: 1"}},
+                           {"--credential", "managed-identity"});
+        stage.require_secret_failure(r, "IDENTITY_HEADER has a line break");
+        CHECK(app.requests().empty());
+    }
+    {  // A federated token file that is a FIFO fails at once instead of hanging.
+        Stage stage;
+        std::string fifo = stage.dir.file("token.fifo");
+        REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+        auto started = std::chrono::steady_clock::now();
+        auto r = stage.run({{"AZURE_TENANT_ID", "00000000-0000-4000-8000-000000000000"},
+                            {"AZURE_CLIENT_ID", "wi-client-id"},
+                            {"AZURE_FEDERATED_TOKEN_FILE", fifo}},
+                           {"--credential", "workload-identity"});
+        stage.require_secret_failure(r, "is not a regular file");
+        CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
+    }
+}

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <random>
 
+#include <sys/stat.h>
+
 #include "pigment_export/azure/arc_source.hpp"
 #include "pigment_export/core/failure.hpp"
 
@@ -54,4 +56,14 @@ TEST_CASE("Arc: a challenge cannot make us read another file", "[azure][arc]") {
     CHECK_THROWS_AS(read_arc_key_file("", f.tokens), pe::Failure);
     write(f.tokens / "max.key", std::string(4096, 'k'));
     CHECK(read_arc_key_file(challenge(f.tokens / "max.key"), f.tokens).reveal().size() == 4096);
+}
+
+TEST_CASE("Arc: a key file's content must be fit for a header, and a FIFO is not read", "[azure][arc]") {
+    Folders f;
+    write(f.tokens / "crlf.key", "key\r\nX-Injected: 1");
+    write(f.tokens / "space.key", "key content");
+    REQUIRE(mkfifo((f.tokens / "pipe.key").c_str(), 0600) == 0);
+    CHECK_THROWS_WITH(read_arc_key_file(challenge(f.tokens / "crlf.key"), f.tokens), Catch::Contains("has a line break at byte 4"));
+    CHECK_THROWS_WITH(read_arc_key_file(challenge(f.tokens / "space.key"), f.tokens), Catch::Contains("has whitespace"));
+    CHECK_THROWS_WITH(read_arc_key_file(challenge(f.tokens / "pipe.key"), f.tokens), Catch::Contains("not a regular file"));
 }

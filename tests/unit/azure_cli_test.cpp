@@ -57,3 +57,8 @@ TEST_CASE("CLI failures: missing and logged-out are 'unavailable', others are er
         CHECK(e.info().message.find("did not finish in time") != std::string::npos);
     }
 }
+
+TEST_CASE("CLI output with a token unfit for a header is refused", "[azure][cli]") {
+    CHECK_THROWS_WITH(parse_azure_cli_output(R"({"accessToken":"tok\nX-Injected: 1","expires_on":1700000000})"),
+                      Catch::Contains("printed an accessToken that has a line break at byte 4"));
+}

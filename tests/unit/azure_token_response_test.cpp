@@ -61,3 +61,13 @@ TEST_CASE("Unusable token responses say what is wrong without quoting the body",
         CHECK(std::string(e.what()).find("expires_on") != std::string::npos);
     }
 }
+
+TEST_CASE("A token that cannot be a Bearer header, or a response nested too deep, is refused", "[azure][token]") {
+    CHECK_THROWS_WITH(parse_token_response(R"({"access_token":"ab\r\nX-Injected: 1","expires_in":"3599"})", kNow),
+                      "the access_token has a line break at byte 3");
+    CHECK_THROWS_WITH(parse_token_response(R"({"access_token":"ab cd","expires_in":"3599"})", kNow),
+                      "the access_token has whitespace at byte 3");
+    std::string deep = R"({"access_token":"t","expires_in":"1","x":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
+    CHECK_THROWS_AS(parse_token_response(deep, kNow), TokenResponseError);
+    CHECK(access_token_problem(std::string(kMaxAccessToken + 1, 'a')) == "is larger than 64 KiB");
+}

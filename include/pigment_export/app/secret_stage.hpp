@@ -17,10 +17,6 @@ using CredentialProvider = std::function<azure::TokenCredential&()>;
 // Throws Failure (stage secret).
 Secret obtain_api_key(const Config& config, const EnvLookup& env, const CredentialProvider& credential);
 
-// The key file's content without trailing line breaks (pure). Throws Failure (stage secret)
-// when it is empty or spans several lines.
-Secret parse_api_key_file(std::string content, const std::string& path);
-
 // A short description of where the key comes from, for logs and the dry-run plan.
 std::string describe_key_source(const Config& config);
 

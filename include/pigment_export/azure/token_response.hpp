@@ -5,6 +5,7 @@
 #include <chrono>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 
 #include "pigment_export/azure/token_credential.hpp"
@@ -17,7 +18,14 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-// access_token + (expires_in | expires_on), as from managed identity and Entra.
+// Entra's tokens are a few KiB (more with many group claims); anything beyond this is not one.
+constexpr std::size_t kMaxAccessToken = 64u << 10;
+
+// Why an access token (from any source) cannot be sent as a Bearer header, or nullopt.
+std::optional<std::string> access_token_problem(std::string_view token);
+
+// access_token + (expires_in | expires_on), as from managed identity and Entra. The token must
+// pass access_token_problem().
 AccessToken parse_token_response(std::string_view body, std::chrono::system_clock::time_point now);
 
 // Epoch seconds (digits), RFC 3339, RFC 1123 or the 2017 App Service date; nullopt otherwise.

@@ -45,6 +45,7 @@ struct Response {
     int http_version = 0;  // from the status line: 10, 11, 20, 30
     Headers headers;
     std::string body;  // the whole body for send(); for stream(), only a non-2xx error body
+    bool body_truncated = false;  // the body was longer than ClientOptions::max_buffered_body
 };
 
 struct ClientOptions {
