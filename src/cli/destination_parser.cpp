@@ -133,6 +133,20 @@ std::pair<std::string, std::string> split_first(std::string_view path) {
     return {std::string(path.substr(0, slash)), std::string(path.substr(slash + 1))};
 }
 
+// The display is read back as a URL (logs, the summary, `check`): a decoded '%', '?' or '#' in
+// the object name would change its meaning there, so those three stay escaped. The rest is
+// shown decoded, as the user wrote it.
+std::string displayed_path(std::string_view path) {
+    std::string out;
+    for (char c : path) {
+        if (c == '%') out += "%25";
+        else if (c == '?') out += "%3F";
+        else if (c == '#') out += "%23";
+        else out += c;
+    }
+    return out;
+}
+
 Destination storage_destination(StorageLocation location) {
     check_account(location.account);
     check_container(location.container);
@@ -142,8 +156,8 @@ Destination storage_destination(StorageLocation location) {
     d.storage = std::move(location);
     const auto& s = d.storage;
     d.display = s.endpoint == StorageEndpoint::path_style
-                    ? s.scheme + "://" + s.host + "/" + s.account + "/" + s.container + "/" + s.path
-                    : s.scheme + "://" + s.host + "/" + s.container + "/" + s.path;
+                    ? s.scheme + "://" + s.host + "/" + s.account + "/" + s.container + "/" + displayed_path(s.path)
+                    : s.scheme + "://" + s.host + "/" + s.container + "/" + displayed_path(s.path);
     return d;
 }
 

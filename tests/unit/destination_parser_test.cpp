@@ -243,6 +243,13 @@ TEST_CASE("display never carries anything but scheme, host and path", "[cli]") {
     CHECK(d.display.rfind("https://", 0) == 0);
 }
 
+// Fuzz finding: "%23" decoded into the object name put a raw '#' (a fragment) into the display.
+TEST_CASE("a decoded '%', '?' or '#' in an object name stays escaped in the display", "[cli]") {
+    auto d = parse_destination("https://acct.blob.core.windows.net/exports/q%3Fa%23b%25c%20d.csv");
+    CHECK(d.storage.path == "q?a#b%c d.csv");
+    CHECK(d.display == "https://acct.blob.core.windows.net/exports/q%3Fa%23b%25c d.csv");
+}
+
 TEST_CASE("http:// to a DNS name that merely starts with '127.' is refused", "[cli]") {
     // "127.evil.example" is a public DNS name, not an address in 127.0.0.0/8; treating it as
     // loopback lets http:// (and path-style URLs) reach a remote host.
