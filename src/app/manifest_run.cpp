@@ -4,16 +4,16 @@
 
 #include <atomic>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "pigment_export/app/dry_run_plan.hpp"
 #include "pigment_export/app/export_run.hpp"
 #include "pigment_export/app/lazy_credential.hpp"
+#include "pigment_export/app/output_paths.hpp"
 #include "pigment_export/app/standard_streams.hpp"
 #include "pigment_export/cli/command_line.hpp"
 #include "pigment_export/core/failure.hpp"
+#include "pigment_export/core/input_file.hpp"
 #include "pigment_export/core/log.hpp"
 
 namespace pe {
@@ -24,12 +24,12 @@ namespace {
     throw Failure(FailureInfo{Stage::usage, 0, {}, message, hint});
 }
 
+// 1000 exports of a few hundred bytes each, with room to spare.
+constexpr std::size_t kMaxManifest = 4u << 20;
+
 std::vector<Config> load_configs(const cli::ManifestRequest& request, const EnvLookup& env) {
-    std::ifstream in(request.path, std::ios::binary);
-    if (!in) usage("--manifest: cannot read '" + request.path + "'");
-    std::ostringstream text;
-    text << in.rdbuf();
-    auto runs = cli::manifest_runs(text.str(), request.shared_args);
+    auto runs = cli::manifest_runs(read_input_file(request.path, InputFile{"--manifest", Stage::usage, kMaxManifest}),
+                                   request.shared_args);
     auto now = std::chrono::system_clock::now();
     std::vector<Config> configs;
     for (std::size_t i = 0; i < runs.size(); ++i) {
@@ -54,6 +54,10 @@ std::vector<Config> load_configs(const cli::ManifestRequest& request, const EnvL
             usage("manifest exports[" + std::to_string(i) + "]: several exports cannot share stdout");
         }
     }
+    auto inputs = environment_inputs(env);
+    inputs.emplace_back(request.path);
+    for (const auto& c : configs) check_output_paths(c, request.summary_json, inputs);
+    check_distinct_destinations(configs);
     return configs;
 }
 
@@ -118,7 +122,7 @@ int run_manifest(const cli::ManifestRequest& request, const EnvLookup& env) {
     } else {
         spdlog::error("manifest: {} of {} exports failed; exit code {} is the first failure's", failed, summaries.size(), code);
     }
-    if (request.summary_json) write_summary(*request.summary_json, aggregate_json(summaries, code, seconds));
+    if (request.summary_json) return publish_summary(*request.summary_json, aggregate_json(summaries, code, seconds), code);
     return code;
 }
 

@@ -8,6 +8,7 @@
 #include "pigment_export/app/export_run.hpp"
 #include "pigment_export/app/lazy_credential.hpp"
 #include "pigment_export/app/manifest_run.hpp"
+#include "pigment_export/app/output_paths.hpp"
 #include "pigment_export/app/preflight.hpp"
 #include "pigment_export/app/run_summary.hpp"
 #include "pigment_export/app/signals.hpp"
@@ -36,6 +37,7 @@ int run(const std::vector<std::string>& args, const EnvLookup& env) {
     }
     const Config& config = *outcome.config;
     refuse_closed_stdout(config);
+    check_output_paths(config, config.summary_json, environment_inputs(env));
     log::init(config.log);
     if (config.dry_run) {
         std::fputs(describe_plan(config).c_str(), stdout);
@@ -49,7 +51,7 @@ int run(const std::vector<std::string>& args, const EnvLookup& env) {
     RunSummary summary = run_export(config, env, credential);
     report_result(summary);
     if (config.summary_json) {
-        write_summary(*config.summary_json, summary_json(summary));
+        return publish_summary(*config.summary_json, summary_json(summary), summary.exit_code);
     }
     return summary.exit_code;
 }

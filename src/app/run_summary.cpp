@@ -3,9 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
-#include <fstream>
 
 #include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/local_output.hpp"
 #include "pigment_export/core/log.hpp"
 #include "pigment_export/core/redactor.hpp"
 #include "pigment_export/http/redact.hpp"
@@ -51,16 +51,25 @@ void report_result(const RunSummary& summary) {
     }
 }
 
-void write_summary(const std::string& path, const std::string& json) {
+int publish_summary(const std::string& path, const std::string& json, int run_exit_code) {
     std::string text = json + "\n";
-    if (path == "-") {
-        std::fwrite(text.data(), 1, text.size(), stdout);
-        std::fflush(stdout);
-        return;
+    try {
+        if (path == "-") {
+            if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
+                throw Failure(FailureInfo{Stage::store, 0, "LocalIoError", "cannot write the summary to stdout", "check what reads stdout"});
+            }
+        } else {
+            write_output_atomically(path, text, Stage::store, "--summary-json");
+        }
+    } catch (const Failure& f) {
+        // Whoever reads the summary would miss it: a run that was otherwise fine fails in the
+        // store stage (exit 5), and says that the export itself is in place.
+        FailureInfo info = f.info();
+        if (run_exit_code == 0) info.message += "; the export itself was committed";
+        spdlog::error("{}", format_failure_line(info));
+        return run_exit_code == 0 ? exit_code(info.stage) : run_exit_code;
     }
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out) spdlog::error("cannot write the summary to '{}'", path);
+    return run_exit_code;
 }
 
 }  // namespace pe

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "pigment_export/core/failure.hpp"
+#include "pigment_export/core/local_output.hpp"
 #include "pigment_export/core/log.hpp"
 
 namespace pe {
@@ -21,17 +22,7 @@ Failure io_failure(const std::string& what, const std::filesystem::path& path, i
     return Failure(FailureInfo{Stage::store, 0, "LocalIoError", what + " '" + path.string() + "': " + std::strerror(err), hint});
 }
 
-mode_t current_umask() {
-    mode_t mask = umask(0);
-    umask(mask);
-    return mask;
-}
-
 }  // namespace
-
-std::filesystem::path temporary_pattern_for(const std::filesystem::path& destination) {
-    return destination.parent_path() / ("." + destination.filename().string() + ".pigment-tmp-XXXXXX");
-}
 
 FileSink::FileSink(std::filesystem::path destination, bool overwrite)
     : destination_(std::move(destination)), overwrite_(overwrite) {}
@@ -46,11 +37,8 @@ void FileSink::open() {
             throw io_failure("cannot create the folder of", destination_, ec.value());
         }
     }
-    if (std::filesystem::is_directory(destination_, ec)) {
-        throw Failure(FailureInfo{Stage::store, 0, "DestinationIsDirectory", "'" + destination_.string() + "' is a directory",
-                                  "give a file name, e.g. " + (destination_ / "{block_id}.csv").string()});
-    }
-    if (!overwrite_ && std::filesystem::exists(destination_, ec)) {
+    ExistingOutput existing = inspect_output(destination_, Stage::store, "--dest");
+    if (!overwrite_ && existing.exists) {
         throw Failure(FailureInfo{Stage::store, 0, "DestinationExists",
                                   "'" + destination_.string() + "' exists and --no-overwrite was given; it was left as it was",
                                   "remove it, pick another --dest, or drop --no-overwrite"});
@@ -60,9 +48,7 @@ void FileSink::open() {
     if (fd_ < 0) {
         throw io_failure("cannot create a temporary file beside", destination_, errno);
     }
-    temporary_ = pattern;
-    // mkstemp makes 0600; give the final file the mode a plain create would have had.
-    fchmod(fd_, static_cast<mode_t>(0666) & ~current_umask());
+    temporary_ = pattern;  // 0600 until published (see commit)
     spdlog::debug("writing to temporary file {}", temporary_.string());
 }
 
@@ -89,7 +75,9 @@ void FileSink::commit(const CommitInfo& info) {
                                   "the temporary file does not hold the " + std::to_string(info.total_bytes) + " bytes streamed",
                                   "check the destination's file system"});
     }
-    if (fsync(fd_) != 0) {
+    // Checked again now, not only at open: a FIFO or link put there during the export is not replaced.
+    ExistingOutput existing = inspect_output(destination_, Stage::store, "--dest");
+    if (fchmod(fd_, published_mode(existing)) != 0 || fsync(fd_) != 0) {
         throw io_failure("cannot flush", temporary_, errno);
     }
     close(fd_);
@@ -116,12 +104,7 @@ void FileSink::publish() {
         ::unlink(temporary_.c_str());
     }
     temporary_.clear();
-    // Make the rename itself durable.
-    int dir = ::open(destination_.has_parent_path() ? destination_.parent_path().c_str() : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir >= 0) {
-        fsync(dir);
-        close(dir);
-    }
+    sync_parent_folder(destination_);  // the rename itself made durable
 }
 
 void FileSink::abort() noexcept {

@@ -30,7 +30,9 @@ std::string summary_line(const RunSummary& summary);
 // Logs the run's one result line: the summary line, or the failure line.
 void report_result(const RunSummary& summary);
 
-// Writes `json` plus a newline to `path`, or to stdout for "-".
-void write_summary(const std::string& path, const std::string& json);
+// Writes `json` plus a newline to `path` atomically (core/local_output: never through a link
+// or onto a FIFO), or to stdout for "-". Returns the run's exit code: `run_exit_code`, or 5
+// when the summary cannot be written after an otherwise successful run (the failure is logged).
+int publish_summary(const std::string& path, const std::string& json, int run_exit_code);
 
 }  // namespace pe

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "pigment_export/core/destination.hpp"
 #include "pigment_export/core/log_settings.hpp"
@@ -72,6 +73,9 @@ struct Config {
     std::optional<std::string> summary_json;  // a path, or "-" for stdout
     bool dry_run = false;
     bool preflight = false;  // `pigment-export check ...`: test every stage, move no data
+    // Files named on the command line that the run reads and Config keeps no path of (--config,
+    // --export-options @FILE): none of them may be an output of the run.
+    std::vector<std::filesystem::path> read_files;
 };
 
 }  // namespace pe

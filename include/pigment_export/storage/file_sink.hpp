@@ -1,6 +1,6 @@
 #pragma once
 // A local file destination: data goes to a hidden temporary file beside the destination,
-// which is fsynced and renamed over it only on commit, so a reader sees the old file or
+// (mode 0600 until then), which is fsynced and renamed over it only on commit, so a reader sees the old file or
 // the complete new one, never a partial one.
 #include <filesystem>
 #include <string>
@@ -29,9 +29,5 @@ private:
     bool overwrite_;
     int fd_ = -1;
 };
-
-// Where the temporary file for `destination` lives: same folder, hidden, random suffix
-// filled in by mkstemp (the trailing XXXXXX).
-std::filesystem::path temporary_pattern_for(const std::filesystem::path& destination);
 
 }  // namespace pe
