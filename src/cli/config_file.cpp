@@ -2,6 +2,9 @@
 
 // Header-only: the binary gains no runtime library (Debian also ships toml++ as a .so).
 #define TOML_HEADER_ONLY 1
+// toml++ 3.3 asserts on some malformed input (e.g. `[ }`) that its error path then reports as a
+// parse error: a build without NDEBUG must report it too, as the release build does, not abort.
+#define TOML_ASSERT(expr) static_assert(true)
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -95,9 +98,113 @@ ConfigSetting setting(const toml::key& key, const toml::node& node, const std::s
     return {std::string(key.str()), value_text(key.str(), node, known->second, path, line), line};
 }
 
+// What must be refused before toml++ parses. toml++ recurses once per nested array or inline
+// table, so depth is bounded first. And toml++ 3.3 asserts (an assumption under NDEBUG with
+// clang) on a table header whose key is missing (`[` then a line end): headers are refused
+// anyway, so none reaches it. Its whitespace test, is_non_ascii_horizontal_whitespace, reaches
+// __builtin_unreachable() (undefined behaviour) for most non-ASCII characters, so none may stand
+// where it looks for whitespace: outside strings, or after a multi-line string's backslash.
+struct TomlShape {
+    long too_deep_line = 0;  // where nesting first passes the limit, 0 when it never does
+    long header_line = 0;    // the first [table] header's line, 0 when there is none
+    long non_ascii_line = 0; // the first non-ASCII byte where toml++ tests for whitespace
+};
+
+// A bracket is skipped only where toml++ reads string or comment text too: the scan follows
+// TOML's lexical states, including a multi-line string's closing run of up to five quotes.
+TomlShape scan_toml(std::string_view text, int limit) {
+    enum class In { code, comment, basic, literal, multi_basic, multi_literal } in = In::code;
+    auto run_of = [&](std::size_t i, char quote) {
+        std::size_t n = 0;
+        while (i + n < text.size() && text[i + n] == quote) ++n;
+        return n;
+    };
+    TomlShape shape;
+    int depth = 0;
+    long line = 1;
+    bool line_start = true;
+    bool trimming = false;  // after a multi-line basic string's backslash: toml++ skips whitespace
+    auto non_ascii = [&](char byte) {
+        if (static_cast<unsigned char>(byte) >= 0x80 && shape.non_ascii_line == 0) shape.non_ascii_line = line;
+    };
+    auto is_space = [](char byte) { return byte == ' ' || byte == '\t' || byte == '\r' || byte == '\n'; };
+    // A quote starts a string only where TOML has a key or a value; elsewhere, e.g. inside a bare
+    // word, toml++ reads it as code and so does the scan (counting more, never less). A quoted
+    // part of a dotted key (`a."b"`) is scanned as code too: dotted keys are refused anyway.
+    char last = '\n';  // the last code character that is no space; '"' after a string
+    auto opens_string = [](char before) { return std::string_view("\n=[{,").find(before) != std::string_view::npos; };
+    auto skip_escaped = [&](std::size_t& i) {
+        if (++i < text.size() && text[i] == '\n') ++line;
+    };
+    constexpr std::string_view kBom = "\xEF\xBB\xBF";
+    for (std::size_t i = text.starts_with(kBom) ? kBom.size() : 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (c == '\n') ++line;
+        switch (in) {
+            case In::code:
+                non_ascii(c);
+                if (c == '#') in = In::comment;
+                else if ((c == '"' || c == '\'') && opens_string(last)) {
+                    bool multi = run_of(i, c) >= 3;
+                    in = c == '"' ? (multi ? In::multi_basic : In::basic) : (multi ? In::multi_literal : In::literal);
+                    if (multi) i += 2;
+                } else if (c == '[' || c == '{') {
+                    if (c == '[' && depth == 0 && line_start && shape.header_line == 0) shape.header_line = line;
+                    if (++depth > limit) {
+                        shape.too_deep_line = line;
+                        return shape;
+                    }
+                } else if (c == ']' || c == '}') {
+                    depth = std::max(0, depth - 1);  // a stray closer must not earn extra depth later
+                }
+                line_start = c == '\n' || (line_start && (c == ' ' || c == '\t'));
+                if (c == '\n' || !is_space(c)) last = in == In::code ? c : '"';
+                break;
+            case In::comment:
+            case In::basic:
+            case In::literal:
+                if (c == '\n') {
+                    in = In::code;
+                    line_start = true;
+                    last = '\n';
+                } else if (in == In::basic && c == '\\') {
+                    skip_escaped(i);
+                } else if ((in == In::basic && c == '"') || (in == In::literal && c == '\'')) {
+                    in = In::code;
+                }
+                break;
+            case In::multi_basic:
+            case In::multi_literal: {
+                char quote = in == In::multi_basic ? '"' : '\'';
+                if (trimming) {
+                    if (is_space(c)) break;
+                    non_ascii(c);
+                    trimming = false;
+                }
+                if (c == '\\' && in == In::multi_basic) {
+                    char next = i + 1 < text.size() ? text[i + 1] : ' ';
+                    non_ascii(next);
+                    trimming = is_space(next);
+                    skip_escaped(i);
+                } else if (std::size_t n = run_of(i, quote); n >= 3) {
+                    in = In::code;
+                    i += n - 1;
+                }
+                break;
+            }
+        }
+    }
+    return shape;
+}
+
 toml::table parse_toml(std::string_view text, const std::string& path) {
     if (text.size() > kMaxFileSize) fail(path, 1, "the file is larger than 1 MiB");
-    if (toml_nesting_exceeds(text, kMaxNesting)) fail(path, 1, "arrays or tables nest deeper than 64 levels");
+    TomlShape shape = scan_toml(text, kMaxNesting);
+    if (shape.too_deep_line > 0) fail(path, shape.too_deep_line, "arrays or tables nest deeper than 64 levels");
+    if (shape.header_line > 0) fail(path, shape.header_line, "a [table] header; every key sits at the top level, before any table");
+    if (shape.non_ascii_line > 0) {
+        fail(path, shape.non_ascii_line, "a non-ASCII character outside a string or comment (or after a line-ending backslash)");
+    }
     try {
         return toml::parse(text, std::string_view(path));
     } catch (const toml::parse_error& e) {
@@ -107,58 +214,7 @@ toml::table parse_toml(std::string_view text, const std::string& path) {
 
 }  // namespace
 
-// toml++ recurses once per nested array or inline table while it parses, so the depth is
-// bounded before it sees the text. A bracket is skipped only where toml++ reads string or
-// comment text too: the scan follows TOML's lexical states, including a multi-line string's
-// closing run of up to five quotes.
-bool toml_nesting_exceeds(std::string_view text, int limit) {
-    enum class In { code, comment, basic, literal, multi_basic, multi_literal } in = In::code;
-    auto run_of = [&](std::size_t i, char quote) {
-        std::size_t n = 0;
-        while (i + n < text.size() && text[i + n] == quote) ++n;
-        return n;
-    };
-    int depth = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        switch (in) {
-            case In::code:
-                if (c == '#') in = In::comment;
-                else if (c == '"' || c == '\'') {
-                    bool multi = run_of(i, c) >= 3;
-                    in = c == '"' ? (multi ? In::multi_basic : In::basic) : (multi ? In::multi_literal : In::literal);
-                    if (multi) i += 2;
-                } else if (c == '[' || c == '{') {
-                    if (++depth > limit) return true;
-                } else if (c == ']' || c == '}') {
-                    depth = std::max(0, depth - 1);  // a stray closer must not earn extra depth later
-                }
-                break;
-            case In::comment:
-                if (c == '\n') in = In::code;
-                break;
-            case In::basic:
-                if (c == '\\') ++i;
-                else if (c == '"' || c == '\n') in = In::code;
-                break;
-            case In::literal:
-                if (c == '\'' || c == '\n') in = In::code;
-                break;
-            case In::multi_basic:
-            case In::multi_literal: {
-                char quote = in == In::multi_basic ? '"' : '\'';
-                if (c == '\\' && in == In::multi_basic) {
-                    ++i;
-                } else if (std::size_t n = run_of(i, quote); n >= 3) {
-                    in = In::code;
-                    i += n - 1;
-                }
-                break;
-            }
-        }
-    }
-    return false;
-}
+bool toml_nesting_exceeds(std::string_view text, int limit) { return scan_toml(text, limit).too_deep_line > 0; }
 
 std::vector<ConfigSetting> parse_config_file(std::string_view text, const std::string& path, const OptionKinds& options) {
     toml::table table = parse_toml(text, path);
