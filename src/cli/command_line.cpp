@@ -4,10 +4,11 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
-#include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
+#include "pigment_export/cli/config_file.hpp"
 #include "pigment_export/cli/destination_parser.hpp"
 #include "pigment_export/cli/placeholders.hpp"
 #include "pigment_export/cli/validation.hpp"
@@ -27,8 +28,9 @@ struct Raw {
     std::string block_type, block_id, pigment_url, pigment_api = "v1", field_delimiter, date_format, export_options;
     std::string key_vault_url, secret_name, secret_version, api_key_file, credential = "auto", client_id;
     std::string dest, storage_api = "auto", chunk_size = "4MiB", log_level = "info", log_format = "text";
-    std::string progress = "auto", summary_json, ca_bundle, min_rows, expect_header, manifest, jobs;
+    std::string progress = "auto", summary_json, ca_bundle, min_rows, expect_header, manifest, jobs, config;
     bool overwrite = true, dry_run = false;
+    std::set<std::string> given;  // long names (no dashes) set by the command line or --config
     unsigned parallel = 4, max_retries = 5;
     unsigned connect_timeout = 10, stall_timeout = 60, timeout = 0;
 };
@@ -75,7 +77,7 @@ std::string read_options_json(const std::string& text) {
 }
 
 void define_options(CLI::App& app, Raw& raw) {
-    app.set_config("--config", "", "TOML file with the same keys as the long options (e.g. block-id = \"...\")")->group("General");
+    app.add_option("--config", raw.config, "TOML file with the same keys as the long options (e.g. block-id = \"...\")")->group("General");
     app.set_version_flag("--version", std::string("pigment-export ") + PIGMENT_EXPORT_VERSION);
 
     const char* exp = "Export (stage 2)";
@@ -127,28 +129,6 @@ void define_options(CLI::App& app, Raw& raw) {
     app.add_option("--jobs", raw.jobs, "exports run at once with --manifest (default 1)")->group(many);
 }
 
-// Every option takes one value. CLI11 2.1.2 crashes on an empty TOML array ("key = []"), so
-// list values are refused here, before CLI11 reads the file.
-void check_config_file(const std::vector<std::string>& args) {
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string path;
-        if (args[i] == "--config" && i + 1 < args.size()) path = args[i + 1];
-        else if (args[i].rfind("--config=", 0) == 0) path = args[i].substr(9);
-        else continue;
-        std::ifstream in(path);
-        if (!in) usage("--config: cannot read '" + path + "'");
-        std::string line;
-        for (int number = 1; std::getline(in, line); ++number) {
-            auto eq = line.find('=');
-            if (eq == std::string::npos || line.find_first_not_of(" \t") == line.find('#')) continue;
-            auto value = line.find_first_not_of(" \t", eq + 1);
-            if (value != std::string::npos && line[value] == '[') {
-                usage("--config " + path + " line " + std::to_string(number) + ": a list value; every option takes one value");
-            }
-        }
-    }
-}
-
 // CLI11's messages may echo a value ("Could not convert: --parallel = VALUE"), and a value
 // typed in the wrong place may be a secret: keep the option name, drop the value.
 std::string describe_parse_error(const CLI::ParseError& e) {
@@ -156,6 +136,58 @@ std::string describe_parse_error(const CLI::ParseError& e) {
     auto equals = what.find(" = ");
     if (equals != std::string::npos) return what.substr(0, equals) + ": invalid value";
     return what;
+}
+
+// "--overwrite/--no-overwrite": every name an option answers to.
+std::string names_of(const CLI::Option& option) {
+    std::string names;
+    for (const auto& name : option.get_lnames()) names += (names.empty() ? "--" : "/--") + name;
+    return names;
+}
+
+// Every option takes one value: a repeat would silently drop all values but one, and an empty
+// value would read as "not given" further on.
+void check_single_values(const CLI::App& app) {
+    for (const CLI::Option* option : app.get_options()) {
+        if (option->count() > 1) usage(names_of(*option) + " given twice");
+        bool takes_value = option->get_items_expected_max() > 0;
+        for (const auto& result : option->results()) {
+            if (takes_value && result.empty()) usage(names_of(*option) + " needs a value");
+        }
+    }
+}
+
+// What a config file may set: every option but --help and --version, by its first long name.
+OptionKinds config_keys(const CLI::App& app) {
+    OptionKinds kinds;
+    for (const CLI::Option* option : app.get_options()) {
+        const auto& names = option->get_lnames();
+        if (names.empty() || names.front() == "help" || names.front() == "version") continue;
+        kinds.emplace(names.front(), option->get_items_expected_max() > 0 ? OptionKind::value : OptionKind::flag);
+    }
+    return kinds;
+}
+
+// The command line wins: a setting fills only an option the command line left out, through
+// CLI11 so that it is converted exactly as the same value typed after --key.
+void apply_config_file(CLI::App& app, const std::string& path) {
+    for (const auto& setting : read_config_file(path, config_keys(app))) {
+        CLI::Option* option = app.get_option("--" + setting.key);
+        if (option->count() > 0) continue;
+        try {
+            option->add_result(setting.value)->run_callback();
+        } catch (const CLI::ParseError&) {
+            usage("--config " + path + " line " + std::to_string(setting.line) + ": " + setting.key + ": invalid value");
+        }
+    }
+}
+
+std::set<std::string> given_options(const CLI::App& app) {
+    std::set<std::string> given;
+    for (const CLI::Option* option : app.get_options()) {
+        if (option->count() > 0 && !option->get_lnames().empty()) given.insert(option->get_lnames().front());
+    }
+    return given;
 }
 
 void apply_env(CLI::App& app, Raw& raw, const EnvLookup& env) {
@@ -172,6 +204,40 @@ void apply_env(CLI::App& app, Raw& raw, const EnvLookup& env) {
     }
 }
 
+
+// The same test the secret stage and the storage sink make (see storage/storage_auth.hpp):
+// Key Vault always needs the credential, a storage destination only without SAS or Shared Key.
+bool uses_azure_credential(const Config& c, const EnvLookup& env) {
+    auto set = [&](const char* name) {
+        auto value = env(name);
+        return value && !value->empty();
+    };
+    bool storage_bearer = c.destination.kind == DestinationKind::storage && !set("AZURE_STORAGE_SAS_TOKEN") &&
+                          !set("AZURE_STORAGE_KEY");
+    return !c.secret.key_vault_url.empty() || storage_bearer;
+}
+
+// An option the run would not use is refused, not dropped: whoever gave it believes it applies.
+void refuse_unused_options(const Raw& raw, const Config& c, const EnvLookup& env) {
+    if (c.export_.date_format && c.export_.block_type == BlockType::view && c.export_.api == PigmentApi::v1) {
+        usage("--date-format does not apply to a view on the v1 API (its view endpoint has no dateFormat)",
+              "use --pigment-api legacy for a view with --date-format");
+    }
+    if (!uses_azure_credential(c, env)) {
+        for (const std::string option : {"credential", "client-id"}) {
+            if (raw.given.contains(option)) {
+                usage("--" + option + " is not used: no Key Vault, and no Azure Storage destination that needs a token",
+                      "drop --" + option + ", or read the key from Key Vault");
+            }
+        }
+    }
+    if (raw.given.contains("client-id") && c.secret.credential == CredentialKind::azure_cli) {
+        usage("--client-id does not apply to --credential azure-cli", "the Azure CLI uses its signed-in account; drop --client-id");
+    }
+    if (raw.given.contains("overwrite") && c.destination.kind == DestinationKind::standard_output) {
+        usage("--overwrite/--no-overwrite do not apply to --dest - (stdout)", "drop it, or write to a file");
+    }
+}
 
 Config build_config(Raw& raw, const EnvLookup& env, std::chrono::system_clock::time_point now) {
     Config c;
@@ -288,6 +354,7 @@ Config build_config(Raw& raw, const EnvLookup& env, std::chrono::system_clock::t
     if (c.destination.kind != DestinationKind::storage && t.storage_api != StorageApi::automatic) {
         usage("--storage-api applies to Azure Storage destinations only");
     }
+    refuse_unused_options(raw, c, env);
     return c;
 }
 
@@ -310,13 +377,12 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const EnvL
         "Exit codes: 0 ok, 1 internal error, 2 usage, 3 secret stage, 4 export stage, 5 store stage,\n"
         "            130/143 interrupted. The API key is read from Key Vault, --api-key-file or PIGMENT_API_KEY,\n"
         "            never from the command line.");
-    // A repeated option takes its last value, so a wrapper script's defaults can be overridden.
+    // A repeat is refused by check_single_values, with its own message: CLI11 must not throw first.
     app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     Raw raw;
     define_options(app, raw);
     // `pigment-export check ...` takes the same options and runs the preflight instead.
     bool preflight = !args.empty() && args.front() == "check";
-    check_config_file(args);
     std::vector<std::string> reversed(args.rbegin(), args.rend() - (preflight ? 1 : 0));  // CLI11 consumes from the back
     try {
         app.parse(reversed);
@@ -329,7 +395,10 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const EnvL
     } catch (const CLI::ParseError& e) {
         usage(describe_parse_error(e));
     }
+    check_single_values(app);
+    if (!raw.config.empty()) apply_config_file(app, raw.config);
     apply_env(app, raw, env);
+    raw.given = given_options(app);
     try {
         Config config = build_config(raw, env, now);
         config.preflight = preflight;

@@ -2,13 +2,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <set>
 
 #include "pigment_export/core/failure.hpp"
+#include "pigment_export/core/json_limits.hpp"
 
 namespace pe::cli {
 
 namespace {
+
+constexpr std::size_t kMaxManifestSize = 4u << 20;  // 1000 exports of a few KiB each
+constexpr int kMaxDepth = 64;
 
 [[noreturn]] void usage(const std::string& message) {
     throw Failure(FailureInfo{Stage::usage, 0, {}, message, "see the --manifest format in pigment-export --help"});
@@ -19,23 +25,81 @@ bool is_run_level(const std::string& key) {
     return key == "manifest" || key == "jobs" || key == "summary-json" || key == "config";
 }
 
-void append_options(const nlohmann::json& object, const std::string& where, std::vector<std::string>& args) {
+// One option and the words that set it, e.g. {"dest", {"--dest", "x.csv"}}. The key is empty
+// for a word that is no option (e.g. `check`); it is kept as it is.
+struct Setting {
+    std::string key;
+    std::vector<std::string> words;
+};
+using Layer = std::vector<Setting>;
+
+// "--no-overwrite" sets the same option as "--overwrite".
+std::string option_key(const std::string& name) { return name == "no-overwrite" ? "overwrite" : name; }
+
+Layer json_layer(const nlohmann::json& object, const std::string& where) {
     if (!object.is_object()) usage("manifest: " + where + " must be an object of option names to values");
+    Layer layer;
     for (const auto& [key, value] : object.items()) {
         if (is_run_level(key)) usage("manifest: '" + key + "' in " + where + " applies to the whole run; give it on the command line");
         if (key == "api-key") usage("manifest: the API key never goes into a file like this; use Key Vault or --api-key-file");
+        Setting setting{option_key(key), {}};
         if (value.is_boolean()) {
-            args.push_back((value.get<bool>() ? "--" : "--no-") + key);
+            setting.words = {(value.get<bool>() ? "--" : "--no-") + key};
         } else if (value.is_string()) {
-            args.insert(args.end(), {"--" + key, value.get<std::string>()});
-        } else if (value.is_number_unsigned() || value.is_number_integer()) {
-            args.insert(args.end(), {"--" + key, value.dump()});
-        } else if (value.is_object() && key == "export-options") {
-            args.insert(args.end(), {"--" + key, value.dump()});
+            setting.words = {"--" + key, value.get<std::string>()};
+        } else if (value.is_number_unsigned() || value.is_number_integer() || (value.is_object() && key == "export-options")) {
+            setting.words = {"--" + key, value.dump()};
         } else {
             usage("manifest: " + where + "." + key + " must be a string, a number or a boolean");
         }
+        layer.push_back(std::move(setting));
     }
+    return layer;
+}
+
+// The command line shared by every entry, split into its options. A flag takes no value; any
+// other option takes the next word unless it is an option itself (as CLI11 reads it).
+Layer command_line_layer(const std::vector<std::string>& args) {
+    static const std::set<std::string, std::less<>> kFlags = {"overwrite", "no-overwrite", "dry-run", "help", "version"};
+    Layer layer;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& word = args[i];
+        if (word.size() <= 2 || word.rfind("--", 0) != 0) {
+            layer.push_back({"", {word}});
+            continue;
+        }
+        auto equals = word.find('=');
+        std::string name = word.substr(2, equals == std::string::npos ? std::string::npos : equals - 2);
+        Setting setting{option_key(name), {word}};
+        bool takes_next = equals == std::string::npos && !kFlags.contains(name) && i + 1 < args.size() &&
+                          args[i + 1].rfind("--", 0) != 0;
+        if (takes_next) setting.words.push_back(args[++i]);
+        // An entry overriding the option would otherwise hide the repeat.
+        for (const auto& earlier : layer) {
+            if (earlier.key == setting.key) usage("--" + name + " given twice");
+        }
+        layer.push_back(std::move(setting));
+    }
+    return layer;
+}
+
+// Later layers win by key, so each option reaches parse_command_line once.
+void overlay(Layer& merged, const Layer& layer) {
+    std::erase_if(merged, [&](const Setting& s) {
+        return !s.key.empty() && std::any_of(layer.begin(), layer.end(), [&](const Setting& l) { return l.key == s.key; });
+    });
+    merged.insert(merged.end(), layer.begin(), layer.end());
+}
+
+// Words that are no option first: `check` is only recognised in front.
+std::vector<std::string> words_of(const Layer& layer) {
+    std::vector<std::string> words;
+    for (bool keyed : {false, true}) {
+        for (const auto& setting : layer) {
+            if (setting.key.empty() != keyed) words.insert(words.end(), setting.words.begin(), setting.words.end());
+        }
+    }
+    return words;
 }
 
 }  // namespace
@@ -79,6 +143,9 @@ std::optional<ManifestRequest> find_manifest(const std::vector<std::string>& arg
 }
 
 std::vector<std::vector<std::string>> manifest_runs(const std::string& json_text, const std::vector<std::string>& shared_args) {
+    // nlohmann recurses once per level: a deep document must be an error, not a stack overflow.
+    if (json_text.size() > kMaxManifestSize) usage("manifest: larger than 4 MiB");
+    if (json_nesting_exceeds(json_text, kMaxDepth)) usage("manifest: nests deeper than 64 levels");
     auto manifest = nlohmann::json::parse(json_text, nullptr, false);
     if (manifest.is_discarded() || !manifest.is_object()) usage("manifest: not a JSON object");
     for (const auto& [key, _] : manifest.items()) {
@@ -88,15 +155,15 @@ std::vector<std::vector<std::string>> manifest_runs(const std::string& json_text
         usage("manifest: 'exports' must be a non-empty array");
     }
     if (manifest["exports"].size() > 1000) usage("manifest: more than 1000 exports");
-    std::vector<std::string> defaults;
-    if (manifest.contains("defaults")) append_options(manifest["defaults"], "defaults", defaults);
+    Layer defaults;
+    if (manifest.contains("defaults")) defaults = json_layer(manifest["defaults"], "defaults");
+    overlay(defaults, command_line_layer(shared_args));
     std::vector<std::vector<std::string>> runs;
     std::size_t n = 0;
     for (const auto& entry : manifest["exports"]) {
-        std::vector<std::string> args = defaults;
-        args.insert(args.end(), shared_args.begin(), shared_args.end());
-        append_options(entry, "exports[" + std::to_string(n++) + "]", args);
-        runs.push_back(std::move(args));
+        Layer run = defaults;
+        overlay(run, json_layer(entry, "exports[" + std::to_string(n++) + "]"));
+        runs.push_back(words_of(run));
     }
     return runs;
 }

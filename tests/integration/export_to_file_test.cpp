@@ -1,5 +1,7 @@
 // The real binary against the fake Pigment, writing to local files and stdout.
 #include <catch2/catch.hpp>
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include <signal.h>
@@ -25,8 +27,13 @@ struct Fixture {
     std::string summary = dir.file("summary.json");
 
     RunResult run(std::vector<std::string> extra, std::map<std::string, std::string> env = {}) {
-        std::vector<std::string> args = {"--pigment-url", pigment.base_url(), "--dest", dest, "--summary-json", summary,
-                                         "--max-retries", "2", "--progress", "off"};
+        const std::vector<std::string> defaults = {"--pigment-url", pigment.base_url(), "--dest", dest, "--summary-json",
+                                                   summary, "--max-retries", "2", "--progress", "off"};
+        // A repeated option is a usage error: `extra` replaces a default, it does not follow it.
+        std::vector<std::string> args;
+        for (std::size_t i = 0; i + 1 < defaults.size(); i += 2) {
+            if (std::find(extra.begin(), extra.end(), defaults[i]) == extra.end()) args.insert(args.end(), {defaults[i], defaults[i + 1]});
+        }
         bool has_type = false, has_id = false;
         for (const auto& a : extra) {
             has_type = has_type || a == "--block-type";

@@ -5,6 +5,10 @@
 #include "fakes/process_runner.hpp"
 #include "fakes/run_helpers.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
 using namespace testing;
 
 namespace {
@@ -117,4 +121,111 @@ TEST_CASE("option --help and --version exit 0 on stdout", "[usage]") {
     auto version = run_program({"--version"});
     CHECK(version.exit_code == 0);
     CHECK(version.out.rfind("pigment-export ", 0) == 0);
+}
+
+TEST_CASE("options the run would drop, empty values and repeats exit 2 with one line and no request", "[usage]") {
+    // Regression (issue 12, item 7): each of these was accepted and silently ignored or overridden.
+    struct Case {
+        std::vector<std::string> args;
+        std::string needle;
+    };
+    FakePigment pigment("k3y-abcdef-123");
+    TempDir dir;
+    std::string dest = dir.file("o.csv");
+    std::string second = dir.file("second.csv");
+    std::vector<std::string> metric = {"--block-type", "metric", "--block-id", kId, "--dest", dest};
+    auto with = [&](std::vector<std::string> more) {
+        more.insert(more.begin(), metric.begin(), metric.end());
+        return more;
+    };
+    auto c = GENERATE_COPY(
+        Case{{"--block-type", "view", "--block-id", kId, "--dest", dest, "--date-format", "iso8601"},
+             "use --pigment-api legacy for a view with --date-format"},
+        Case{with({"--client-id", "7d1e2f3a-0000-4000-8000-00000000abcd"}), "--client-id is not used"},
+        Case{with({"--credential", "managed-identity"}), "--credential is not used"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", "-", "--no-overwrite"},
+             "--overwrite/--no-overwrite do not apply to --dest -"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", "abfss://raw@acct.dfs.core.windows.net/a.csv",
+              "--credential", "azure-cli", "--client-id", "7d1e2f3a-0000-4000-8000-00000000abcd"},
+             "--client-id does not apply to --credential azure-cli"},
+        Case{with({"--date-format", ""}), "--date-format needs a value"},
+        Case{with({"--expect-header", ""}), "--expect-header needs a value"},
+        Case{with({"--min-rows", ""}), "--min-rows needs a value"},
+        Case{with({"--max-retries", ""}), "--max-retries needs a value"},
+        Case{with({"--config", ""}), "--config needs a value"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", ""}, "--dest needs a value"},
+        Case{with({"--dest", second}), "--dest given twice"},
+        Case{with({"--parallel", "2", "--parallel", "6"}), "--parallel given twice"},
+        Case{with({"--overwrite", "--no-overwrite"}), "--overwrite/--no-overwrite given twice"});
+    RunOptions options;
+    options.env = {{"PIGMENT_API_KEY", "k3y-abcdef-123"}, {"PIGMENT_URL", pigment.base_url()}};
+    auto r = run_program(c.args, options);
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(c.needle) != std::string::npos);
+    CHECK(line_count(r.err) == 1);
+    CHECK(r.err.rfind("pigment-export: usage: ", 0) == 0);
+    CHECK(pigment.export_requests() == 0);
+    CHECK_FALSE(std::filesystem::exists(dest));
+}
+
+TEST_CASE("options that do apply are still accepted", "[usage]") {
+    FakePigment pigment("k3y-abcdef-123");
+    pigment.add_block("view", kId, "v\n1\n");
+    TempDir dir;
+    RunOptions options;
+    options.env = {{"PIGMENT_API_KEY", "k3y-abcdef-123"}, {"PIGMENT_URL", pigment.base_url()}, {"AZURE_CLIENT_ID", "env-client"}};
+    // --date-format on the legacy view path; AZURE_CLIENT_ID from the environment is not an option given.
+    auto r = run_program({"--block-type", "view", "--block-id", kId, "--pigment-api", "legacy", "--date-format", "iso8601",
+                          "--dest", dir.file("v.csv")},
+                         options);
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(read_file(dir.file("v.csv")) == "v\n1\n");
+}
+
+TEST_CASE("manifest: an entry overrides a default and the shared command line, each option once", "[usage][manifest]") {
+    // Entries used to rely on a repeated option taking its last value; repeats are now refused.
+    FakePigment pigment("k3y-abcdef-123");
+    pigment.add_block("metric", kId, "m\n1\n");
+    pigment.add_block("list", kId, "l\n1\n");
+    TempDir dir;
+    nlohmann::json manifest = {
+        {"defaults", {{"pigment-url", pigment.base_url()}, {"block-type", "table"}, {"max-retries", 0}}},
+        {"exports",
+         {{{"block-type", "metric"}, {"block-id", kId}, {"dest", dir.file("entry.csv")}, {"overwrite", true}},
+          {{"block-type", "list"}, {"block-id", kId}}}}};
+    write_file(dir.file("manifest.json"), manifest.dump());
+    write_file(dir.file("entry.csv"), "old\n");
+    RunOptions options;
+    options.env = {{"PIGMENT_API_KEY", "k3y-abcdef-123"}};
+    auto r = run_program({"--manifest", dir.file("manifest.json"), "--dest", dir.file("{block_type}.csv"), "--no-overwrite"},
+                         options);
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(read_file(dir.file("entry.csv")) == "m\n1\n");
+    CHECK(read_file(dir.file("list.csv")) == "l\n1\n");
+    CHECK(pigment.export_requests() == 2);
+}
+
+TEST_CASE("manifest: a repeat on the shared command line and a deeply nested manifest are usage errors", "[usage][manifest]") {
+    FakePigment pigment("k3y-abcdef-123");
+    TempDir dir;
+    nlohmann::json manifest = {{"exports", {{{"block-type", "metric"}, {"block-id", kId}, {"dest", dir.file("a.csv")}}}}};
+    write_file(dir.file("manifest.json"), manifest.dump());
+    write_file(dir.file("deep.json"), "{\"exports\":" + std::string(100'000, '[') + std::string(100'000, ']') + "}");
+    RunOptions options;
+    options.env = {{"PIGMENT_API_KEY", "k3y-abcdef-123"}, {"PIGMENT_URL", pigment.base_url()}};
+    options.timeout = std::chrono::seconds(20);
+    auto repeat = run_program({"--manifest", dir.file("manifest.json"), "--dest", dir.file("b.csv"), "--dest", dir.file("c.csv")},
+                              options);
+    INFO(repeat.err);
+    CHECK(repeat.exit_code == 2);
+    CHECK(repeat.err.find("--dest given twice") != std::string::npos);
+    auto deep = run_program({"--manifest", dir.file("deep.json")}, options);
+    INFO(deep.err);
+    CHECK(deep.exit_code == 2);
+    CHECK(deep.err.find("nests deeper than 64 levels") != std::string::npos);
+    CHECK(line_count(deep.err) == 1);
+    CHECK(pigment.export_requests() == 0);
 }

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -27,9 +28,15 @@ const Env kKeyEnv = {{"PIGMENT_API_KEY", "pk_env_key_123"}};
 
 Args base_args() { return {"--block-type", "metric", "--block-id", "m1", "--dest", "out.csv"}; }
 
-Args with(Args args, const Args& more) {
-    args.insert(args.end(), more.begin(), more.end());
-    return args;
+// `args` with `more` added; an option of `more` replaces the same option in `args`, which holds
+// option-value pairs only (a repeat is refused).
+Args with(const Args& args, const Args& more) {
+    Args out;
+    for (std::size_t i = 0; i + 1 < args.size(); i += 2) {
+        if (std::find(more.begin(), more.end(), args[i]) == more.end()) out.insert(out.end(), {args[i], args[i + 1]});
+    }
+    out.insert(out.end(), more.begin(), more.end());
+    return out;
 }
 
 Config parse(const Args& args, const Env& env = kKeyEnv) {
@@ -158,7 +165,9 @@ TEST_CASE("environment variables fill options that are not given", "[cli]") {
 TEST_CASE("the command line wins over the environment", "[cli]") {
     Env env = {{"PIGMENT_API_KEY", "pk_env_key_123"}, {"PIGMENT_BLOCK_TYPE", "list"}, {"PIGMENT_BLOCK_ID", "env-id"},
                {"PIGMENT_DEST", "env.csv"},            {"AZURE_CLIENT_ID", "env-client"}};
-    Config c = parse({"--block-type", "table", "--block-id", "cli-id", "--dest", "cli.csv", "--client-id", "cli-client"}, env);
+    Config c = parse({"--block-type", "table", "--block-id", "cli-id", "--dest", "cli.csv", "--client-id", "cli-client",
+                      "--key-vault-url", "https://kv.vault.azure.net", "--secret-name", "k1"},
+                     env);
     CHECK(c.export_.block_type == BlockType::table);
     CHECK(c.export_.block_id == "cli-id");
     CHECK(c.destination.local_path == std::filesystem::path("cli.csv"));
@@ -173,12 +182,62 @@ TEST_CASE("Key Vault settings come from the environment too", "[cli]") {
     CHECK_FALSE(c.secret.api_key_from_env);
 }
 
-TEST_CASE("a repeated option takes its last value", "[cli]") {
-    Config c = parse(with(base_args(), {"--parallel", "2", "--parallel", "6", "--dest", "second.csv", "--log-level", "warn",
-                                        "--log-level", "error"}));
-    CHECK(c.transfer.parallel == 6);
-    CHECK(c.destination.local_path == std::filesystem::path("second.csv"));
-    CHECK(c.log.level == LogLevel::error);
+TEST_CASE("a repeated option is refused, not silently overridden", "[cli]") {
+    CHECK_THAT(usage_error(with(base_args(), {"--parallel", "2", "--parallel", "6"})).message,
+               Catch::Contains("--parallel given twice"));
+    CHECK_THAT(usage_error(with(base_args(), {"--dest", "a.csv", "--dest", "b.csv"})).message, Catch::Contains("--dest given twice"));
+    CHECK_THAT(usage_error(with(base_args(), {"--dry-run", "--dry-run"})).message, Catch::Contains("--dry-run given twice"));
+    CHECK_THAT(usage_error(with(base_args(), {"--no-overwrite", "--overwrite"})).message,
+               Catch::Contains("--overwrite/--no-overwrite given twice"));
+}
+
+TEST_CASE("an empty value is refused, not read as unset", "[cli]") {
+    for (std::string option : {"--date-format", "--expect-header", "--min-rows", "--field-delimiter", "--pigment-url",
+                               "--client-id", "--summary-json", "--parallel", "--max-retries", "--timeout", "--config"}) {
+        INFO(option);
+        CHECK_THAT(usage_error(with(base_args(), {option, ""})).message, Catch::Contains(option + " needs a value"));
+        // "--x=" is CLI11's own "1 required ... missing".
+        CHECK_THAT(usage_error(with(base_args(), {option + "="})).message, Catch::StartsWith(option));
+    }
+    CHECK_THAT(usage_error({"--block-type", "metric", "--block-id", "m1", "--dest", ""}).message,
+               Catch::Contains("--dest needs a value"));
+}
+
+TEST_CASE("an option the run would not use is refused", "[cli]") {
+    const Args view = {"--block-type", "view", "--block-id", "v1", "--dest", "out.csv"};
+    const std::string storage = "abfss://raw@acct.dfs.core.windows.net/a.csv";
+    const Args kv = {"--key-vault-url", "https://kv.vault.azure.net", "--secret-name", "k1"};
+    SECTION("--date-format on a v1 view") {
+        auto e = usage_error(with(view, {"--date-format", "legacy"}));
+        CHECK_THAT(e.message, Catch::Contains("--date-format does not apply to a view on the v1 API"));
+        CHECK_THAT(e.hint, Catch::Contains("use --pigment-api legacy for a view with --date-format"));
+        CHECK(parse(with(view, {"--date-format", "legacy", "--pigment-api", "legacy"})).export_.date_format == "Legacy");
+        CHECK(parse(with(base_args(), {"--date-format", "legacy"})).export_.date_format == "Legacy");
+        CHECK(parse(with(view, {"--field-delimiter", ","})).export_.field_delimiter == "Comma");
+    }
+    SECTION("--credential and --client-id without any Azure credential in use") {
+        CHECK_THAT(usage_error(with(base_args(), {"--client-id", "cid"})).message, Catch::Contains("--client-id is not used"));
+        CHECK_THAT(usage_error(with(base_args(), {"--credential", "auto"})).message, Catch::Contains("--credential is not used"));
+        Env sas = {{"PIGMENT_API_KEY", "k"}, {"AZURE_STORAGE_SAS_TOKEN", "sv=1&sig=x"}};
+        Args to_storage = {"--block-type", "metric", "--block-id", "m1", "--dest", storage, "--client-id", "cid"};
+        CHECK_THAT(usage_error(to_storage, sas).message, Catch::Contains("--client-id is not used"));
+        CHECK_THAT(usage_error(to_storage, {{"PIGMENT_API_KEY", "k"}, {"AZURE_STORAGE_KEY", "a2V5"}}).message,
+                   Catch::Contains("--client-id is not used"));
+        CHECK(parse(to_storage).secret.client_id == "cid");
+        CHECK(parse(with(with(base_args(), kv), {"--client-id", "cid"}), {}).secret.client_id == "cid");
+        // AZURE_CLIENT_ID is ambient on many hosts: it is not an option the user gave.
+        CHECK(parse(base_args(), {{"PIGMENT_API_KEY", "k"}, {"AZURE_CLIENT_ID", "env"}}).secret.client_id == "env");
+    }
+    SECTION("--client-id with the Azure CLI") {
+        auto e = usage_error(with(with(base_args(), kv), {"--credential", "azure-cli", "--client-id", "cid"}), {});
+        CHECK_THAT(e.message, Catch::Contains("--client-id does not apply to --credential azure-cli"));
+    }
+    SECTION("--overwrite and --no-overwrite on stdout") {
+        Args to_stdout = {"--block-type", "metric", "--block-id", "m1", "--dest", "-"};
+        CHECK_THAT(usage_error(with(to_stdout, {"--no-overwrite"})).message, Catch::Contains("do not apply to --dest -"));
+        CHECK_THAT(usage_error(with(to_stdout, {"--overwrite"})).message, Catch::Contains("do not apply to --dest -"));
+        CHECK_NOTHROW(parse(to_stdout));
+    }
 }
 
 TEST_CASE("option --no-overwrite and --overwrite", "[cli]") {
@@ -358,4 +417,26 @@ TEST_CASE("option --storage-api is accepted for storage destinations", "[cli]") 
                       "--storage-api", "blob"});
     CHECK(c.transfer.storage_api == StorageApi::blob);
     CHECK(c.destination.storage.endpoint == StorageEndpoint::dfs);
+}
+
+TEST_CASE("option --config fills only what the command line leaves out, before the environment", "[cli][config]") {
+    TempFile file("block-type = \"list\"\nblock-id = \"cfg-id\"\ndest = \"cfg.csv\"\nparallel = 8\noverwrite = false\n"
+                  "dry-run = true\nmin-rows = 3\n");
+    Env env = {{"PIGMENT_API_KEY", "k"}, {"PIGMENT_BLOCK_ID", "env-id"}, {"PIGMENT_DEST", "env.csv"}};
+    Config c = parse({"--config", file.path.string(), "--block-type", "table", "--overwrite"}, env);
+    CHECK(c.export_.block_type == BlockType::table);
+    CHECK(c.export_.block_id == "cfg-id");
+    CHECK(c.destination.local_path == std::filesystem::path("cfg.csv"));
+    CHECK(c.transfer.parallel == 8);
+    CHECK(c.transfer.overwrite);
+    CHECK(c.dry_run);
+    CHECK(c.guards.min_rows == std::optional<std::uint64_t>(3));
+    CHECK_FALSE(parse({"--config", file.path.string()}, env).transfer.overwrite);
+}
+
+TEST_CASE("option --config: a value CLI11 cannot convert names the file, the line and the key", "[cli][config]") {
+    TempFile file("block-type = \"list\"\nparallel = -3\n");
+    auto e = usage_error(with(base_args(), {"--config", file.path.string()}));
+    CHECK_THAT(e.message, Catch::Contains("--config " + file.path.string() + " line 2: parallel: invalid value"));
+    CHECK_THAT(usage_error(with(base_args(), {"--config", "/nonexistent/c.toml"})).message, Catch::Contains("--config '/nonexistent/c.toml'"));
 }
