@@ -14,7 +14,7 @@ FROM debian:bookworm-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
         g++ cmake ninja-build pkg-config \
-        libcurl4-openssl-dev libssl-dev libcli11-dev nlohmann-json3-dev libspdlog-dev \
+        libcurl4-openssl-dev libssl-dev libcli11-dev nlohmann-json3-dev libspdlog-dev libtomlplusplus-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Only what the binary is built from (.dockerignore keeps the context to these too).

@@ -402,6 +402,8 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const EnvL
     try {
         Config config = build_config(raw, env, now);
         config.preflight = preflight;
+        if (!raw.config.empty()) config.read_files.emplace_back(raw.config);
+        if (raw.export_options.rfind('@', 0) == 0) config.read_files.emplace_back(raw.export_options.substr(1));
         return {std::move(config), {}};
     } catch (const std::invalid_argument& e) {
         usage(e.what());

@@ -215,7 +215,13 @@ PipelineResult Pipeline::finish(CommitInfo info) {
         PipelineResult result;
         result.bytes = bytes_in_.load();
         result.rows = counter_.data_rows();
-        result.chunks = single ? 1 : next_index_;
+        // An empty export is no chunk at all, so every sink's count check agrees with what it uploaded.
+        bool empty = bytes_in_.load() == 0;
+        result.chunks = empty ? 0 : single ? 1 : next_index_;
+        if (empty) {
+            spdlog::warn("the export is empty (0 bytes, not even a header row); committing an empty file "
+                         "(--min-rows 1 or --expect-header would refuse it)");
+        }
         result.md5_base64 = base64_encode(md5_.finish());
         info.total_bytes = result.bytes;
         info.chunk_count = result.chunks;

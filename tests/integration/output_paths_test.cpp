@@ -144,6 +144,15 @@ TEST_CASE("binary: an input of the run named as its output is exit 2, and the in
     tool.require_refused(tool.run(ca, {"--ca-bundle", ca}), "is also a file this run reads");
     CHECK(read_file(ca) == "-----BEGIN CERTIFICATE-----\n");
 
+    std::string options_file = tool.dir.file("options.json");
+    write_file(options_file, "{}");
+    tool.require_refused(tool.run(options_file, {"--export-options", "@" + options_file}), "is also a file this run reads");
+    CHECK(read_file(options_file) == "{}");
+    std::string config = tool.dir.file("export.toml");
+    write_file(config, "parallel = 2\n");
+    tool.require_refused(tool.run(config, {"--config", config}), "is also a file this run reads");
+    CHECK(read_file(config) == "parallel = 2\n");
+
     std::string dest = tool.dir.file("out.csv");
     tool.require_refused(tool.run(dest, {"--summary-json", tool.dir.path() + "/../" +
                                                                std::filesystem::path(tool.dir.path()).filename().string() +

@@ -285,3 +285,47 @@ TEST_CASE("binary → DFS, 1 GiB generated on the fly: exact MD5, bounded peak R
         CHECK(result.peak_rss_kib <= bound_kib);
     }
 }
+
+// Issue 12, item 11: an empty export was exit 1 "internal" on DFS and exit 0 elsewhere.
+TEST_CASE("binary: an empty export is committed as an empty object on every sink, with a warning", "[storage][binary][dfs][azurite]") {
+    {
+        DfsRun r;
+        r.pigment.add_block("metric", kId, "");
+        auto result = r.run_dfs();
+        INFO(result.err);
+        CHECK(result.exit_code == 0);
+        CHECK(result.err.find("the export is empty") != std::string::npos);
+        auto file = r.dfs.file(r.fs, r.path);
+        REQUIRE(file);
+        CHECK(file->content.empty());
+        CHECK(file->content_md5 == md5_base64(""));
+        CHECK(r.dfs.temp_paths(r.fs).empty());
+    }
+    {
+        Run r;
+        r.pigment.add_block("metric", kId, "");
+        auto& azurite = shared_azurite();
+        std::string container = fresh_container();
+        azurite.create_container(container);
+        azurite.put_blob(container, "empty.csv", "old\n");
+        auto result = r.run(azurite.base_url() + "/" + container + "/empty.csv", {}, {{"AZURE_STORAGE_KEY", Azurite::kKey}});
+        INFO(result.err);
+        CHECK(result.exit_code == 0);
+        CHECK(result.err.find("the export is empty") != std::string::npos);
+        CHECK(azurite.get_blob(container, "empty.csv").body.empty());
+    }
+    {
+        Run r;
+        r.pigment.add_block("metric", kId, "");
+        std::string dest = r.dir.file("empty.csv");
+        write_file(dest, "old\n");
+        auto result = r.run(dest, {}, {});
+        CHECK(result.exit_code == 0);
+        CHECK(result.err.find("the export is empty") != std::string::npos);
+        CHECK(read_file(dest).empty());
+        auto to_stdout = r.run("-", {}, {});
+        CHECK(to_stdout.exit_code == 0);
+        CHECK(to_stdout.out.empty());
+        CHECK(to_stdout.err.find("the export is empty") != std::string::npos);
+    }
+}
