@@ -11,7 +11,7 @@ failed=0
 for input in "$root"/tests/fuzz/crashes/*.bin; do
     name=$(basename "$input")
     target=""
-    for t in csv_record_counter destination command_line config_file manifest token_response key_vault_errors entra_errors \
+    for t in csv_record_counter destination command_line config_file manifest api_key token_response key_vault_errors entra_errors \
              storage_errors export_errors retry_after; do
         [[ "$name" == "$t-"* ]] && target=$t
     done
