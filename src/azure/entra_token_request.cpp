@@ -9,6 +9,7 @@
 #include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/cancellation.hpp"
 #include "pigment_export/core/failure.hpp"
+#include "pigment_export/http/transport_failure.hpp"
 #include "pigment_export/http/retrying_send.hpp"
 
 namespace pe::azure {
@@ -84,8 +85,10 @@ AccessToken request_entra_token(const EntraApp& app, const Secret& form, const N
         });
     } catch (const http::TransportError& e) {
         cancellation::throw_if_requested();
-        throw Failure(FailureInfo{Stage::secret, 0, {}, std::string(source) + ": cannot reach Entra ID at " + host + ": " + e.what(),
-                                  "check DNS, HTTPS_PROXY/NO_PROXY and AZURE_AUTHORITY_HOST"});
+        FailureInfo info = http::describe_transport_failure(
+            e, {Stage::secret, "Entra ID at " + host, "check DNS, HTTPS_PROXY/NO_PROXY and AZURE_AUTHORITY_HOST"});
+        info.message = std::string(source) + ": " + info.message;
+        throw Failure(std::move(info));
     }
     if (response.status != 200) {
         throw entra_failure(response.status, response.body, source, host);

@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "pigment_export/core/json_limits.hpp"
+#include "pigment_export/http/transport_failure.hpp"
 
 namespace pe::azure {
 
@@ -120,9 +121,9 @@ Failure key_vault_failure(int status, const http::Headers& headers, std::string_
 }
 
 Failure key_vault_unreachable(const http::TransportError& error, const KeyVaultTarget& target) {
-    return Failure(FailureInfo{Stage::secret, 0, {},
-                               "cannot reach Key Vault at " + target.host + ": " + error.what(),
-                               "check --key-vault-url, DNS, HTTPS_PROXY/NO_PROXY and the vault's network rules"});
+    return Failure(http::describe_transport_failure(
+        error, {Stage::secret, "Key Vault at " + target.host,
+                "check --key-vault-url, DNS, HTTPS_PROXY/NO_PROXY and the vault's network rules"}));
 }
 
 }  // namespace pe::azure

@@ -12,6 +12,7 @@
 #include "pigment_export/core/cancellation.hpp"
 #include "pigment_export/core/credential_text.hpp"
 #include "pigment_export/core/json_limits.hpp"
+#include "pigment_export/http/transport_failure.hpp"
 
 namespace pe::azure {
 
@@ -160,12 +161,14 @@ AccessToken managed_identity_token(http::Response& response, std::string_view so
 
 void throw_managed_identity_unreachable(const http::TransportError& error, std::string_view source, bool in_chain) {
     cancellation::throw_if_requested();
-    std::string message = std::string(source) + " is unreachable at " + error.host() + ": " + error.what();
-    if (in_chain) {
-        throw CredentialUnavailable(message, "this machine has no managed-identity endpoint");
+    FailureInfo info = http::describe_transport_failure(
+        error, {Stage::secret, std::string(source) + " at " + error.host(), "run on an Azure host with a managed identity, or choose another --credential"});
+    // Only an endpoint that is not there means "no managed identity here"; one that answers
+    // garbage or fails TLS is a fault to report, even inside the chain.
+    if (in_chain && error.kind() == http::TransportKind::network) {
+        throw CredentialUnavailable(info.message, "this machine has no managed-identity endpoint");
     }
-    throw Failure(FailureInfo{Stage::secret, 0, {}, message,
-                              "run on an Azure host with a managed identity, or choose another --credential"});
+    throw Failure(std::move(info));
 }
 
 }  // namespace pe::azure

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "pigment_export/http/transport_failure.hpp"
 #include "pigment_export/http/response_framing.hpp"
 
 namespace pe::pigment {
@@ -77,17 +78,8 @@ std::optional<FailureInfo> check_export_head(const http::Response& head) {
 }
 
 FailureInfo map_export_transport_error(const http::TransportError& error) {
-    switch (error.kind()) {
-        case http::TransportKind::malformed_response:
-            return FailureInfo{Stage::export_, 0, "MalformedResponse", std::string("Pigment's answer is malformed: ") + error.what(),
-                               kProxyHint};
-        case http::TransportKind::tls:
-            return FailureInfo{Stage::export_, 0, "TlsError", std::string("TLS with Pigment failed: ") + error.what(),
-                               "not retried: check --ca-bundle (or SSL_CERT_FILE) and any TLS-inspecting proxy"};
-        default:
-            return FailureInfo{Stage::export_, 0, "NetworkError", std::string("cannot reach Pigment: ") + error.what(),
-                               "check --pigment-url, DNS, proxy settings (HTTPS_PROXY/NO_PROXY) and the firewall"};
-    }
+    return http::describe_transport_failure(
+        error, {Stage::export_, "Pigment", "check --pigment-url, DNS, proxy settings (HTTPS_PROXY/NO_PROXY) and the firewall"});
 }
 
 std::string body_excerpt(std::string_view body) {

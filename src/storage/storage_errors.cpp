@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pigment_export/core/json_limits.hpp"
+#include "pigment_export/http/transport_failure.hpp"
 
 namespace pe::storage {
 
@@ -131,13 +132,11 @@ Failure storage_failure(const ErrorContext& context, const http::Response& respo
 }
 
 Failure transport_failure(const ErrorContext& context, const http::TransportError& error) {
-    FailureInfo info;
-    info.stage = Stage::store;
-    info.message = "cannot " + context.operation + " " + context.location + ": " + error.what();
-    info.hint = error.retryable() ? "the storage endpoint stayed unreachable after " +
-                                        std::to_string(context.max_retries) + " retries; check the network and try again"
-                                  : "check the storage URL, the network and --ca-bundle";
-    return Failure(std::move(info));
+    return Failure(http::describe_transport_failure(
+        error, {Stage::store, "the storage endpoint (" + context.operation + " " + context.location + ")",
+                error.retryable() ? "the storage endpoint stayed unreachable after " + std::to_string(context.max_retries) +
+                                        " retries; check the network and try again"
+                                  : "check the storage URL, the network and --ca-bundle"}));
 }
 
 }  // namespace pe::storage

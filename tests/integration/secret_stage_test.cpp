@@ -12,6 +12,7 @@
 #include "fakes/fake_key_vault.hpp"
 #include "fakes/fake_pigment.hpp"
 #include "fakes/process_runner.hpp"
+#include "fakes/raw_http_server.hpp"
 #include "fakes/run_helpers.hpp"
 
 namespace {
@@ -320,4 +321,23 @@ TEST_CASE("Identity-endpoint values are checked before they become headers: toke
         stage.require_secret_failure(r, "is not a regular file");
         CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
     }
+}
+
+// Issue 12, item 11: 200 KB of headers from Key Vault was retried as transient and reported
+// as "cannot reach"; a deterministic failure is named for what it is and not retried.
+TEST_CASE("Key Vault sending oversized headers: exit 3 'malformed answer', asked once, not 'cannot reach'", "[secret][binary]") {
+    Stage stage;
+    std::string huge_header = "X-Padding: " + std::string(200u << 10, 'p') + "\r\n";
+    testing::RawHttpServer vault("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + huge_header +
+                                 "Content-Length: 2\r\n\r\n{}");
+    std::vector<std::string> args = {"--block-type", "metric", "--block-id", kBlockId, "--pigment-url", stage.pigment.base_url(),
+                                     "--key-vault-url", vault.base_url(), "--secret-name", "pigment-key", "--dest", stage.dest,
+                                     "--credential", "managed-identity"};
+    testing::RunOptions options;
+    options.env = stage.imds_env();
+    auto r = testing::run_program(args, options);
+    stage.require_secret_failure(r, "MalformedResponse");
+    CHECK(r.err.find("sent a malformed answer") != std::string::npos);
+    CHECK(r.err.find("cannot reach") == std::string::npos);
+    CHECK(vault.requests() == 1);
 }

@@ -212,6 +212,7 @@ TEST_CASE("DFS: lasting faults leave the destination unchanged and no temporary 
     SECTION("connection reset on every append") {
         f.dfs.inject({DfsOp::append, 1, -1, 0, "", true});
         status = 0;
+        code = "NetworkError";
     }
     auto sink = f.sink();
     auto info = failure_of([&] { drive(*sink, data, kChunk); });
