@@ -147,6 +147,25 @@ TEST_CASE("binary → Azurite over HTTPS with a managed-identity bearer token (-
     CHECK(asked_for_storage);
 }
 
+// Issue 12, item 11 / error model: a certificate the tool cannot verify is a TLS failure, named
+// and not retried (it is deterministic), not "unreachable after N retries".
+TEST_CASE("binary → Azurite over HTTPS without its CA: exit 5 TlsError, not retried, old blob kept",
+          "[storage][binary][azurite][tls]") {
+    Run r;
+    Azurite azurite(AzuriteOptions{true});
+    azurite.create_container("secure");
+    azurite.put_blob("secure", "out.csv", "old\n");
+    r.pigment.add_block("metric", kId, "h\n1\n");
+    auto result = r.run(azurite.base_url() + "/secure/out.csv", {}, {{"AZURE_STORAGE_KEY", Azurite::kKey}});
+    INFO(result.err);
+    CHECK(result.exit_code == 5);
+    CHECK(result.err.find("TlsError") != std::string::npos);
+    CHECK(result.err.find("--ca-bundle") != std::string::npos);
+    CHECK(result.err.find("retry") == std::string::npos);
+    CHECK(result.err.find("cannot reach") == std::string::npos);
+    CHECK(azurite.get_blob("secure", "out.csv").body == "old\n");
+}
+
 namespace {
 
 struct DfsRun : Run {
