@@ -15,6 +15,7 @@ namespace pe {
 std::string summary_json(const RunSummary& s) {
     nlohmann::ordered_json j;
     j["status"] = s.ok ? "ok" : "failed";
+    j["committed"] = s.committed;
     j["stage"] = s.failed_stage ? nlohmann::ordered_json(stage_name(*s.failed_stage)) : nlohmann::ordered_json(nullptr);
     j["exit_code"] = s.exit_code;
     j["block_type"] = s.block_type;
@@ -62,10 +63,13 @@ int publish_summary(const std::string& path, const std::string& json, int run_ex
             write_output_atomically(path, text, Stage::store, "--summary-json");
         }
     } catch (const Failure& f) {
-        // Whoever reads the summary would miss it: a run that was otherwise fine fails in the
-        // store stage (exit 5), and says that the export itself is in place.
+        // Whoever reads the summary would miss it: a run that was otherwise fine fails after the
+        // commit (exit 6), and says that the export itself is in place.
         FailureInfo info = f.info();
-        if (run_exit_code == 0) info.message += "; the export itself was committed";
+        if (run_exit_code == 0) {
+            info.stage = Stage::after_commit;
+            info.message += "; the export itself was committed";
+        }
         spdlog::error("{}", format_failure_line(info));
         return run_exit_code == 0 ? exit_code(info.stage) : run_exit_code;
     }

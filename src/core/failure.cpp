@@ -39,6 +39,7 @@ const char* stage_name(Stage stage) {
         case Stage::secret: return "secret";
         case Stage::export_: return "export";
         case Stage::store: return "store";
+        case Stage::after_commit: return "after-commit";
         case Stage::interrupted: return "interrupted";
         case Stage::internal: break;
     }
@@ -51,6 +52,7 @@ int exit_code(Stage stage) {
         case Stage::secret: return 3;
         case Stage::export_: return 4;
         case Stage::store: return 5;
+        case Stage::after_commit: return 6;
         case Stage::interrupted: return interrupted_exit_code();
         case Stage::internal: break;
     }

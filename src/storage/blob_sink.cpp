@@ -138,11 +138,7 @@ void BlobSink::finish(http::Response response, unsigned attempts, const CommitIn
             throw session_.failure(operation, session_.target().path, response);
         }
     }
-    auto state = head();
-    if (state.status != 200) {
-        throw session_.failure("check", session_.target().path, state);
-    }
-    verify_committed(state, info, location());
+    check_after_commit(session_, [&] { return head(); }, info, location());
 }
 
 void BlobSink::abort() noexcept {

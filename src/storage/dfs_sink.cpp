@@ -190,11 +190,7 @@ void DfsSink::commit(const CommitInfo& info) {
     flush(info);
     set_properties(info);
     rename(info);
-    auto response = head(session_.target().path, "check");
-    if (response.status != 200) {
-        throw session_.failure("check", session_.target().path, response);
-    }
-    verify_committed(response, info, location());
+    check_after_commit(session_, [&] { return head(session_.target().path, "read back"); }, info, location());
 }
 
 void DfsSink::commit_single(const ChunkView& only, const CommitInfo& info) {

@@ -87,21 +87,45 @@ std::vector<std::pair<std::string, std::string>> export_metadata(const CommitInf
             {"pigment_exported_at", utc_iso8601(info.exported_at)}};
 }
 
+namespace {
+
 void verify_committed(const http::Response& head, const CommitInfo& info, const std::string& location) {
     std::uint64_t length = 0;
     auto header = http::find_header(head.headers, "Content-Length");
     bool parsed = header && std::from_chars(header->data(), header->data() + header->size(), length).ec == std::errc();
     if (!parsed || length != info.total_bytes) {
-        throw Failure(FailureInfo{Stage::store, head.status, {},
+        throw Failure(FailureInfo{Stage::after_commit, head.status, {},
                                   location + " holds " + (parsed ? std::to_string(length) : std::string("an unknown number of")) +
                                       " bytes after the commit, expected " + std::to_string(info.total_bytes),
                                   "run the export again; the destination may hold another writer's data"});
     }
     if (auto md5 = http::find_header(head.headers, "Content-MD5"); md5 && !md5->empty() && *md5 != info.md5_base64) {
-        throw Failure(FailureInfo{Stage::store, head.status, {},
+        throw Failure(FailureInfo{Stage::after_commit, head.status, {},
                                   location + " has Content-MD5 " + std::string(*md5) + " after the commit, expected " +
                                       info.md5_base64,
                                   "run the export again; the destination may hold another writer's data"});
+    }
+}
+
+}  // namespace
+
+void check_after_commit(const Session& session, const std::function<http::Response()>& read_back,
+                        const CommitInfo& info, const std::string& location) {
+    try {
+        http::Response state = read_back();
+        if (state.status != 200) throw session.failure("read back", session.target().path, state);
+        verify_committed(state, info, location);
+    } catch (const Failure& f) {
+        FailureInfo failure = f.info();
+        if (failure.stage == Stage::interrupted && failure.service_code != "Timeout") throw;
+        failure.stage = Stage::after_commit;
+        failure.message = "the export was committed to " + location + ", but the check after the commit failed: " +
+                          failure.message;
+        if (failure.http_status == 403) {
+            failure.hint = "the credential may write but not read: grant read (SAS 'r', or a data reader role) to have "
+                           "commits verified; " + failure.hint;
+        }
+        throw Failure(std::move(failure));
     }
 }
 

@@ -191,15 +191,15 @@ void Azurite::put_blob(const std::string& container, const std::string& blob, co
     }
 }
 
-std::string Azurite::account_sas() const {
+std::string Azurite::account_sas(const std::string& permissions) const {
     // Account SAS, version 2019-12-12 layout: account, permissions, services, resource types,
     // start, expiry, IP, protocol, version, and a trailing newline.
     const std::string version = "2019-12-12";
     const std::string expiry = pe::utc_iso8601(std::chrono::system_clock::now() + std::chrono::hours(24));
-    const std::string string_to_sign = std::string(kAccount) + "\nracwdl\nb\nsco\n\n" + expiry + "\n\nhttps,http\n" +
+    const std::string string_to_sign = std::string(kAccount) + "\n" + permissions + "\nb\nsco\n\n" + expiry + "\n\nhttps,http\n" +
                                        version + "\n";
     std::string sig = hmac_sha256_base64(pe::base64_decode(kKey), string_to_sign);
-    return "sv=" + version + "&ss=b&srt=sco&sp=racwdl&se=" + pe::percent_encode(expiry) + "&spr=https,http&sig=" +
+    return "sv=" + version + "&ss=b&srt=sco&sp=" + permissions + "&se=" + pe::percent_encode(expiry) + "&spr=https,http&sig=" +
            pe::percent_encode(sig);
 }
 

@@ -37,8 +37,8 @@ public:
     pe::http::Response get_blob(const std::string& container, const std::string& blob);
     void put_blob(const std::string& container, const std::string& blob, const std::string& content);
 
-    // An account SAS for the blob service (all permissions, valid for a day).
-    std::string account_sas() const;
+    // An account SAS for the blob service (all permissions unless given, valid for a day).
+    std::string account_sas(const std::string& permissions = "racwdl") const;
 
 private:
     pe::http::Response send(pe::http::Request request);

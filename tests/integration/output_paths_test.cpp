@@ -194,7 +194,7 @@ TEST_CASE("binary: manifest exports that resolve to one destination are exit 2 b
     CHECK(nlohmann::json::parse(read_file(tool.dir.file("manifest.json")))["exports"].size() == 1);
 }
 
-TEST_CASE("binary: the summary is written atomically, never through a link, and a failed write is exit 5",
+TEST_CASE("binary: the summary is written atomically, never through a link, and a failed write is exit 6",
           "[paths][binary]") {
     Tool tool;
     std::string dest = tool.dir.file("out.csv");
@@ -203,8 +203,8 @@ TEST_CASE("binary: the summary is written atomically, never through a link, and 
     std::string missing = tool.dir.file("no-such-folder/summary.json");
     auto r = tool.run(dest, {"--summary-json", missing});
     INFO(r.err);
-    CHECK(r.exit_code == 5);
-    CHECK(r.err.find("cannot write --summary-json") != std::string::npos);
+    CHECK(r.exit_code == 6);
+    CHECK(r.err.find("after-commit: LocalIoError: cannot write --summary-json") != std::string::npos);
     CHECK(r.err.find("the export itself was committed") != std::string::npos);
     CHECK(read_file(dest) == kCsv);
     CHECK_FALSE(std::filesystem::exists(missing));

@@ -168,6 +168,15 @@ TEST_CASE("binary → Azurite over HTTPS without its CA: exit 5 TlsError, not re
 
 namespace {
 
+DfsFault dfs_head_refused() {
+    DfsFault f;
+    f.op = DfsOp::head;
+    f.status = 403;
+    f.code = "AuthorizationPermissionMismatch";
+    f.times = -1;
+    return f;
+}
+
 struct DfsRun : Run {
     FakeDfs dfs;
     std::string fs = "lake";
@@ -346,5 +355,44 @@ TEST_CASE("binary: an empty export is committed as an empty object on every sink
         CHECK(to_stdout.exit_code == 0);
         CHECK(to_stdout.out.empty());
         CHECK(to_stdout.err.find("the export is empty") != std::string::npos);
+    }
+}
+
+// Issue 13, item 3: once the commit happened, a failed read-back must not claim the destination
+// is unchanged: exit 6 (after-commit), "committed": true in the summary, the line says what failed.
+TEST_CASE("binary: a check after the commit that fails is exit 6 with committed:true, on DFS and Blob",
+          "[storage][binary][dfs][azurite][after-commit]") {
+    {
+        DfsRun r;
+        r.dfs.inject(dfs_head_refused());
+        auto result = r.run_dfs();
+        INFO(result.err);
+        CHECK(result.exit_code == 6);
+        CHECK(result.err.find("after-commit: HTTP 403") != std::string::npos);
+        CHECK(result.err.find("the export was committed to") != std::string::npos);
+        CHECK(r.dfs.file(r.fs, r.path)->content == r.csv);
+        auto s = r.summary_json();
+        CHECK(s["committed"] == true);
+        CHECK(s["status"] == "failed");
+        CHECK(s["stage"] == "after-commit");
+        CHECK(s["exit_code"] == 6);
+    }
+    {
+        Run r;
+        std::string csv = generate_csv_string(200'000);
+        r.pigment.add_block("metric", kId, csv);
+        auto& azurite = shared_azurite();
+        std::string container = fresh_container();
+        azurite.create_container(container);
+        azurite.put_blob(container, "out.csv", "old\n");
+        // A SAS that may create and write but not read: the commit works, the read-back is refused.
+        auto result = r.run(azurite.base_url() + "/" + container + "/out.csv", {"--chunk-size", "64KiB"},
+                            {{"AZURE_STORAGE_SAS_TOKEN", azurite.account_sas("cw")}});
+        INFO(result.err);
+        CHECK(result.exit_code == 6);
+        CHECK(result.err.find("after-commit: HTTP 403") != std::string::npos);
+        CHECK(result.err.find("grant read") != std::string::npos);
+        CHECK(azurite.get_blob(container, "out.csv").body == csv);
+        CHECK(r.summary_json()["committed"] == true);
     }
 }

@@ -10,6 +10,7 @@ namespace pe {
 
 struct RunSummary {
     bool ok = false;
+    bool committed = false;  // the destination holds this run's export (also after an after-commit failure)
     std::optional<Stage> failed_stage;
     int exit_code = 1;
     std::string block_type;
@@ -31,8 +32,9 @@ std::string summary_line(const RunSummary& summary);
 void report_result(const RunSummary& summary);
 
 // Writes `json` plus a newline to `path` atomically (core/local_output: never through a link
-// or onto a FIFO), or to stdout for "-". Returns the run's exit code: `run_exit_code`, or 5
-// when the summary cannot be written after an otherwise successful run (the failure is logged).
+// or onto a FIFO), or to stdout for "-". Returns the run's exit code: `run_exit_code`, or 6
+// (after-commit) when the summary cannot be written after an otherwise successful run (the
+// failure is logged).
 int publish_summary(const std::string& path, const std::string& json, int run_exit_code);
 
 }  // namespace pe

@@ -6,7 +6,9 @@
 
 namespace pe {
 
-enum class Stage { usage, secret, export_, store, internal, interrupted };
+// after_commit: the destination already holds the new export, and something after the commit
+// (reading it back to check it, writing the summary) failed.
+enum class Stage { usage, secret, export_, store, after_commit, internal, interrupted };
 
 struct FailureInfo {
     Stage stage = Stage::internal;
@@ -30,11 +32,12 @@ private:
     std::string line_;
 };
 
-// "secret", "export", "store", "usage", "internal", "interrupted".
+// "secret", "export", "store", "after-commit", "usage", "internal", "interrupted".
 const char* stage_name(Stage stage);
 
 // The single place where stages become exit codes: 0 ok, 1 internal, 2 usage,
-// 3 secret, 4 export, 5 store, 128 + signal when interrupted (see interrupted_exit_code()).
+// 3 secret, 4 export, 5 store, 6 after the commit (the destination was replaced), 128 + signal
+// when interrupted (see interrupted_exit_code()).
 int exit_code(Stage stage);
 
 // 128 + the first terminating signal received (129 SIGHUP, 130 SIGINT, 131 SIGQUIT, 143 SIGTERM).

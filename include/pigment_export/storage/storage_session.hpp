@@ -54,8 +54,11 @@ std::string random_hex(std::size_t length);
 // Name/value pairs stored with the object: block type, block id, rows, export time.
 std::vector<std::pair<std::string, std::string>> export_metadata(const CommitInfo& info);
 
-// After a commit: the destination's size (and MD5, when the service stored one) must match
-// what was streamed. Throws Failure (store).
-void verify_committed(const http::Response& head, const CommitInfo& info, const std::string& location);
+// After a commit: reads the destination back (`read_back`, a HEAD) and checks that its size (and
+// MD5, when the service stored one) match what was streamed. The old content is gone by now, so
+// every failure here, a refused or failed HEAD included, is Stage::after_commit (exit 6), saying
+// the export was committed and what could not be verified. A stop signal stays an interruption.
+void check_after_commit(const Session& session, const std::function<http::Response()>& read_back,
+                        const CommitInfo& info, const std::string& location);
 
 }  // namespace pe::storage
