@@ -375,8 +375,8 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const EnvL
         "      (preflight: tests the credential, the secret, the Pigment key and the destination; moves no data)\n"
         "Placeholders in --dest: {block_type} {block_id} {date} {time} {timestamp} (UTC).\n"
         "Exit codes: 0 ok, 1 internal error, 2 usage, 3 secret stage, 4 export stage, 5 store stage,\n"
-        "            6 after the commit (the destination holds the new export), 128+signal interrupted. The API key is read from Key Vault, --api-key-file or PIGMENT_API_KEY,\n"
-        "            never from the command line.");
+        "            6 after the commit (the destination holds the new export), 128+signal interrupted.\n"
+        "The API key is read from Key Vault, --api-key-file or PIGMENT_API_KEY, never from the command line.");
     // A repeat is refused by check_single_values, with its own message: CLI11 must not throw first.
     app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     Raw raw;
