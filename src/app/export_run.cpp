@@ -80,6 +80,7 @@ private:
         summary.destination = sink->location();
         Pipeline pipeline(*sink, PipelineOptions{config_.transfer.chunk_size, config_.transfer.parallel, config_.guards});
         pipeline.start();
+        summary.reclaimed = sink->reclaimed();
 
         enter(Stage::export_);
         auto export_started = std::chrono::system_clock::now();

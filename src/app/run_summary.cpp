@@ -24,6 +24,7 @@ std::string summary_json(const RunSummary& s) {
     j["bytes"] = s.bytes;
     j["rows"] = s.rows;
     j["md5"] = s.md5_base64.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.md5_base64);
+    j["reclaimed"] = s.reclaimed;
     j["duration_s"] = static_cast<double>(static_cast<long long>(s.duration_s * 1000.0)) / 1000.0;
     if (s.error) {
         j["error"] = {{"http_status", s.error->http_status == 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.error->http_status)},

@@ -9,6 +9,7 @@
 
 #include "pigment_export/core/failure.hpp"
 #include "pigment_export/core/local_output.hpp"
+#include "pigment_export/storage/local_temporary.hpp"
 #include "pigment_export/core/log.hpp"
 
 namespace pe {
@@ -43,12 +44,15 @@ void FileSink::open() {
                                   "'" + destination_.string() + "' exists and --no-overwrite was given; it was left as it was",
                                   "remove it, pick another --dest, or drop --no-overwrite"});
     }
-    std::string pattern = temporary_pattern_for(destination_).string();
-    fd_ = mkostemp(pattern.data(), O_CLOEXEC);
-    if (fd_ < 0) {
-        throw io_failure("cannot create a temporary file beside", destination_, errno);
+    reclaimed_ = reclaim_abandoned_temporaries(destination_);
+    if (reclaimed_ > 0) {
+        spdlog::info("reclaimed {} abandoned temporary file(s) of earlier runs beside {}", reclaimed_, destination_.string());
     }
-    temporary_ = pattern;  // 0600 until published (see commit)
+    try {
+        fd_ = create_locked_temporary(destination_, temporary_);  // 0600 until published (see commit)
+    } catch (const std::system_error& e) {
+        throw io_failure("cannot create a temporary file beside", destination_, e.code().value());
+    }
     spdlog::debug("writing to temporary file {}", temporary_.string());
 }
 
@@ -80,9 +84,11 @@ void FileSink::commit(const CommitInfo& info) {
     if (fchmod(fd_, published_mode(existing)) != 0 || fsync(fd_) != 0) {
         throw io_failure("cannot flush", temporary_, errno);
     }
+    // The descriptor, and with it the lock, stays open through the rename: an unlocked temporary
+    // would look abandoned to a concurrent run.
+    publish();
     close(fd_);
     fd_ = -1;
-    publish();
 }
 
 void FileSink::publish() {

@@ -10,6 +10,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <csignal>
+#include <thread>
+
 #include "fakes/fake_pigment.hpp"
 #include "fakes/process_runner.hpp"
 #include "fakes/run_helpers.hpp"
@@ -227,5 +230,77 @@ TEST_CASE("binary: the summary is written atomically, never through a link, and 
     REQUIRE(r.exit_code == 0);
     CHECK(nlohmann::json::parse(read_file(summary))["status"] == "ok");
     CHECK((mode_of(summary) & 07777) == 0600);
+    CHECK(temporary_files(tool.dir.path()).empty());
+}
+
+// Issue 13, item 1 (local files): a temporary left by kill -9 is reclaimed by the next run, a
+// live run's temporary never is, and both concurrent runs end correct.
+TEST_CASE("binary: a temporary left by kill -9 is reclaimed by the next run, a live run's is not", "[paths][binary][reclaim]") {
+    Tool tool;
+    const std::string slow_id = "6f708192-a3b4-4a8b-9c0d-1e2f3a4b5c6d";
+    std::string csv = "Region;Value\n";
+    for (int i = 0; i < 300; ++i) csv += "EMEA;" + std::to_string(i) + "\n";  // ~50 pieces of 64 bytes when slow
+    tool.pigment.add_block("metric", slow_id, csv);
+    std::string dest = tool.dir.file("out.csv");
+    write_file(dest, "old\n");
+    auto args = [&](std::vector<std::string> extra) {
+        std::vector<std::string> a = {"--pigment-url", tool.pigment.base_url(), "--block-type", "metric", "--block-id", slow_id,
+                                      "--dest", dest};
+        a.insert(a.end(), extra.begin(), extra.end());
+        return a;
+    };
+    auto wait_for_temporary = [&](std::size_t count) {
+        for (int i = 0; i < 500 && temporary_files(tool.dir.path()).size() < count; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return temporary_files(tool.dir.path()).size() >= count;
+    };
+    PigmentFault slow;
+    slow.kind = PigmentFault::Kind::slow;
+    slow.delay = std::chrono::milliseconds(50);
+
+    // kill -9 mid-export leaves its temporary behind.
+    tool.pigment.push_fault(slow);
+    RunOptions options;
+    options.env = {{"PIGMENT_API_KEY", kKey}};
+    options.on_started = [&](int pid) {
+        REQUIRE(wait_for_temporary(1));
+        ::kill(pid, SIGKILL);
+    };
+    run_program(args({}), options);
+    REQUIRE(temporary_files(tool.dir.path()).size() == 1);
+    CHECK(read_file(dest) == "old\n");
+
+    // The next run removes it (and says so), and commits.
+    RunOptions quick;
+    quick.env = {{"PIGMENT_API_KEY", kKey}};
+    auto next = run_program(args({"--summary-json", tool.dir.file("next.json")}), quick);
+    INFO(next.err);
+    CHECK(next.exit_code == 0);
+    CHECK(next.err.find("reclaimed 1 abandoned temporary file(s)") != std::string::npos);
+    CHECK(nlohmann::json::parse(read_file(tool.dir.file("next.json")))["reclaimed"] == 1);
+    CHECK(temporary_files(tool.dir.path()).empty());
+    CHECK(read_file(dest) == csv);
+
+    // A live run (slow) and a second run to the same destination meanwhile: the second leaves
+    // the live run's temporary alone, and both commit.
+    tool.pigment.push_fault(slow);
+    RunResult live;
+    std::thread first([&] {
+        RunOptions o;
+        o.env = {{"PIGMENT_API_KEY", kKey}};
+        live = run_program(args({"--summary-json", tool.dir.file("live.json")}), o);
+    });
+    bool started = wait_for_temporary(1);
+    auto second = run_program(args({"--summary-json", tool.dir.file("second.json")}), quick);
+    bool live_temporary_kept = temporary_files(tool.dir.path()).size() == 1;
+    first.join();
+    INFO(second.err << live.err);
+    REQUIRE(started);
+    CHECK(live_temporary_kept);
+    CHECK(second.exit_code == 0);
+    CHECK(live.exit_code == 0);
+    CHECK(nlohmann::json::parse(read_file(tool.dir.file("second.json")))["reclaimed"] == 0);
+    CHECK(read_file(dest) == csv);
     CHECK(temporary_files(tool.dir.path()).empty());
 }

@@ -9,6 +9,7 @@
 
 #include "pigment_export/core/local_output.hpp"
 #include "pigment_export/storage/file_sink.hpp"
+#include "pigment_export/storage/local_temporary.hpp"
 
 using namespace pe;
 namespace fs = std::filesystem;
@@ -80,4 +81,31 @@ TEST_CASE("the file sink's temporary is 0600 until it is published", "[storage]"
     CHECK((st.st_mode & 07777) == 0600);
     sink.abort();
     CHECK(temporaries(f.path).empty());
+}
+
+TEST_CASE("local temporaries: the name pattern belongs to one destination", "[storage]") {
+    CHECK(is_local_temporary_of(".out.csv.pigment-tmp-a1B2c3", "out.csv"));
+    CHECK_FALSE(is_local_temporary_of(".out.csv.pigment-tmp-a1B2c", "out.csv"));
+    CHECK_FALSE(is_local_temporary_of(".out.csv.pigment-tmp-a1B2c3x", "out.csv"));
+    CHECK_FALSE(is_local_temporary_of(".other.csv.pigment-tmp-a1B2c3", "out.csv"));
+    CHECK_FALSE(is_local_temporary_of(".out.csv.pigment-tmp-a1B2-3", "out.csv"));
+    CHECK_FALSE(is_local_temporary_of("out.csv.pigment-tmp-a1B2c3", "out.csv"));
+    CHECK_FALSE(is_local_temporary_of(".x.pigment-tmp-a1B2c3", ""));
+}
+
+TEST_CASE("local temporaries: a locked one survives reclaim, an unlocked one is removed", "[storage]") {
+    Folder f;
+    fs::path dest = f.path / "out.csv";
+    fs::path live_path;
+    int live = create_locked_temporary(dest, live_path);
+    REQUIRE(live >= 0);
+    std::ofstream(f.path / ".out.csv.pigment-tmp-DEAD01") << "partial";
+    std::ofstream(f.path / ".other.csv.pigment-tmp-DEAD02") << "another destination's";
+    CHECK(reclaim_abandoned_temporaries(dest) == 1);
+    CHECK(fs::exists(live_path));
+    CHECK_FALSE(fs::exists(f.path / ".out.csv.pigment-tmp-DEAD01"));
+    CHECK(fs::exists(f.path / ".other.csv.pigment-tmp-DEAD02"));
+    ::close(live);  // the writer dies: its lock goes with it
+    CHECK(reclaim_abandoned_temporaries(dest) == 1);
+    CHECK_FALSE(fs::exists(live_path));
 }

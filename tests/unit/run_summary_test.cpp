@@ -54,14 +54,14 @@ TEST_CASE("a successful run's summary JSON: exact keys, order and values", "[app
     CHECK(summary_json(ok_run()) ==
           R"({"status":"ok","committed":true,"stage":null,"exit_code":0,"block_type":"metric","block_id":"3f2a-01",)"
           R"("destination":"https://acct.blob.core.windows.net/exports/m.csv","bytes":10000000,"rows":12345,)"
-          R"("md5":"1B2M2Y8AsgTpgAmY7PhCfg==","duration_s":2.5,"error":null})");
+          R"("md5":"1B2M2Y8AsgTpgAmY7PhCfg==","reclaimed":0,"duration_s":2.5,"error":null})");
 }
 
 TEST_CASE("summary JSON types", "[app]") {
     redactor::clear_for_tests();
     auto j = nlohmann::ordered_json::parse(summary_json(ok_run()));
     CHECK(keys_of(j) == std::vector<std::string>{"status", "committed", "stage", "exit_code", "block_type", "block_id", "destination",
-                                                 "bytes", "rows", "md5", "duration_s", "error"});
+                                                 "bytes", "rows", "md5", "reclaimed", "duration_s", "error"});
     CHECK(j["status"].is_string());
     CHECK(j["stage"].is_null());
     CHECK(j["exit_code"].is_number_integer());

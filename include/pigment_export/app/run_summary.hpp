@@ -19,6 +19,7 @@ struct RunSummary {
     std::uint64_t bytes = 0;
     std::uint64_t rows = 0;
     std::string md5_base64;
+    std::uint64_t reclaimed = 0;  // abandoned temporaries of earlier runs removed by this one
     double duration_s = 0;
     std::optional<FailureInfo> error;
 };

@@ -1,6 +1,7 @@
 #pragma once
 // A local file destination: data goes to a hidden temporary file beside the destination,
-// (mode 0600 until then), which is fsynced and renamed over it only on commit, so a reader sees the old file or
+// (mode 0600 until then, and locked: see storage/local_temporary), which is fsynced and
+// renamed over it only on commit, so a reader sees the old file or
 // the complete new one, never a partial one.
 #include <filesystem>
 #include <string>
@@ -20,6 +21,7 @@ public:
     void commit(const CommitInfo& info) override;
     void abort() noexcept override;
     std::string location() const override;
+    std::size_t reclaimed() const override { return reclaimed_; }
 
 private:
     void publish();
@@ -28,6 +30,7 @@ private:
     std::filesystem::path temporary_;
     bool overwrite_;
     int fd_ = -1;
+    std::size_t reclaimed_ = 0;
 };
 
 }  // namespace pe

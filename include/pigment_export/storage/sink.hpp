@@ -57,6 +57,9 @@ public:
 
     // The final location for the summary, without any secret.
     virtual std::string location() const = 0;
+
+    // Temporaries of earlier, dead runs for this destination that open() removed.
+    virtual std::size_t reclaimed() const { return 0; }
 };
 
 }  // namespace pe
