@@ -162,3 +162,24 @@ TEST_CASE("binary → DFS: a listing refused (SAS without list permission) does 
     CHECK(r.dfs.file(kFs, same));
     CHECK(r.dfs.file(kFs, kPath)->content == r.csv);
 }
+
+TEST_CASE("binary → DFS: what leases and reclaim add to the requests of a run", "[storage][binary][dfs]") {
+    Reclaim r;  // 200 kB in 64 KiB chunks: 4 appends
+    bool with_abandoned = GENERATE(false, true);
+    if (with_abandoned) r.abandoned(kPath, "0123456789abcdef");
+    auto result = r.run();
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+    std::string counts;
+    for (auto [name, op] : {std::pair{"create", DfsOp::create}, {"append", DfsOp::append}, {"flush", DfsOp::flush},
+                            {"properties", DfsOp::set_properties}, {"rename", DfsOp::rename}, {"head", DfsOp::head},
+                            {"delete", DfsOp::remove}, {"lease", DfsOp::lease}, {"list", DfsOp::list}}) {
+        counts += std::string(name) + "=" + std::to_string(r.dfs.calls(op)) + " ";
+    }
+    WARN("abandoned temporary: " << with_abandoned << "; " << counts << "total=" << r.dfs.total_calls());
+    // Before: create + 4 appends + flush + properties + rename + HEAD = 9.
+    // Now: + list + lease acquire + release on the destination (+ HEAD and delete per abandoned file).
+    CHECK(r.dfs.calls(DfsOp::list) == 1);
+    CHECK(r.dfs.calls(DfsOp::lease) == 2);
+    CHECK(r.dfs.total_calls() == (with_abandoned ? 14 : 12));
+}
