@@ -154,21 +154,11 @@ void DfsSink::reclaim_abandoned() {
 std::vector<std::string> DfsSink::abandoned_candidates() {
     const std::string& destination = session_.target().path;
     std::string folder = parent_folder(destination);
-    std::string filesystem_url = session_.url("");
-    filesystem_url.pop_back();  // the filesystem itself, not a path inside it
     std::vector<std::string> candidates;
     std::string continuation;
     std::size_t examined = 0;
     do {
-        std::string query = "?resource=filesystem&recursive=false&maxResults=" +
-                            std::to_string(kMaxListedEntries - examined) +
-                            (folder.empty() ? "" : "&directory=" + percent_encode(folder)) +
-                            (continuation.empty() ? "" : "&continuation=" + percent_encode(continuation));
-        auto response = session_.send(session_.control(), "list the destination folder", folder, [&] {
-            http::Request r;
-            r.url = filesystem_url + query;
-            return r;
-        });
+        auto response = list_page(folder, kMaxListedEntries - examined, continuation);
         if (response.status == 404) return {};  // a folder that does not exist yet holds nothing to reclaim
         if (response.status != 200) throw session_.failure("list the destination folder", folder, response);
         auto body = nlohmann::json::parse(response.body, nullptr, false);
@@ -182,6 +172,19 @@ std::vector<std::string> DfsSink::abandoned_candidates() {
         continuation = header_or_empty(response, "x-ms-continuation");
     } while (!continuation.empty() && examined < kMaxListedEntries);
     return candidates;
+}
+
+http::Response DfsSink::list_page(const std::string& folder, std::size_t max_entries, const std::string& continuation) {
+    std::string url = session_.url("");
+    url.pop_back();  // the filesystem itself, not a path inside it
+    url += "?resource=filesystem&recursive=false&maxResults=" + std::to_string(max_entries);
+    if (!folder.empty()) url += "&directory=" + percent_encode(folder);
+    if (!continuation.empty()) url += "&continuation=" + percent_encode(continuation);
+    return session_.send(session_.control(), "list the destination folder", folder, [&] {
+        http::Request r;
+        r.url = url;
+        return r;
+    });
 }
 
 bool DfsSink::reclaim(const std::string& path) {

@@ -62,6 +62,7 @@ private:
     void create_temporary();
     void reclaim_abandoned();
     std::vector<std::string> abandoned_candidates();
+    http::Response list_page(const std::string& folder, std::size_t max_entries, const std::string& continuation);
     bool reclaim(const std::string& path);
     void acquire_lease();
     void renew_lease();
