@@ -1,8 +1,13 @@
 #include "pigment_export/storage/dfs_sink.hpp"
 
 #include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/cancellation.hpp"
 #include "pigment_export/core/crc64.hpp"
 #include "pigment_export/core/log.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
 
 namespace pe::storage {
 
@@ -23,11 +28,56 @@ std::string properties_header(const CommitInfo& info) {
     return out;
 }
 
+constexpr std::size_t kTemporarySuffixLength = 16;
+
+// Listings beyond this are not read: a folder that large is not where a stray temporary
+// file is worth a minute of requests.
+constexpr std::size_t kMaxListedEntries = 5000;
+
+constexpr auto kLeaseCheckInterval = std::chrono::seconds(1);
+
+bool is_lower_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+
+std::string random_uuid() {
+    std::string hex = random_hex(32);
+    return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
+           hex.substr(20);
+}
+
+std::string parent_folder(std::string_view path) {
+    auto slash = path.rfind('/');
+    return slash == std::string_view::npos ? std::string() : std::string(path.substr(0, slash));
+}
+
+bool is_directory_entry(const nlohmann::json& entry) {
+    auto it = entry.find("isDirectory");
+    if (it == entry.end()) return false;
+    return it->is_boolean() ? it->get<bool>() : (it->is_string() && it->get<std::string>() == "true");
+}
+
 }  // namespace
+
+bool lease_renewal_due(std::chrono::steady_clock::time_point last_renewal, std::chrono::steady_clock::time_point now,
+                       std::chrono::seconds duration) {
+    return now - last_renewal >= duration / 3;
+}
+
+bool is_temporary_of(std::string_view path, std::string_view destination) {
+    std::string prefix = temporary_sibling(destination, "");
+    if (path.size() != prefix.size() + kTemporarySuffixLength || path.substr(0, prefix.size()) != prefix) return false;
+    auto suffix = path.substr(prefix.size());
+    return std::all_of(suffix.begin(), suffix.end(), is_lower_hex);
+}
+
+bool lease_abandoned(std::string_view lease_state) {
+    return lease_state == "available" || lease_state == "expired" || lease_state == "broken";
+}
 
 DfsSink::DfsSink(const Config& config, Target target, std::shared_ptr<const Auth> auth)
     : session_(config, std::move(target), std::move(auth)),
-      temp_path_(temporary_sibling(session_.target().path, random_hex(16))) {}
+      temp_path_(temporary_sibling(session_.target().path, random_hex(kTemporarySuffixLength))) {}
+
+DfsSink::~DfsSink() { stop_lease_keeper(); }
 
 std::string DfsSink::location() const { return session_.url(session_.target().path); }
 
@@ -56,6 +106,13 @@ void DfsSink::open() {
             throw session_.failure("check", destination, response);
         }
     }
+    reclaim_abandoned();
+    create_temporary();
+    acquire_lease();
+    start_lease_keeper();
+}
+
+void DfsSink::create_temporary() {
     unsigned attempts = 0;
     auto response = session_.send(session_.control(), "create the temporary file", temp_path_, [&] {
         ++attempts;
@@ -79,6 +136,163 @@ void DfsSink::open() {
     spdlog::debug("DFS temporary file {}", session_.url(temp_path_));
 }
 
+void DfsSink::reclaim_abandoned() {
+    try {
+        for (const auto& path : abandoned_candidates()) {
+            if (reclaim(path)) ++reclaimed_;
+        }
+    } catch (const Failure& e) {
+        cancellation::throw_if_requested();
+        // Reclaiming is housekeeping: a SAS without list permission must not cost the export.
+        spdlog::warn("could not look for abandoned temporary files of earlier runs ({}); continuing", e.what());
+    }
+    if (reclaimed_ > 0) {
+        spdlog::info("reclaimed {} abandoned temporary path(s) of earlier runs", reclaimed_);
+    }
+}
+
+std::vector<std::string> DfsSink::abandoned_candidates() {
+    const std::string& destination = session_.target().path;
+    std::string folder = parent_folder(destination);
+    std::vector<std::string> candidates;
+    std::string continuation;
+    std::size_t examined = 0;
+    do {
+        auto response = list_page(folder, kMaxListedEntries - examined, continuation);
+        if (response.status == 404) return {};  // a folder that does not exist yet holds nothing to reclaim
+        if (response.status != 200) throw session_.failure("list the destination folder", folder, response);
+        auto body = nlohmann::json::parse(response.body, nullptr, false);
+        if (!body.is_object() || !body.contains("paths") || !body["paths"].is_array()) break;
+        for (const auto& entry : body["paths"]) {
+            ++examined;
+            if (!entry.contains("name") || !entry["name"].is_string() || is_directory_entry(entry)) continue;
+            auto name = entry["name"].get<std::string>();
+            if (is_temporary_of(name, destination)) candidates.push_back(std::move(name));
+        }
+        continuation = header_or_empty(response, "x-ms-continuation");
+    } while (!continuation.empty() && examined < kMaxListedEntries);
+    return candidates;
+}
+
+http::Response DfsSink::list_page(const std::string& folder, std::size_t max_entries, const std::string& continuation) {
+    std::string url = session_.url("");
+    url.pop_back();  // the filesystem itself, not a path inside it
+    url += "?resource=filesystem&recursive=false&maxResults=" + std::to_string(max_entries);
+    if (!folder.empty()) url += "&directory=" + percent_encode(folder);
+    if (!continuation.empty()) url += "&continuation=" + percent_encode(continuation);
+    return session_.send(session_.control(), "list the destination folder", folder, [&] {
+        http::Request r;
+        r.url = url;
+        return r;
+    });
+}
+
+bool DfsSink::reclaim(const std::string& path) {
+    auto state = head(path, "check an earlier temporary file");
+    if (state.status != 200 || !lease_abandoned(header_or_empty(state, "x-ms-lease-state"))) return false;
+    // If-Match: a path re-created (and leased) since the HEAD is someone else's now.
+    std::string etag = header_or_empty(state, "ETag");
+    auto response = session_.send(session_.control(), "delete an abandoned temporary file", path, [&] {
+        auto r = request("DELETE", path, "");
+        r.headers.push_back({"If-Match", etag});
+        return r;
+    });
+    if (response.status == 200 || response.status == 202) {
+        spdlog::debug("deleted the abandoned temporary file {}", session_.url(path));
+        return true;
+    }
+    // 404/409/412: another run reclaimed it first, or it changed hands; either way not ours.
+    spdlog::debug("left the earlier temporary file {} (HTTP {})", session_.url(path), response.status);
+    return false;
+}
+
+void DfsSink::acquire_lease() {
+    // x-ms-version 2021-08-06 has no lease on create, so Path Lease follows it. A retry after
+    // a lost 201 proposes the same id, which the service accepts as the holder's own.
+    std::string proposed = random_uuid();
+    auto response = session_.send(session_.control(), "lease the temporary file", temp_path_, [&] {
+        auto r = request("POST", temp_path_, "");
+        r.headers.push_back({"x-ms-lease-action", "acquire"});
+        r.headers.push_back({"x-ms-lease-duration", std::to_string(kTemporaryLeaseDuration.count())});
+        r.headers.push_back({"x-ms-proposed-lease-id", proposed});
+        return r;
+    });
+    if (response.status != 201 && response.status != 200) {
+        throw session_.failure("lease the temporary file", temp_path_, response);
+    }
+    lease_id_ = proposed;
+    lease_renewed_at_ = std::chrono::steady_clock::now();
+}
+
+void DfsSink::renew_lease() {
+    auto response = session_.send(session_.control(), "renew the lease on the temporary file", temp_path_, [&] {
+        auto r = request("POST", temp_path_, "");
+        r.headers.push_back({"x-ms-lease-action", "renew"});
+        r.headers.push_back({"x-ms-lease-id", lease_id_});
+        return r;
+    });
+    if (response.status != 200) {
+        throw session_.failure("renew the lease on the temporary file", temp_path_, response);
+    }
+    std::lock_guard lock(lease_mutex_);
+    lease_renewed_at_ = std::chrono::steady_clock::now();
+}
+
+void DfsSink::renew_lease_if_due() {
+    if (lease_renewal_due(lease_renewed_at_, std::chrono::steady_clock::now(), kTemporaryLeaseDuration)) {
+        renew_lease();
+    }
+}
+
+void DfsSink::start_lease_keeper() {
+    keeper_stop_ = false;
+    lease_keeper_ = std::thread([this] { keep_lease(); });
+}
+
+void DfsSink::stop_lease_keeper() noexcept {
+    {
+        std::lock_guard lock(lease_mutex_);
+        keeper_stop_ = true;
+    }
+    lease_wakeup_.notify_all();
+    if (lease_keeper_.joinable()) lease_keeper_.join();
+}
+
+// A timer, not the appends, keeps the lease: a slow export can go longer than the lease
+// between two chunks, and a lapsed lease lets a concurrent run reclaim the file.
+void DfsSink::keep_lease() {
+    std::unique_lock lock(lease_mutex_);
+    while (!lease_wakeup_.wait_for(lock, kLeaseCheckInterval, [this] { return keeper_stop_; })) {
+        if (!lease_renewal_due(lease_renewed_at_, std::chrono::steady_clock::now(), kTemporaryLeaseDuration)) continue;
+        lock.unlock();
+        try {
+            renew_lease();
+        } catch (const std::exception& e) {
+            // The next write then fails with the lease's own error; retrying here would not help.
+            spdlog::warn("could not renew the lease on the temporary file {} ({})", session_.url(temp_path_), e.what());
+            return;
+        }
+        lock.lock();
+    }
+}
+
+void DfsSink::release_lease_on_destination() noexcept {
+    // Whether a lease moves with a renamed file is undocumented; if it did, the destination
+    // would refuse other writers until it expired. 409 just means it did not move.
+    try {
+        const std::string& destination = session_.target().path;
+        auto response = session_.send(session_.control(), "release the lease on", destination, [&] {
+            auto r = request("POST", destination, "");
+            r.headers.push_back({"x-ms-lease-action", "release"});
+            r.headers.push_back({"x-ms-lease-id", lease_id_});
+            return r;
+        });
+        spdlog::debug("lease release on {} -> HTTP {}", location(), response.status);
+    } catch (const std::exception& e) {
+        spdlog::debug("lease release on {} failed ({}); it expires by itself", location(), e.what());
+    }
+}
+
 void DfsSink::upload(unsigned worker, const ChunkView& chunk) {
     append(worker, chunk);
 }
@@ -93,6 +307,7 @@ void DfsSink::append(unsigned connection, const ChunkView& chunk) {
     auto response = session_.send(connection, "append to the temporary file", temp_path_, [&] {
         auto r = request("PATCH", temp_path_, query);
         r.headers.push_back({"x-ms-content-crc64", checksum});
+        r.headers.push_back({"x-ms-lease-id", lease_id_});
         r.body = data;
         return r;
     });
@@ -105,11 +320,13 @@ void DfsSink::append(unsigned connection, const ChunkView& chunk) {
 
 void DfsSink::flush(const CommitInfo& info) {
     std::string query = "?action=flush&position=" + std::to_string(info.total_bytes) + "&close=true";
+    renew_lease_if_due();
     unsigned attempts = 0;
     auto response = session_.send(session_.control(), "flush the temporary file", temp_path_, [&] {
         ++attempts;
         auto r = request("PATCH", temp_path_, query);
         r.headers.push_back({"If-Match", etag_});
+        r.headers.push_back({"x-ms-lease-id", lease_id_});
         r.headers.push_back({"x-ms-content-md5", info.md5_base64});
         r.headers.push_back({"x-ms-content-type", "text/csv"});
         return r;
@@ -129,9 +346,11 @@ void DfsSink::flush(const CommitInfo& info) {
 
 void DfsSink::set_properties(const CommitInfo& info) {
     // Sent with the content headers again: a property update must not reset them.
+    renew_lease_if_due();
     auto response = session_.send(session_.control(), "set properties on the temporary file", temp_path_, [&] {
         auto r = request("PATCH", temp_path_, "?action=setProperties");
         r.headers.push_back({"x-ms-properties", properties_header(info)});
+        r.headers.push_back({"x-ms-lease-id", lease_id_});
         r.headers.push_back({"x-ms-content-md5", info.md5_base64});
         r.headers.push_back({"x-ms-content-type", "text/csv"});
         return r;
@@ -147,12 +366,14 @@ void DfsSink::rename(const CommitInfo& info) {
     // The source is /{filesystem}/{path} on every endpoint (no account segment), with the SAS.
     std::string source = "/" + percent_encode(session_.target().container) + "/" + encode_path(temp_path_) +
                          session_.auth().rename_source_query();
+    renew_lease_if_due();
     unsigned attempts = 0;
     auto response = session_.send(session_.control(), "rename the temporary file onto", destination, [&] {
         ++attempts;
         auto r = request("PUT", destination, "");
         r.headers.push_back({"x-ms-rename-source", source});
         r.headers.push_back({"x-ms-source-if-match", etag_});
+        r.headers.push_back({"x-ms-source-lease-id", lease_id_});
         if (!session_.overwrite()) {
             r.headers.push_back({"If-None-Match", "*"});
         }
@@ -162,6 +383,7 @@ void DfsSink::rename(const CommitInfo& info) {
         // An earlier attempt renamed it and its reply was lost.
         renamed_ = true;
         temp_exists_ = false;
+        release_lease_on_destination();
         return;
     }
     if (response.status != 201) {
@@ -169,6 +391,7 @@ void DfsSink::rename(const CommitInfo& info) {
     }
     renamed_ = true;
     temp_exists_ = false;
+    release_lease_on_destination();
 }
 
 bool DfsSink::destination_matches(const CommitInfo& info) {
@@ -187,6 +410,7 @@ void DfsSink::commit(const CommitInfo& info) {
                                            std::to_string(info.total_bytes) + " bytes in " +
                                            std::to_string(info.chunk_count));
     }
+    stop_lease_keeper();  // the control connection is this thread's again
     flush(info);
     set_properties(info);
     rename(info);
@@ -195,6 +419,7 @@ void DfsSink::commit(const CommitInfo& info) {
 
 void DfsSink::commit_single(const ChunkView& only, const CommitInfo& info) {
     // An empty append is invalid; an empty export is a create plus a flush at 0.
+    stop_lease_keeper();
     if (only.size > 0) {
         append(session_.control(), only);
     }
@@ -202,15 +427,16 @@ void DfsSink::commit_single(const ChunkView& only, const CommitInfo& info) {
 }
 
 void DfsSink::abort() noexcept {
+    stop_lease_keeper();
     if (!temp_exists_ || renamed_) {
         return;
     }
     try {
-        auto response = session_.send(session_.control(), "delete the temporary file", temp_path_, [&] {
-            auto r = request("DELETE", temp_path_, "");
-            r.survives_cancellation = true;  // an interrupted run must still clean up
-            return r;
-        });
+        auto response = remove_temporary(true);
+        if (response.status == 412 && !lease_id_.empty()) {
+            // The lease lapsed (LeaseLost): nothing protects the file any more, nor needs to.
+            response = remove_temporary(false);
+        }
         if (response.status == 200 || response.status == 202 || response.status == 404) {
             temp_exists_ = false;
             return;
@@ -221,6 +447,15 @@ void DfsSink::abort() noexcept {
     } catch (const std::exception& e) {
         spdlog::warn("could not delete the temporary file {} ({}); delete it by hand", session_.url(temp_path_), e.what());
     }
+}
+
+http::Response DfsSink::remove_temporary(bool with_lease) {
+    return session_.send(session_.control(), "delete the temporary file", temp_path_, [&] {
+        auto r = request("DELETE", temp_path_, "");
+        if (with_lease && !lease_id_.empty()) r.headers.push_back({"x-ms-lease-id", lease_id_});
+        r.survives_cancellation = true;  // an interrupted run must still clean up
+        return r;
+    });
 }
 
 }  // namespace pe::storage

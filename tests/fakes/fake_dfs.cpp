@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -140,6 +141,15 @@ struct Md5Free {
     void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
 };
 
+using Clock = std::chrono::steady_clock;
+
+struct Lease {
+    std::string id;  // empty: never leased, or released
+    Clock::time_point until;
+    int duration = 0;  // seconds; -1 infinite
+    bool broken = false;
+};
+
 struct StoredFile {
     std::string content;                           // only when the fake keeps content
     std::uint64_t length = 0;                      // flushed length
@@ -151,6 +161,7 @@ struct StoredFile {
     std::string content_type;
     std::string content_md5;
     std::string properties;  // raw x-ms-properties
+    Lease lease;
 };
 
 struct Reply {
@@ -159,6 +170,40 @@ struct Reply {
     std::string message;
     std::vector<std::pair<std::string, std::string>> headers;
 };
+
+std::string lease_state(const Lease& lease, Clock::time_point now) {
+    if (lease.id.empty()) return "available";
+    if (lease.broken) return "broken";
+    return lease.duration < 0 || now < lease.until ? "leased" : "expired";
+}
+
+// What a write (or delete, or rename source) must show when the path may be leased.
+std::optional<Reply> check_lease(const Lease& lease, Clock::time_point now, const std::string& given) {
+    bool active = lease_state(lease, now) == "leased";
+    if (active && given.empty()) {
+        return Reply{412, "LeaseIdMissing", "There is currently a lease on the resource and no lease ID was specified in the request.", {}};
+    }
+    if (active && given != lease.id) {
+        return Reply{412, "LeaseIdMismatch", "The lease ID specified did not match the lease ID for the resource.", {}};
+    }
+    if (!active && !given.empty()) {
+        if (given == lease.id && !lease.broken) {
+            return Reply{412, "LeaseLost", "A lease ID was specified, but the lease for the resource has expired.", {}};
+        }
+        return Reply{412, "LeaseNotPresent", "There is currently no lease on the resource.", {}};
+    }
+    return std::nullopt;
+}
+
+std::optional<int> lease_duration(const std::string& value) {
+    try {
+        std::size_t used = 0;
+        int seconds = std::stoi(value, &used);
+        if (used == value.size() && (seconds == -1 || (seconds >= 15 && seconds <= 60))) return seconds;
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;
+}
 
 }  // namespace
 
@@ -175,6 +220,12 @@ struct FakeDfs::Impl {
     std::vector<DfsAppend> appends;
     int auth_failures = 0;
     bool keep_content = true;
+    Clock::duration clock_offset{0};
+    std::size_t page_size = 5000;
+    std::vector<std::string> lease_actions;
+    std::string listing;  // the JSON body of the last Path List reply
+
+    Clock::time_point now() const { return Clock::now() + clock_offset; }
     std::uint64_t etag_counter = 0x8DC0000;
 
     static StoredFile new_file() {
@@ -272,6 +323,8 @@ struct FakeDfs::Impl {
         else if (req.method == "PATCH" && action == "flush") op = DfsOp::flush;
         else if (req.method == "PATCH" && action == "setProperties") op = DfsOp::set_properties;
         else if (req.method == "DELETE") op = DfsOp::remove;
+        else if (req.method == "POST") op = DfsOp::lease;
+        else if (req.method == "GET" && req.get_param_value("resource") == "filesystem") op = DfsOp::list;
         else if (req.method != "GET" && req.method != "HEAD") {
             return send_error(res, 400, "InvalidQueryParameterValue", "unsupported action '" + action + "'");
         }
@@ -302,7 +355,9 @@ struct FakeDfs::Impl {
         }
         res.status = reply.status;
         for (const auto& [name, value] : reply.headers) res.set_header(name, value);
-        if ((req.method == "GET" || req.method == "HEAD") && reply.status == 200) {
+        if (op == DfsOp::list) {
+            res.set_content(listing, "application/json;charset=utf-8");
+        } else if ((req.method == "GET" || req.method == "HEAD") && reply.status == 200) {
             const auto& stored = filesystems[fs][path];
             std::string type = stored.content_type.empty() ? "application/octet-stream" : stored.content_type;
             if (keep_content) {
@@ -338,6 +393,7 @@ struct FakeDfs::Impl {
 
     Reply append(const httplib::Request& req, StoredFile* existing) {
         if (existing == nullptr) return {404, "PathNotFound", "The specified path does not exist.", {}};
+        if (auto refused = check_lease(existing->lease, now(), req.get_header_value("x-ms-lease-id"))) return *refused;
         if (!req.has_param("position")) {
             return {400, "MissingRequiredQueryParameter", "position is required", {}};
         }
@@ -373,6 +429,77 @@ struct FakeDfs::Impl {
         return {202, {}, {}, {{"x-ms-content-crc64", crc64_header_value(crc)}}};
     }
 
+    Reply lease(const httplib::Request& req, StoredFile& file) {
+        std::string action = req.get_header_value("x-ms-lease-action");
+        lease_actions.push_back(action);
+        Lease& lease = file.lease;
+        std::string given = req.get_header_value("x-ms-lease-id");
+        std::string state = lease_state(lease, now());
+        if (action == "acquire") {
+            auto duration = lease_duration(req.get_header_value("x-ms-lease-duration"));
+            if (!duration) return {400, "InvalidHeaderValue", "x-ms-lease-duration must be -1 or 15 to 60.", {}};
+            std::string proposed = req.get_header_value("x-ms-proposed-lease-id");
+            if (proposed.empty()) proposed = "00000000-0000-4000-8000-" + std::to_string(100000000000 + etag_counter);
+            if (state == "leased" && proposed != lease.id) {
+                return {409, "LeaseAlreadyPresent", "There is already a lease present.", {}};
+            }
+            lease = Lease{proposed, now() + std::chrono::seconds(*duration), *duration, false};
+            return {201, {}, {}, {{"x-ms-lease-id", proposed}, {"ETag", file.etag}}};
+        }
+        if (action != "renew" && action != "release" && action != "break") {
+            return {400, "InvalidHeaderValue", "unknown x-ms-lease-action '" + action + "'", {}};
+        }
+        if (lease.id.empty()) {
+            return {409, "LeaseNotPresentWithLeaseOperation", "There is currently no lease on the resource.", {}};
+        }
+        if (action == "break") {
+            lease.broken = true;
+            return {202, {}, {}, {{"x-ms-lease-time", "0"}, {"ETag", file.etag}}};
+        }
+        if (given != lease.id) {
+            return {409, "LeaseIdMismatchWithLeaseOperation", "The lease ID specified did not match the lease ID for the resource with the specified lease operation.", {}};
+        }
+        if (action == "release") {
+            lease = Lease{};
+            return {200, {}, {}, {{"ETag", file.etag}}};
+        }
+        if (lease.broken) return {409, "LeaseIsBrokenAndCannotBeRenewed", "The lease ID matched, but the lease has been broken explicitly and cannot be renewed.", {}};
+        lease.until = now() + std::chrono::seconds(lease.duration);
+        return {200, {}, {}, {{"x-ms-lease-id", lease.id}, {"ETag", file.etag}}};
+    }
+
+    // recursive=false only: the sinks never ask for more. Directories are implied by deeper paths.
+    Reply list(const httplib::Request& req, const std::map<std::string, StoredFile>& files) {
+        if (req.get_param_value("recursive") != "false") {
+            return {400, "InvalidQueryParameterValue", "the fake lists with recursive=false only", {}};
+        }
+        std::string directory = req.get_param_value("directory");
+        std::string prefix = directory.empty() ? "" : directory + "/";
+        std::map<std::string, const StoredFile*> entries;  // nullptr: a directory
+        for (const auto& [name, file] : files) {
+            if (name.rfind(prefix, 0) != 0) continue;
+            auto slash = name.find('/', prefix.size());
+            if (slash == std::string::npos) entries[name] = &file;
+            else entries.emplace(name.substr(0, slash), nullptr);
+        }
+        if (!directory.empty() && entries.empty()) return {404, "PathNotFound", "The specified path does not exist.", {}};
+        std::size_t limit = page_size;
+        if (req.has_param("maxResults")) limit = std::min<std::size_t>(limit, std::stoul(req.get_param_value("maxResults")));
+        auto at = entries.begin();
+        if (req.has_param("continuation")) at = entries.lower_bound(pe::base64_decode(req.get_param_value("continuation")));
+        nlohmann::json paths = nlohmann::json::array();
+        for (; at != entries.end() && paths.size() < limit; ++at) {
+            nlohmann::json entry = {{"name", at->first}, {"lastModified", "Thu, 01 Jan 2026 00:00:00 GMT"}};
+            if (at->second == nullptr) entry["isDirectory"] = "true";
+            else entry.update({{"etag", at->second->etag}, {"contentLength", std::to_string(at->second->length)}});
+            paths.push_back(entry);
+        }
+        listing = nlohmann::json{{"paths", paths}}.dump();
+        Reply reply{200, {}, {}, {}};
+        if (at != entries.end()) reply.headers.emplace_back("x-ms-continuation", pe::base64_encode(at->first));
+        return reply;
+    }
+
     Reply apply(DfsOp op, const httplib::Request& req, const std::string& fs, const std::string& path) {
         auto fs_it = filesystems.find(fs);
         if (fs_it == filesystems.end()) {
@@ -406,6 +533,7 @@ struct FakeDfs::Impl {
                 if (existing == nullptr) return {404, "PathNotFound", "The specified path does not exist.", {}};
                 if (!req.body.empty()) return {400, "ContentLengthMustBeZero", "A flush has no body.", {}};
                 if (auto failed = check_conditions(req, existing)) return *failed;
+                if (auto refused = check_lease(existing->lease, now(), req.get_header_value("x-ms-lease-id"))) return *refused;
                 std::uint64_t position = std::stoull(req.get_param_value("position"));
                 const Reply not_contiguous{400, "InvalidFlushPosition", "The uploaded data is not contiguous or the position query parameter value is not equal to the length of the file after appending the uploaded data.", {}};
                 std::string data;
@@ -438,6 +566,7 @@ struct FakeDfs::Impl {
             case DfsOp::set_properties: {
                 if (existing == nullptr) return {404, "PathNotFound", "The specified path does not exist.", {}};
                 if (auto failed = check_conditions(req, existing)) return *failed;
+                if (auto refused = check_lease(existing->lease, now(), req.get_header_value("x-ms-lease-id"))) return *refused;
                 existing->properties = req.get_header_value("x-ms-properties");
                 if (req.has_header("x-ms-content-md5")) existing->content_md5 = req.get_header_value("x-ms-content-md5");
                 if (req.has_header("x-ms-content-type")) existing->content_type = req.get_header_value("x-ms-content-type");
@@ -463,7 +592,13 @@ struct FakeDfs::Impl {
                 if (!source_if_match.empty() && source_if_match != src->second.etag) {
                     return {412, "SourceConditionNotMet", "The source condition specified using HTTP conditional header(s) is not met.", {}};
                 }
+                if (auto refused = check_lease(src->second.lease, now(), req.get_header_value("x-ms-source-lease-id"))) {
+                    return *refused;
+                }
                 if (auto failed = check_conditions(req, existing)) return *failed;
+                if (existing != nullptr) {
+                    if (auto refused = check_lease(existing->lease, now(), req.get_header_value("x-ms-lease-id"))) return *refused;
+                }
                 StoredFile moved = std::move(src->second);
                 files.erase(src);
                 files[path] = std::move(moved);
@@ -471,14 +606,27 @@ struct FakeDfs::Impl {
             }
             case DfsOp::remove:
                 if (existing == nullptr) return {404, "PathNotFound", "The specified path does not exist.", {}};
+                if (auto failed = check_conditions(req, existing)) return *failed;
+                if (auto refused = check_lease(existing->lease, now(), req.get_header_value("x-ms-lease-id"))) return *refused;
                 files.erase(it);
                 return {200, {}, {}, {}};
+            case DfsOp::lease:
+                if (existing == nullptr) return {404, "PathNotFound", "The specified path does not exist.", {}};
+                return lease(req, *existing);
+            case DfsOp::list:
+                return list(req, files);
             case DfsOp::head:
                 if (existing == nullptr) return {404, "PathNotFound", "The specified path does not exist.", {}};
                 {
                     Reply r{200, {}, {}, {{"ETag", existing->etag}, {"x-ms-resource-type", "file"}}};
                     if (!existing->content_md5.empty()) r.headers.emplace_back("Content-MD5", existing->content_md5);
                     if (!existing->properties.empty()) r.headers.emplace_back("x-ms-properties", existing->properties);
+                    std::string state = lease_state(existing->lease, now());
+                    r.headers.emplace_back("x-ms-lease-state", state);
+                    r.headers.emplace_back("x-ms-lease-status", state == "leased" ? "locked" : "unlocked");
+                    if (state == "leased") {
+                        r.headers.emplace_back("x-ms-lease-duration", existing->lease.duration < 0 ? "infinite" : "fixed");
+                    }
                     return r;
                 }
         }
@@ -494,6 +642,7 @@ FakeDfs::FakeDfs(std::string account) : account_(std::move(account)), impl_(std:
     s.Put(".*", handler);
     s.Patch(".*", handler);
     s.Delete(".*", handler);
+    s.Post(".*", handler);
     impl_->server.start();
 }
 
@@ -549,6 +698,8 @@ std::optional<DfsFile> FakeDfs::file(const std::string& filesystem, const std::s
     out.content_type = it->second.content_type;
     out.content_md5 = it->second.content_md5;
     out.pending_appends = it->second.pending.size();
+    out.lease_state = lease_state(it->second.lease, impl_->now());
+    out.lease_id = it->second.lease.id;
     if (!it->second.properties.empty()) {
         for (const auto& pair : split(it->second.properties, ',')) {
             auto eq = pair.find('=');
@@ -576,6 +727,34 @@ std::vector<std::string> FakeDfs::temp_paths(const std::string& filesystem) cons
     return out;
 }
 
+void FakeDfs::advance_clock(std::chrono::seconds by) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->clock_offset += std::max(by, std::chrono::seconds(0));
+}
+
+void FakeDfs::list_page_size(std::size_t entries) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->page_size = std::max<std::size_t>(entries, 1);
+}
+
+void FakeDfs::lease_file(const std::string& filesystem, const std::string& path, const std::string& lease_id,
+                         std::chrono::seconds duration) {
+    std::lock_guard lock(impl_->mutex);
+    auto& file = impl_->filesystems.at(filesystem).at(path);
+    file.lease = Lease{lease_id, impl_->now() + std::max(duration, std::chrono::seconds(0)),
+                       static_cast<int>(duration.count()), false};
+}
+
+void FakeDfs::break_lease(const std::string& filesystem, const std::string& path) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->filesystems.at(filesystem).at(path).lease.broken = true;
+}
+
+std::vector<std::string> FakeDfs::lease_actions() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->lease_actions;
+}
+
 void FakeDfs::inject(DfsFault fault) {
     std::lock_guard lock(impl_->mutex);
     impl_->faults.push_back(std::move(fault));
@@ -585,6 +764,13 @@ int FakeDfs::calls(DfsOp op) const {
     std::lock_guard lock(impl_->mutex);
     auto it = impl_->counts.find(op);
     return it == impl_->counts.end() ? 0 : it->second;
+}
+
+int FakeDfs::total_calls() const {
+    std::lock_guard lock(impl_->mutex);
+    int total = 0;
+    for (const auto& [op, n] : impl_->counts) total += n;
+    return total;
 }
 
 std::vector<DfsAppend> FakeDfs::appends() const {

@@ -8,6 +8,14 @@
 // and source conditions; HEAD errors carry only x-ms-error-code; every request is authorized
 // (Shared Key signature verified independently, SAS sig compared, bearer audience checked).
 // Errors use the real shape: x-ms-error-code plus {"error":{"code":..,"message":..}}.
+// Leases follow the Blob lease rules the DFS shares, as Path Lease (POST) at x-ms-version
+// 2021-08-06 offers them (that version's create takes no lease): acquire, renew, release, break;
+// 15-60 s or -1; an active lease refuses writes, deletes and rename-as-source without its id;
+// expiry runs on the fake's clock, which a test can move forward. The lease moves with a
+// renamed file (the service does not document it; the stricter reading).
+// Path List (GET /fs?resource=filesystem) honours directory, recursive=false, maxResults and
+// an opaque continuation, with a page size a test can shrink.
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -19,7 +27,7 @@
 
 namespace testing {
 
-enum class DfsOp { create, append, flush, set_properties, rename, remove, head };
+enum class DfsOp { create, append, flush, set_properties, rename, remove, head, lease, list };
 
 enum class DfsAuthMode { shared_key, sas, bearer };
 
@@ -42,6 +50,8 @@ struct DfsFile {
     std::string content_md5;                        // as stored (base64), empty when none
     std::map<std::string, std::string> properties;  // decoded x-ms-properties
     std::size_t pending_appends = 0;                // appended but not yet flushed
+    std::string lease_state;                        // available, leased, expired, broken
+    std::string lease_id;                           // of the current or last lease
 };
 
 // One append request as it reached the fake's checks (authorized, no fault before it), so a
@@ -81,8 +91,21 @@ public:
     // Paths that look like the sinks' temporary files (".NAME.pigment-tmp-...").
     std::vector<std::string> temp_paths(const std::string& filesystem) const;
 
+    // Moves the clock leases expire by (never backwards).
+    void advance_clock(std::chrono::seconds by);
+    // The most entries one Path List page returns (the service's own cap is 5000).
+    void list_page_size(std::size_t entries);
+    // Takes a lease on an existing file as another client would; duration -1 is infinite.
+    void lease_file(const std::string& filesystem, const std::string& path, const std::string& lease_id,
+                    std::chrono::seconds duration);
+    // Breaks that lease at once, as an operator's "break lease" does.
+    void break_lease(const std::string& filesystem, const std::string& path);
+    // The Path Lease actions received, in order ("acquire", "renew", "release", ...).
+    std::vector<std::string> lease_actions() const;
+
     void inject(DfsFault fault);
     int calls(DfsOp op) const;
+    int total_calls() const;  // every authorized request, whatever its operation
     std::vector<DfsAppend> appends() const;  // in arrival order
     // x-ms-version values seen, and how many requests failed authorization.
     std::vector<std::string> versions_seen() const;

@@ -7,6 +7,7 @@
 #include "pigment_export/core/crc64.hpp"
 #include "pigment_export/core/env.hpp"
 #include "pigment_export/http/client.hpp"
+#include "pigment_export/storage/dfs_sink.hpp"
 #include "pigment_export/storage/storage_auth.hpp"
 #include "pigment_export/storage/storage_errors.hpp"
 #include "pigment_export/storage/storage_sink.hpp"
@@ -355,4 +356,109 @@ TEST_CASE("DFS: a missing filesystem is a 404 with a create-it hint", "[storage]
     CHECK(info.http_status == 404);
     CHECK(info.service_code == "FilesystemNotFound");
     CHECK_THAT(info.hint, Catch::Contains("create the filesystem 'nosuchfs'"));
+}
+
+namespace {
+
+std::string temporary_of(const std::string& destination, const std::string& hex) {
+    return pe::storage::temporary_sibling(destination, hex);
+}
+
+// The rest of drive() after open(), on one worker, for tests that act between the steps.
+void upload_all(pe::Sink& sink, const std::string& data) {
+    auto info = commit_info(data, kChunk);
+    for (std::uint64_t i = 0; i < info.chunk_count; ++i) {
+        std::size_t offset = i * kChunk;
+        sink.upload(0, chunk_view(i, offset, data.data() + offset, std::min(kChunk, data.size() - offset)));
+    }
+    sink.commit(info);
+}
+
+}  // namespace
+
+TEST_CASE("DFS: the temporary file is leased while written and the destination is left without a lease",
+          "[storage][dfs]") {
+    Fixture f;
+    std::string data = csv_of_size(3 * kChunk + 7);
+    auto sink = f.sink();
+    sink->open();
+    auto temps = f.dfs.temp_paths(f.fs);
+    REQUIRE(temps.size() == 1);
+    auto temp = f.dfs.file(f.fs, temps[0]);
+    CHECK(temp->lease_state == "leased");
+    upload_all(*sink, data);
+    CHECK(f.dfs.file(f.fs, f.path)->content == data);
+    CHECK(f.dfs.file(f.fs, f.path)->lease_state == "available");
+    CHECK(f.dfs.lease_actions() == std::vector<std::string>{"acquire", "release"});
+    CHECK(f.dfs.temp_paths(f.fs).empty());
+}
+
+TEST_CASE("DFS: an aborted run deletes its leased temporary file, also after the lease lapsed", "[storage][dfs]") {
+    Fixture f;
+    bool lapsed = GENERATE(false, true);
+    auto sink = f.sink();
+    sink->open();
+    if (lapsed) f.dfs.advance_clock(std::chrono::seconds(40));
+    sink->abort();
+    f.require_untouched();
+}
+
+TEST_CASE("DFS: a slow export keeps its lease by renewing it on a timer", "[storage][dfs][slow]") {
+    Fixture f;
+    std::string data = csv_of_size(2 * kChunk);
+    auto sink = f.sink();
+    sink->open();
+    auto temp = f.dfs.temp_paths(f.fs).at(0);
+    // No append for longer than a third of the lease: only the timer can renew it.
+    std::this_thread::sleep_for(std::chrono::milliseconds(11'500));
+    f.dfs.advance_clock(std::chrono::seconds(25));  // 36 s after the acquire, < 30 s after the renewal
+    CHECK(f.dfs.file(f.fs, temp)->lease_state == "leased");
+    auto actions = f.dfs.lease_actions();
+    CHECK(std::count(actions.begin(), actions.end(), "renew") >= 1);
+
+    auto other = f.sink();
+    other->open();  // a concurrent run to the same destination
+    CHECK(dynamic_cast<pe::storage::DfsSink&>(*other).reclaimed() == 0);
+    other->abort();
+    CHECK(f.dfs.file(f.fs, temp));
+
+    upload_all(*sink, data);
+    CHECK(f.dfs.file(f.fs, f.path)->content == data);
+}
+
+TEST_CASE("DFS: open reclaims only the abandoned temporaries of the same destination and counts them",
+          "[storage][dfs]") {
+    Fixture f;
+    auto available = temporary_of(f.path, "00000000000000aa");
+    auto expired = temporary_of(f.path, "00000000000000bb");
+    auto held = temporary_of(f.path, "00000000000000cc");
+    auto broken = temporary_of(f.path, "00000000000000dd");
+    auto other = temporary_of("finance/other.csv", "00000000000000ee");
+    for (const auto& p : {available, expired, held, broken, other}) f.dfs.put_file(f.fs, p, "partial");
+    f.dfs.lease_file(f.fs, expired, "11111111-1111-4111-8111-111111111111", std::chrono::seconds(15));
+    f.dfs.advance_clock(std::chrono::seconds(16));
+    f.dfs.lease_file(f.fs, held, "22222222-2222-4222-8222-222222222222", std::chrono::seconds(60));
+    f.dfs.lease_file(f.fs, broken, "33333333-3333-4333-8333-333333333333", std::chrono::seconds(-1));
+    f.dfs.break_lease(f.fs, broken);
+
+    std::string data = csv_of_size(kChunk / 2);
+    auto sink = f.sink();
+    drive(*sink, data, kChunk);
+    CHECK(dynamic_cast<pe::storage::DfsSink&>(*sink).reclaimed() == 3);
+    CHECK_FALSE(f.dfs.file(f.fs, available));
+    CHECK_FALSE(f.dfs.file(f.fs, expired));
+    CHECK_FALSE(f.dfs.file(f.fs, broken));
+    CHECK(f.dfs.file(f.fs, held));
+    CHECK(f.dfs.file(f.fs, other));
+    CHECK(f.dfs.file(f.fs, f.path)->content == data);
+}
+
+TEST_CASE("DFS: a destination folder that does not exist yet has nothing to reclaim", "[storage][dfs]") {
+    Fixture f;
+    f.path = "new/folder/out.csv";
+    std::string data = csv_of_size(kChunk / 3);
+    auto sink = f.sink();
+    drive(*sink, data, kChunk);
+    CHECK(dynamic_cast<pe::storage::DfsSink&>(*sink).reclaimed() == 0);
+    CHECK(f.dfs.file(f.fs, f.path)->content == data);
 }

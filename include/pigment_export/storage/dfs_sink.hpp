@@ -1,20 +1,48 @@
 #pragma once
 // ADLS Gen2 through the DFS path API. Creating the destination directly would truncate a live
 // file at once, so the data goes to a hidden temporary sibling: create (If-None-Match: *) →
-// parallel appends at their positions (Content-MD5 each) → flush at the final length
+// lease → parallel appends at their positions (Content-MD5 each) → flush at the final length
 // (If-Match: the create's ETag) → properties → rename onto the destination → HEAD check.
 // abort() deletes the temporary file; the destination is touched only by the rename.
+//
+// A killed run (kill -9, OOM, an evicted pod) cannot delete its temporary file, so the lease
+// is the run's liveness signal: a background thread renews it while the run lives, and every
+// run first deletes the temporaries of the same destination whose lease nobody holds.
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
+#include <thread>
 
 #include "pigment_export/storage/storage_session.hpp"
 
 namespace pe::storage {
 
+// Long enough to ride out a retried request, short enough that a killed run's temporary file
+// is reclaimable half a minute later.
+inline constexpr std::chrono::seconds kTemporaryLeaseDuration{30};
+
+// A third of the duration: two renewals can fail or be slow before the lease lapses.
+bool lease_renewal_due(std::chrono::steady_clock::time_point last_renewal, std::chrono::steady_clock::time_point now,
+                       std::chrono::seconds duration);
+
+// True when `path` is a temporary file this tool makes for `destination` (same folder, same
+// name, ".pigment-tmp-" and 16 lower-case hex digits), so a reclaim never touches anything else.
+bool is_temporary_of(std::string_view path, std::string_view destination);
+
+// "available", "expired" and "broken" mean nobody holds the lease; "leased" and "breaking" (and
+// anything unknown) mean a live run may still be writing.
+bool lease_abandoned(std::string_view lease_state);
+
 class DfsSink final : public Sink {
 public:
     DfsSink(const Config& config, Target target, std::shared_ptr<const Auth> auth);
+    ~DfsSink() override;
+    DfsSink(const DfsSink&) = delete;
+    DfsSink& operator=(const DfsSink&) = delete;
 
     unsigned max_concurrency() const override { return session_.workers(); }
     void open() override;
@@ -26,23 +54,48 @@ public:
 
     // The temporary file's path inside the filesystem (tests and logs).
     const std::string& temporary_path() const noexcept { return temp_path_; }
+    // How many abandoned temporary files of earlier runs open() deleted.
+    std::size_t reclaimed() const noexcept { return reclaimed_; }
 
 private:
     http::Request request(const std::string& method, std::string_view object_path, const std::string& query) const;
+    void create_temporary();
+    void reclaim_abandoned();
+    std::vector<std::string> abandoned_candidates();
+    http::Response list_page(const std::string& folder, std::size_t max_entries, const std::string& continuation);
+    bool reclaim(const std::string& path);
+    void acquire_lease();
+    void renew_lease();
+    void renew_lease_if_due();
+    void release_lease_on_destination() noexcept;
+    void start_lease_keeper();
+    void stop_lease_keeper() noexcept;
+    void keep_lease();
     void append(unsigned connection, const ChunkView& chunk);
     void flush(const CommitInfo& info);
     void set_properties(const CommitInfo& info);
     void rename(const CommitInfo& info);
+    http::Response remove_temporary(bool with_lease);
     http::Response head(std::string_view object_path, const std::string& operation);
     bool destination_matches(const CommitInfo& info);
 
     Session session_;
     std::string temp_path_;
+    std::string lease_id_;
     std::string etag_;  // of the temporary file, after its last change
     bool temp_exists_ = false;
     bool renamed_ = false;
+    std::size_t reclaimed_ = 0;
     std::atomic<std::uint64_t> bytes_uploaded_{0};
     std::atomic<std::uint64_t> chunks_uploaded_{0};
+
+    // The keeper owns the control connection between open() and commit()/abort(), when the
+    // calling thread does not use it.
+    std::mutex lease_mutex_;
+    std::condition_variable lease_wakeup_;
+    bool keeper_stop_ = false;
+    std::chrono::steady_clock::time_point lease_renewed_at_;
+    std::thread lease_keeper_;
 };
 
 }  // namespace pe::storage
