@@ -55,7 +55,7 @@ public:
     // The temporary file's path inside the filesystem (tests and logs).
     const std::string& temporary_path() const noexcept { return temp_path_; }
     // How many abandoned temporary files of earlier runs open() deleted.
-    std::size_t reclaimed() const noexcept { return reclaimed_; }
+    std::size_t reclaimed() const noexcept override { return reclaimed_; }
 
 private:
     http::Request request(const std::string& method, std::string_view object_path, const std::string& query) const;
