@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <sstream>
+
 #include "fakes/azurite.hpp"
 #include "fakes/csv_generator.hpp"
 #include "fakes/fake_dfs.hpp"
@@ -395,4 +397,111 @@ TEST_CASE("binary: a check after the commit that fails is exit 6 with committed:
         CHECK(azurite.get_blob(container, "out.csv").body == csv);
         CHECK(r.summary_json()["committed"] == true);
     }
+}
+
+// Issue 13, item 4: which requests each storage API sends, on which names, and so which Event
+// Grid events a run fires. Read from the binary's own trace of every request line ("> METHOD URL").
+//   --storage-api blob (Put Block × n, Put Block List): the only write on any name is the commit of the
+//     final name, so BlobCreated fires once, on the final name, after the commit.
+//   --storage-api dfs (hidden temporary, rename): the writes go to the temporary name (BlobCreated there on
+//     create and flush) and the final name arrives only through the rename (BlobRenamed).
+namespace {
+
+// "PUT c/out.csv?comp=block" for every request line to `container`, the query reduced to the
+// parameters that name the operation.
+std::vector<std::string> store_requests(const std::string& err, const std::string& container) {
+    std::vector<std::string> out;
+    std::istringstream lines(err);
+    std::string line;
+    while (std::getline(lines, line)) {
+        // "trace: > PUT URL", or "trace: store: > PUT URL" on the stage's own thread.
+        auto at = line.find(": > ");
+        if (line.find("trace:") == std::string::npos || at == std::string::npos) continue;
+        std::istringstream words(line.substr(at + 4));
+        std::string method, url;
+        words >> method >> url;
+        auto path = url.find("/" + container + "/");
+        if (path == std::string::npos) path = url.find("/" + container + "?");
+        if (path == std::string::npos) continue;
+        std::string rest = url.substr(path + 1);
+        auto q = rest.find('?');
+        std::string keys;
+        if (q != std::string::npos) {
+            std::istringstream query(rest.substr(q + 1));
+            std::string pair;
+            while (std::getline(query, pair, '&')) {
+                std::string key = pair.substr(0, pair.find('='));
+                if (key == "comp" || key == "resource" || key == "action" || key == "restype") keys += (keys.empty() ? "?" : "&") + pair;
+            }
+            rest = rest.substr(0, q);
+        }
+        out.push_back(method + " " + rest + keys);
+    }
+    return out;
+}
+
+bool is_write(const std::string& request) { return request.rfind("PUT ", 0) == 0 || request.rfind("PATCH ", 0) == 0; }
+
+}  // namespace
+
+TEST_CASE("binary: --storage-api blob writes only the final name, once (one BlobCreated after the commit)",
+          "[storage][binary][azurite][events]") {
+    FakePigment pigment(kApiKey);
+    pigment.add_block("metric", kId, generate_csv_string(300'000));
+    auto& azurite = shared_azurite();
+    std::string container = fresh_container();
+    azurite.create_container(container);
+    RunOptions options;
+    options.env = {{"PIGMENT_API_KEY", kApiKey}, {"AZURE_STORAGE_KEY", Azurite::kKey}};
+    auto r = run_program({"--pigment-url", pigment.base_url(), "--block-type", "metric", "--block-id", kId, "--dest",
+                          azurite.base_url() + "/" + container + "/out.csv", "--storage-api", "blob", "--chunk-size",
+                          "64KiB", "--log-level", "trace", "--progress", "off"},
+                         options);
+    INFO(r.err.substr(0, 3000));
+    REQUIRE(r.exit_code == 0);
+    auto requests = store_requests(r.err, container);
+    REQUIRE_FALSE(requests.empty());
+    std::size_t blocks = 0, commits = 0;
+    for (const auto& q : requests) {
+        INFO(q);
+        if (is_write(q)) CHECK(q.find(container + "/out.csv") != std::string::npos);  // no other name is ever written
+        blocks += q == "PUT " + container + "/out.csv?comp=block" ? 1 : 0;
+        commits += q == "PUT " + container + "/out.csv?comp=blocklist" ? 1 : 0;
+    }
+    CHECK(blocks > 1);
+    CHECK(commits == 1);
+    CHECK(requests.back() == "HEAD " + container + "/out.csv");  // the read-back, after the one commit
+}
+
+TEST_CASE("binary: --storage-api dfs writes a hidden temporary and renames it (BlobCreated on the temporary, "
+          "BlobRenamed to the final name)",
+          "[storage][binary][dfs][events]") {
+    FakePigment pigment(kApiKey);
+    pigment.add_block("metric", kId, generate_csv_string(300'000));
+    FakeDfs dfs;
+    dfs.create_filesystem("lake");
+    RunOptions options;
+    options.env = {{"PIGMENT_API_KEY", kApiKey}, {"AZURE_STORAGE_KEY", Azurite::kKey}};
+    auto r = run_program({"--pigment-url", pigment.base_url(), "--block-type", "metric", "--block-id", kId, "--dest",
+                          dfs.url("lake", "dir/out.csv"), "--storage-api", "dfs", "--chunk-size", "64KiB", "--log-level",
+                          "trace", "--progress", "off"},
+                         options);
+    INFO(r.err.substr(0, 3000));
+    REQUIRE(r.exit_code == 0);
+    auto requests = store_requests(r.err, "lake");
+    REQUIRE_FALSE(requests.empty());
+    std::vector<std::string> final_writes;
+    bool temporary_created = false, flushed = false;
+    for (const auto& q : requests) {
+        temporary_created = temporary_created || (q.find("lake/dir/.out.csv.pigment-tmp-") != std::string::npos &&
+                                                  q.find("?resource=file") != std::string::npos);
+        flushed = flushed || q.find("?action=flush") != std::string::npos;
+        if (is_write(q) && q.find("lake/dir/out.csv") != std::string::npos) final_writes.push_back(q);
+    }
+    CHECK(temporary_created);
+    CHECK(flushed);
+    // The final name is written exactly once, by the rename (a PUT carrying x-ms-rename-source).
+    REQUIRE(final_writes.size() == 1);
+    CHECK(final_writes.front() == "PUT lake/dir/out.csv");
+    CHECK(r.err.find("x-ms-rename-source") != std::string::npos);
 }
