@@ -77,7 +77,8 @@ void check_output_paths(const Config& config, const std::optional<std::string>& 
         }
     }
     if (outputs.size() == 2) {
-        const auto& [a, b] = std::pair(outputs[0].existing, outputs[1].existing);
+        const ExistingOutput& a = outputs[0].existing;
+        const ExistingOutput& b = outputs[1].existing;
         bool same_inode = a.exists && b.exists && a.device == b.device && a.inode == b.inode;
         if (same_inode || lexical_key(outputs[0].path) == lexical_key(outputs[1].path)) {
             usage("--summary-json and --dest name the same file", "give the summary its own path");
