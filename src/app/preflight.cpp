@@ -50,10 +50,6 @@ private:
     std::optional<Stage> first_failure_;
 };
 
-bool storage_needs_token(const Config& config, const EnvLookup& env) {
-    return config.destination.kind == DestinationKind::storage && !env("AZURE_STORAGE_SAS_TOKEN") && !env("AZURE_STORAGE_KEY");
-}
-
 }  // namespace
 
 int run_preflight(const Config& config, const EnvLookup& env, LazyCredential& credential) {

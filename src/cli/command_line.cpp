@@ -205,16 +205,9 @@ void apply_env(CLI::App& app, Raw& raw, const EnvLookup& env) {
 }
 
 
-// The same test the secret stage and the storage sink make (see storage/storage_auth.hpp):
 // Key Vault always needs the credential, a storage destination only without SAS or Shared Key.
 bool uses_azure_credential(const Config& c, const EnvLookup& env) {
-    auto set = [&](const char* name) {
-        auto value = env(name);
-        return value && !value->empty();
-    };
-    bool storage_bearer = c.destination.kind == DestinationKind::storage && !set("AZURE_STORAGE_SAS_TOKEN") &&
-                          !set("AZURE_STORAGE_KEY");
-    return !c.secret.key_vault_url.empty() || storage_bearer;
+    return !c.secret.key_vault_url.empty() || storage_needs_token(c, env);
 }
 
 // An option the run would not use is refused, not dropped: whoever gave it believes it applies.

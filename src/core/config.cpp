@@ -12,4 +12,12 @@ const char* block_type_name(BlockType type) {
     return "metric";
 }
 
+bool storage_needs_token(const Config& config, const EnvLookup& env) {
+    auto set = [&](const char* name) {
+        auto value = env(name);
+        return value && !value->empty();
+    };
+    return config.destination.kind == DestinationKind::storage && !set("AZURE_STORAGE_SAS_TOKEN") && !set("AZURE_STORAGE_KEY");
+}
+
 }  // namespace pe

@@ -73,3 +73,14 @@ TEST_CASE("no credential at all, or a SAS without a signature, is a store failur
     CHECK_THROWS_AS(Auth(pe::map_env({}), "acct", nullptr), pe::Failure);
     CHECK_THROWS_AS(Auth(pe::map_env({{"AZURE_STORAGE_SAS_TOKEN", "sv=2022-11-02&sp=cw"}}), "acct", nullptr), pe::Failure);
 }
+
+TEST_CASE("storage_needs_token: an empty SAS or key counts as unset, as the sink's auth choice does", "[storage]") {
+    pe::Config c;
+    c.destination.kind = pe::DestinationKind::storage;
+    CHECK(pe::storage_needs_token(c, pe::map_env({})));
+    CHECK(pe::storage_needs_token(c, pe::map_env({{"AZURE_STORAGE_SAS_TOKEN", ""}, {"AZURE_STORAGE_KEY", ""}})));
+    CHECK_FALSE(pe::storage_needs_token(c, pe::map_env({{"AZURE_STORAGE_SAS_TOKEN", "sv=x&sig=y"}})));
+    CHECK_FALSE(pe::storage_needs_token(c, pe::map_env({{"AZURE_STORAGE_KEY", "a2V5"}})));
+    c.destination.kind = pe::DestinationKind::local_file;
+    CHECK_FALSE(pe::storage_needs_token(c, pe::map_env({})));
+}

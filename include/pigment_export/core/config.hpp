@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "pigment_export/core/destination.hpp"
+#include "pigment_export/core/env.hpp"
 #include "pigment_export/core/log_settings.hpp"
 
 namespace pe {
@@ -77,5 +78,10 @@ struct Config {
     // --export-options @FILE): none of them may be an output of the run.
     std::vector<std::filesystem::path> read_files;
 };
+
+// A storage destination writes with a bearer token (an Azure credential) unless
+// AZURE_STORAGE_SAS_TOKEN or AZURE_STORAGE_KEY is set and not empty, as storage/storage_auth
+// decides. The one copy of that rule for the option checks and the preflight.
+bool storage_needs_token(const Config& config, const EnvLookup& env);
 
 }  // namespace pe
