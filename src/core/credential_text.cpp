@@ -2,31 +2,28 @@
 
 #include <algorithm>
 
+#include "pigment_export/core/bytes.hpp"
+
 namespace pe {
-
-namespace {
-
-std::string size_text(std::size_t bytes) {
-    return bytes % 1024 == 0 ? std::to_string(bytes / 1024) + " KiB" : std::to_string(bytes) + " bytes";
-}
-
-}  // namespace
 
 std::optional<std::string> credential_text_problem(std::string_view value, std::size_t limit) {
     if (value.empty()) return "is empty";
-    if (value.size() > limit) return "is larger than " + size_text(limit);
+    if (value.size() > limit) return "is larger than " + limit_text(limit);
     if (std::all_of(value.begin(), value.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; })) {
         return "is only whitespace";
     }
-    for (std::size_t i = 0; i < value.size(); ++i) {
-        auto c = static_cast<unsigned char>(value[i]);
-        std::string at = " at byte " + std::to_string(i + 1);
-        if (c == '\r' || c == '\n') return "has a line break" + at;
-        if (c == ' ' || c == '\t') return "has whitespace" + at;
-        if (c < 0x20 || c == 0x7F) return "has a control character" + at;
-        if (c > 0x7E) return "has a non-ASCII byte" + at;
-    }
-    return std::nullopt;
+    // Every token passes here: find the first bad byte, and only then build the message.
+    auto bad = std::find_if(value.begin(), value.end(), [](char ch) {
+        auto u = static_cast<unsigned char>(ch);
+        return u <= 0x20 || u >= 0x7F;
+    });
+    if (bad == value.end()) return std::nullopt;
+    auto c = static_cast<unsigned char>(*bad);
+    std::string at = " at byte " + std::to_string(bad - value.begin() + 1);
+    if (c == '\r' || c == '\n') return "has a line break" + at;
+    if (c == ' ' || c == '\t') return "has whitespace" + at;
+    if (c < 0x20 || c == 0x7F) return "has a control character" + at;
+    return "has a non-ASCII byte" + at;
 }
 
 void strip_one_line_break(std::string& value) {

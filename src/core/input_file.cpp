@@ -8,15 +8,11 @@
 #include <cerrno>
 #include <cstring>
 
+#include "pigment_export/core/bytes.hpp"
+
 namespace pe {
 
 namespace {
-
-std::string size_text(std::size_t bytes) {
-    if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
-    if (bytes >= (1u << 10) && bytes % (1u << 10) == 0) return std::to_string(bytes >> 10) + " KiB";
-    return std::to_string(bytes) + " bytes";
-}
 
 [[noreturn]] void fail(const InputFile& spec, const std::filesystem::path& path, std::string code, std::string why,
                        std::string hint) {
@@ -69,7 +65,7 @@ std::string read_input_file(const std::filesystem::path& path, const InputFile& 
         total += static_cast<std::size_t>(n);
     }
     if (total > spec.limit) {
-        fail(spec, path, "InputFileTooLarge", "is larger than " + size_text(spec.limit),
+        fail(spec, path, "InputFileTooLarge", "is larger than " + limit_text(spec.limit),
              "check that the path names the intended file");
     }
     content.resize(total);

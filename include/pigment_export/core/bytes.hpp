@@ -14,6 +14,8 @@ std::string base64url_decode(std::string_view text);
 // "8MiB", "512KiB", "1048576", "1048576B" → bytes; throws std::invalid_argument.
 std::uint64_t parse_size(std::string_view text);
 std::string format_size(std::uint64_t bytes);  // "8.0 MiB"
+// An exact limit as a person writes it: "1 MiB", "4 KiB", "1000 bytes".
+std::string limit_text(std::uint64_t bytes);
 
 // UTC formats used by placeholders, logs and x-ms-date.
 std::string utc_date(std::chrono::system_clock::time_point t);       // 2026-11-29
