@@ -24,11 +24,8 @@ namespace {
     throw Failure(FailureInfo{Stage::usage, 0, {}, message, hint});
 }
 
-// 1000 exports of a few hundred bytes each, with room to spare.
-constexpr std::size_t kMaxManifest = 4u << 20;
-
 std::vector<Config> load_configs(const cli::ManifestRequest& request, const EnvLookup& env) {
-    auto runs = cli::manifest_runs(read_input_file(request.path, InputFile{"--manifest", Stage::usage, kMaxManifest}),
+    auto runs = cli::manifest_runs(read_input_file(request.path, InputFile{"--manifest", Stage::usage, cli::kMaxManifestBytes}),
                                    request.shared_args);
     auto now = std::chrono::system_clock::now();
     std::vector<Config> configs;

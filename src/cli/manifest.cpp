@@ -13,7 +13,6 @@ namespace pe::cli {
 
 namespace {
 
-constexpr std::size_t kMaxManifestSize = 4u << 20;  // 1000 exports of a few KiB each
 constexpr int kMaxDepth = 64;
 
 [[noreturn]] void usage(const std::string& message) {
@@ -144,7 +143,7 @@ std::optional<ManifestRequest> find_manifest(const std::vector<std::string>& arg
 
 std::vector<std::vector<std::string>> manifest_runs(const std::string& json_text, const std::vector<std::string>& shared_args) {
     // nlohmann recurses once per level: a deep document must be an error, not a stack overflow.
-    if (json_text.size() > kMaxManifestSize) usage("manifest: larger than 4 MiB");
+    if (json_text.size() > kMaxManifestBytes) usage("manifest: larger than 4 MiB");
     if (json_nesting_exceeds(json_text, kMaxDepth)) usage("manifest: nests deeper than 64 levels");
     auto manifest = nlohmann::json::parse(json_text, nullptr, false);
     if (manifest.is_discarded() || !manifest.is_object()) usage("manifest: not a JSON object");

@@ -3,6 +3,7 @@
 #include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/cancellation.hpp"
 #include "pigment_export/core/crc64.hpp"
+#include "pigment_export/core/json_limits.hpp"
 #include "pigment_export/core/log.hpp"
 
 #include <algorithm>
@@ -161,7 +162,8 @@ std::vector<std::string> DfsSink::abandoned_candidates() {
         auto response = list_page(folder, kMaxListedEntries - examined, continuation);
         if (response.status == 404) return {};  // a folder that does not exist yet holds nothing to reclaim
         if (response.status != 200) throw session_.failure("list the destination folder", folder, response);
-        auto body = nlohmann::json::parse(response.body, nullptr, false);
+        // The page is as large as the client buffers; only its depth needs bounding.
+        auto body = parse_bounded_json(response.body, JsonBounds{response.body.size(), 16});
         if (!body.is_object() || !body.contains("paths") || !body["paths"].is_array()) break;
         for (const auto& entry : body["paths"]) {
             ++examined;

@@ -6,6 +6,7 @@
 //
 // Keys are the long option names without dashes. Values are strings, numbers or booleans
 // (true → --key; false → --no-key). Later wins: defaults, then the command line, then the entry.
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,9 @@ struct ManifestRequest {
 
 // Finds --manifest in the arguments; nullopt when absent. Throws Failure (usage).
 std::optional<ManifestRequest> find_manifest(const std::vector<std::string>& args);
+
+// The largest manifest read (1000 exports of a few KiB each): the reader's cap and the parser's.
+constexpr std::size_t kMaxManifestBytes = 4u << 20;
 
 // One argument vector per export. Throws Failure (usage) naming the entry at fault.
 std::vector<std::vector<std::string>> manifest_runs(const std::string& json_text, const std::vector<std::string>& shared_args);
