@@ -44,7 +44,6 @@ public:
             RunTimeout timeout(config_.network.total_timeout);
             stages(summary);
             summary.ok = true;
-            summary.committed = true;
             summary.exit_code = 0;
         } catch (const Failure& f) {
             record(summary, f.info());
@@ -65,7 +64,6 @@ private:
     void record(RunSummary& summary, FailureInfo info) {
         info = charge_timeout_to(stage_, std::move(info));
         summary.ok = false;
-        summary.committed = info.stage == Stage::after_commit;
         summary.failed_stage = info.stage;
         summary.exit_code = exit_code(info.stage);
         summary.error = std::move(info);

@@ -12,10 +12,12 @@
 
 namespace pe {
 
+bool committed(const RunSummary& s) { return s.ok || s.failed_stage == Stage::after_commit; }
+
 std::string summary_json(const RunSummary& s) {
     nlohmann::ordered_json j;
     j["status"] = s.ok ? "ok" : "failed";
-    j["committed"] = s.committed;
+    j["committed"] = committed(s);
     j["stage"] = s.failed_stage ? nlohmann::ordered_json(stage_name(*s.failed_stage)) : nlohmann::ordered_json(nullptr);
     j["exit_code"] = s.exit_code;
     j["block_type"] = s.block_type;

@@ -15,7 +15,6 @@ namespace {
 RunSummary ok_run() {
     RunSummary s;
     s.ok = true;
-    s.committed = true;
     s.exit_code = 0;
     s.block_type = "metric";
     s.block_id = "3f2a-01";
@@ -166,4 +165,16 @@ TEST_CASE("summary_line for a successful run", "[app]") {
     zero.rows = 0;
     zero.destination = "-";
     CHECK(summary_line(zero) == "exported metric 3f2a-01: 0 rows, 0 B (0.00 s, 0.0 MB/s) -> -");
+}
+
+TEST_CASE("committed: a success, or a failure after the commit; never an earlier failure", "[app]") {
+    redactor::clear_for_tests();
+    CHECK(committed(ok_run()));
+    CHECK_FALSE(committed(failed_run()));
+    CHECK(nlohmann::ordered_json::parse(summary_json(failed_run()))["committed"] == false);
+    RunSummary after = failed_run();
+    after.failed_stage = Stage::after_commit;
+    after.exit_code = 6;
+    CHECK(committed(after));
+    CHECK(nlohmann::ordered_json::parse(summary_json(after))["committed"] == true);
 }

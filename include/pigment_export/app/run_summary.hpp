@@ -10,7 +10,6 @@ namespace pe {
 
 struct RunSummary {
     bool ok = false;
-    bool committed = false;  // the destination holds this run's export (also after an after-commit failure)
     std::optional<Stage> failed_stage;
     int exit_code = 1;
     std::string block_type;
@@ -23,6 +22,9 @@ struct RunSummary {
     double duration_s = 0;
     std::optional<FailureInfo> error;
 };
+
+// The destination holds this run's export: it succeeded, or failed only after the commit.
+bool committed(const RunSummary& summary);
 
 std::string summary_json(const RunSummary& summary);
 
