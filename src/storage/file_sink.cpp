@@ -9,8 +9,8 @@
 
 #include "pigment_export/core/failure.hpp"
 #include "pigment_export/core/local_output.hpp"
-#include "pigment_export/storage/local_temporary.hpp"
 #include "pigment_export/core/log.hpp"
+#include "pigment_export/storage/local_temporary.hpp"
 
 namespace pe {
 

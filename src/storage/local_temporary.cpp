@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <random>
@@ -16,8 +17,13 @@ namespace pe {
 
 namespace {
 
-constexpr std::string_view kMarker = ".pigment-tmp-";
 constexpr std::size_t kSuffix = 6;  // as mkstemp's XXXXXX
+
+// ".NAME.pigment-tmp-": core/local_output's pattern without its XXXXXX, so both name one thing.
+std::string name_prefix(std::string_view destination_name) {
+    std::string pattern = temporary_pattern_for(std::filesystem::path(destination_name)).string();
+    return pattern.substr(0, pattern.size() - kSuffix);
+}
 
 std::filesystem::path folder_of(const std::filesystem::path& destination) {
     return destination.has_parent_path() ? destination.parent_path() : std::filesystem::path(".");
@@ -43,9 +49,9 @@ int create_unnamed_then_link(const std::filesystem::path& destination, std::file
         throw_errno("flock");
     }
     std::string proc = "/proc/self/fd/" + std::to_string(fd);
+    std::filesystem::path prefix = folder_of(destination) / name_prefix(destination.filename().string());
     for (int attempt = 0; attempt < 100; ++attempt) {
-        std::string pattern = temporary_pattern_for(destination).string();
-        std::filesystem::path candidate = pattern.substr(0, pattern.size() - kSuffix) + random_suffix();
+        std::filesystem::path candidate = prefix.string() + random_suffix();
         if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, candidate.c_str(), AT_SYMLINK_FOLLOW) == 0) {
             path = candidate;
             return fd;
@@ -59,16 +65,11 @@ int create_unnamed_then_link(const std::filesystem::path& destination, std::file
 }  // namespace
 
 bool is_local_temporary_of(std::string_view entry_name, std::string_view destination_name) {
-    std::size_t prefix = 1 + destination_name.size() + kMarker.size();
-    if (destination_name.empty() || entry_name.size() != prefix + kSuffix || entry_name.front() != '.' ||
-        entry_name.substr(1, destination_name.size()) != destination_name ||
-        entry_name.substr(1 + destination_name.size(), kMarker.size()) != kMarker) {
-        return false;
-    }
-    for (char c : entry_name.substr(prefix)) {
-        if (!std::isalnum(static_cast<unsigned char>(c))) return false;
-    }
-    return true;
+    if (destination_name.empty()) return false;
+    std::string prefix = name_prefix(destination_name);
+    if (entry_name.size() != prefix.size() + kSuffix || !entry_name.starts_with(prefix)) return false;
+    auto suffix = entry_name.substr(prefix.size());
+    return std::all_of(suffix.begin(), suffix.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
 }
 
 int create_locked_temporary(const std::filesystem::path& destination, std::filesystem::path& path) {
