@@ -167,7 +167,7 @@ TEST_CASE("summary_line for a successful run", "[app]") {
     CHECK(summary_line(zero) == "exported metric 3f2a-01: 0 rows, 0 B (0.00 s, 0.0 MB/s) -> -");
 }
 
-TEST_CASE("committed: a success, or a failure after the commit; never an earlier failure", "[app]") {
+TEST_CASE("committed: true for a success or a failure after the commit and false for an earlier failure", "[app]") {
     redactor::clear_for_tests();
     CHECK(committed(ok_run()));
     CHECK_FALSE(committed(failed_run()));
