@@ -9,6 +9,7 @@
 #include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/cancellation.hpp"
 #include "pigment_export/http/retrying_send.hpp"
+#include "pigment_export/storage/dfs_expiry.hpp"
 
 namespace pe::storage {
 
@@ -104,6 +105,13 @@ void verify_committed(const http::Response& head, const CommitInfo& info, const 
                                   location + " has Content-MD5 " + std::string(*md5) + " after the commit, expected " +
                                       info.md5_base64,
                                   "run the export again; the destination may hold another writer's data"});
+    }
+    if (announces_expiry(head.headers)) {
+        throw Failure(FailureInfo{Stage::after_commit, head.status, {},
+                                  location + " carries a server-side expiry (x-ms-expiry-time " +
+                                      std::string(*http::find_header(head.headers, "x-ms-expiry-time")) +
+                                      ") and will delete itself",
+                                  "clear it with Set Blob Expiry (x-ms-expiry-option: NeverExpire)"});
     }
 }
 
