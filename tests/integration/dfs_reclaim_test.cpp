@@ -229,6 +229,18 @@ TEST_CASE("binary → DFS without a hierarchical namespace: the refused expiry c
     CHECK_FALSE(r.dfs.file(kFs, kPath)->expires);
 }
 
+TEST_CASE("binary → DFS: an expiry refused (403) is one warning and the export lands", "[storage][binary][dfs]") {
+    Reclaim r;
+    r.dfs.inject({DfsOp::set_expiry, 1, -1, 403, "AuthorizationPermissionMismatch"});
+    auto result = r.run();
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    CHECK(result.err.find("could not give the temporary file") != std::string::npos);
+    CHECK(r.dfs.calls(DfsOp::set_expiry) == 1);  // nothing set, so nothing to clear
+    CHECK(r.dfs.file(kFs, kPath)->content == r.csv);
+    CHECK(r.dfs.temp_paths(kFs).empty());
+}
+
 TEST_CASE("binary → DFS: an expiry that cannot be cleared stops the run before the rename", "[storage][binary][dfs]") {
     Reclaim r;
     r.dfs.inject({DfsOp::set_expiry, 2, -1, 403, "AuthorizationPermissionMismatch"});
