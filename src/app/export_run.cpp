@@ -76,7 +76,8 @@ private:
         enter(Stage::store);
         auto sink = make_sink(config_, env_, [&] { return credential_.storage_token(); });
         summary.destination = sink->location();
-        Pipeline pipeline(*sink, PipelineOptions{config_.transfer.chunk_size, config_.transfer.parallel, config_.guards});
+        Pipeline pipeline(*sink, PipelineOptions{config_.transfer.chunk_size, config_.transfer.parallel, config_.guards,
+                                                   config_.transfer.if_changed});
         pipeline.start();
         summary.reclaimed = sink->reclaimed();
 
@@ -107,6 +108,7 @@ private:
         summary.bytes = result.bytes;
         summary.rows = result.rows;
         summary.md5_base64 = result.md5_base64;
+        summary.unchanged = result.unchanged;
     }
 
     const Config& config_;

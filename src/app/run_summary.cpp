@@ -12,12 +12,13 @@
 
 namespace pe {
 
-bool committed(const RunSummary& s) { return s.ok || s.failed_stage == Stage::after_commit; }
+bool committed(const RunSummary& s) { return (s.ok && !s.unchanged) || s.failed_stage == Stage::after_commit; }
 
 std::string summary_json(const RunSummary& s) {
     nlohmann::ordered_json j;
     j["status"] = s.ok ? "ok" : "failed";
     j["committed"] = committed(s);
+    j["unchanged"] = s.unchanged;
     j["stage"] = s.failed_stage ? nlohmann::ordered_json(stage_name(*s.failed_stage)) : nlohmann::ordered_json(nullptr);
     j["exit_code"] = s.exit_code;
     j["block_type"] = s.block_type;
@@ -44,7 +45,8 @@ std::string summary_line(const RunSummary& s) {
     char rate[64];
     std::snprintf(rate, sizeof rate, "%.2f s, %.1f MB/s", s.duration_s, mb_per_s);
     return "exported " + s.block_type + " " + s.block_id + ": " + std::to_string(s.rows) + " rows, " + format_size(s.bytes) +
-           " (" + rate + ") -> " + http::strip_query(s.destination);
+           " (" + rate + ") -> " + http::strip_query(s.destination) +
+           (s.unchanged ? " (unchanged: it already held these bytes, nothing was written)" : "");
 }
 
 void report_result(const RunSummary& summary) {

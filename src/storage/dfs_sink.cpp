@@ -450,10 +450,15 @@ void DfsSink::rename(const CommitInfo& info) {
 bool DfsSink::destination_matches(const CommitInfo& info) {
     auto temp = head(temp_path_, "check the temporary file");
     if (temp.status != 404) return false;
+    return holds(info);
+}
+
+bool DfsSink::holds(const CommitInfo& info) {
     auto destination = head(session_.target().path, "check");
-    return destination.status == 200 &&
-           header_or_empty(destination, "Content-Length") == std::to_string(info.total_bytes) &&
-           header_or_empty(destination, "Content-MD5") == info.md5_base64;
+    if (destination.status != 200 && destination.status != 404) {
+        throw session_.failure("check", session_.target().path, destination);
+    }
+    return holds_export(destination, info);
 }
 
 void DfsSink::commit(const CommitInfo& info) {

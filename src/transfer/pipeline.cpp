@@ -229,7 +229,11 @@ PipelineResult Pipeline::finish(CommitInfo info) {
         info.rows = result.rows;
         spdlog::debug("stream complete: {} in {} chunk(s), {} rows; committing", format_size(result.bytes),
                       result.chunks, result.rows);
-        if (single) {
+        if (options_.if_changed && sink_.holds(info)) {
+            // Committing the same bytes again would fire storage events and move Last-Modified.
+            result.unchanged = true;
+            sink_.abort();
+        } else if (single) {
             static const char kEmpty = '\0';
             ChunkView only{0, 0, &kEmpty, 0, 0};
             if (current_ != nullptr) {

@@ -24,7 +24,7 @@
 #include "pigment_export/storage/sink.hpp"
 #include "pigment_export/transfer/chunk_pool.hpp"
 #include "pigment_export/transfer/csv_record_counter.hpp"
-#include "pigment_export/transfer/md5.hpp"
+#include "pigment_export/core/md5.hpp"
 
 namespace pe {
 
@@ -32,6 +32,7 @@ struct PipelineOptions {
     std::size_t chunk_size = 4u << 20;
     unsigned parallel = 4;
     DataGuards guards;
+    bool if_changed = false;  // leave a destination that already holds these bytes alone
 };
 
 struct PipelineResult {
@@ -39,6 +40,7 @@ struct PipelineResult {
     std::uint64_t rows = 0;
     std::uint64_t chunks = 0;
     std::string md5_base64;
+    bool unchanged = false;  // --if-changed found the export at the destination: nothing committed
 };
 
 class Pipeline {
