@@ -51,7 +51,7 @@ std::vector<std::string> keys_of(const nlohmann::ordered_json& j) {
 TEST_CASE("a successful run's summary JSON: exact keys, order and values", "[app]") {
     redactor::clear_for_tests();
     CHECK(summary_json(ok_run()) ==
-          R"({"status":"ok","committed":true,"stage":null,"exit_code":0,"block_type":"metric","block_id":"3f2a-01",)"
+          R"({"status":"ok","committed":true,"unchanged":false,"stage":null,"exit_code":0,"block_type":"metric","block_id":"3f2a-01",)"
           R"("destination":"https://acct.blob.core.windows.net/exports/m.csv","bytes":10000000,"rows":12345,)"
           R"("md5":"1B2M2Y8AsgTpgAmY7PhCfg==","reclaimed":0,"duration_s":2.5,"error":null})");
 }
@@ -59,7 +59,7 @@ TEST_CASE("a successful run's summary JSON: exact keys, order and values", "[app
 TEST_CASE("summary JSON types", "[app]") {
     redactor::clear_for_tests();
     auto j = nlohmann::ordered_json::parse(summary_json(ok_run()));
-    CHECK(keys_of(j) == std::vector<std::string>{"status", "committed", "stage", "exit_code", "block_type", "block_id", "destination",
+    CHECK(keys_of(j) == std::vector<std::string>{"status", "committed", "unchanged", "stage", "exit_code", "block_type", "block_id", "destination",
                                                  "bytes", "rows", "md5", "reclaimed", "duration_s", "error"});
     CHECK(j["status"].is_string());
     CHECK(j["stage"].is_null());
@@ -177,4 +177,16 @@ TEST_CASE("committed: true for a success or a failure after the commit and false
     after.exit_code = 6;
     CHECK(committed(after));
     CHECK(nlohmann::ordered_json::parse(summary_json(after))["committed"] == true);
+}
+
+TEST_CASE("an unchanged destination: status ok but not committed and the line says why", "[app]") {
+    redactor::clear_for_tests();
+    RunSummary s = ok_run();
+    s.unchanged = true;
+    auto j = nlohmann::ordered_json::parse(summary_json(s));
+    CHECK(j["status"] == "ok");
+    CHECK(j["unchanged"] == true);
+    CHECK(j["committed"] == false);
+    CHECK(summary_line(s).find("(unchanged: it already held these bytes, nothing was written)") != std::string::npos);
+    CHECK(summary_line(ok_run()).find("unchanged") == std::string::npos);
 }
