@@ -13,6 +13,7 @@
 // 15-60 s or -1; an active lease refuses writes, deletes and rename-as-source without its id;
 // expiry runs on the fake's clock, which a test can move forward. The lease moves with a
 // renamed file (the service does not document it; the stricter reading).
+// Lease Blob (PUT ?comp=lease, the Blob endpoint's spelling, used by the SDKs) is the same operation.
 // Path List (GET /fs?resource=filesystem) honours directory, recursive=false, maxResults and
 // an opaque continuation, with a page size a test can shrink.
 #include <chrono>
