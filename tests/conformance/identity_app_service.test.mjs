@@ -4,5 +4,6 @@ import { managedIdentityCase } from "./lib/identity_case.mjs";
 managedIdentityCase({
   source: "app_service",
   env: (stack) => ({ IDENTITY_ENDPOINT: stack.url("app_service"), IDENTITY_HEADER: stack.info.app_service.identity_header }),
+  userAssigned: true,
   toolOperations: ["app_service.token"],
 });

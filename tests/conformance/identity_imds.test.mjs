@@ -4,5 +4,6 @@ import { managedIdentityCase } from "./lib/identity_case.mjs";
 managedIdentityCase({
   source: "imds",
   env: (stack) => ({ AZURE_POD_IDENTITY_AUTHORITY_HOST: stack.url("imds") }),
+  userAssigned: true,
   toolOperations: ["imds.token"],
 });

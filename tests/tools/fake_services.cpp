@@ -33,6 +33,10 @@ constexpr const char* kDisabledSecret = "disabled-secret";
 constexpr const char* kFilesystem = "conformance";
 constexpr const char* kClientId = "7d1c0b2a-0000-4000-8000-00000000a991";
 constexpr const char* kClientSecret = "conformance-client-secret-0123456789";
+constexpr const char* kUserClientId = "7d1c0b2a-0000-4000-8000-00000000b992";
+constexpr const char* kUserResourceId =
+    "/subscriptions/00000000-0000-4000-8000-000000000000/resourceGroups/conformance/providers/"
+    "Microsoft.ManagedIdentity/userAssignedIdentities/conformance";
 constexpr const char* kFederatedToken = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6Y29uZiJ9.c2ln";
 
 }  // namespace
@@ -48,9 +52,13 @@ int main() {
     testing::FakePigment pigment(kApiKey);
     pigment.add_block("metric", kSmallBlock, testing::generate_csv_string(3'000));
     pigment.add_block("metric", kLargeBlock, testing::generate_csv_string(200'000));
-    testing::FakeImds imds;
+    testing::FakeImdsOptions imds_options;
+    imds_options.user_assigned = {kUserClientId, kUserResourceId};
+    testing::FakeImds imds(imds_options);
     imds.start();
-    testing::FakeAppService app_service;
+    testing::FakeAppServiceOptions app_service_options;
+    app_service_options.user_assigned = {kUserClientId, kUserResourceId};
+    testing::FakeAppService app_service(app_service_options);
     app_service.start();
     testing::FakeArc arc(arc_keys.path());
     arc.start();
@@ -66,6 +74,7 @@ int main() {
 
     nlohmann::json description = {
         {"pigment", {{"url", pigment.base_url()}, {"api_key", kApiKey}, {"small_block", kSmallBlock}, {"large_block", kLargeBlock}}},
+        {"user_assigned", {{"client_id", kUserClientId}, {"resource_id", kUserResourceId}}},
         {"imds", {{"url", imds.base_url()}}},
         {"app_service", {{"url", app_service.endpoint()}, {"identity_header", app_service.options().identity_header}}},
         {"arc", {{"url", arc.endpoint()}, {"imds_endpoint", arc.imds_endpoint()}, {"key_dir", arc_keys.path()}}},

@@ -13,8 +13,9 @@ import { assertRestError, assertSameRequests, audience, operationsOf } from "./e
 
 // source: the recorder's name; env(stack): the variables that select it, for the SDK and the binary;
 // toolOperations: the source's requests the binary's are compared on; toolGetsSecret: false when
-// the binary cannot get a token from this fake (and so sends Key Vault nothing).
-export function managedIdentityCase({ source, env, setup = () => {}, toolOperations, toolGetsSecret = true }) {
+// the binary cannot get a token from this fake (and so sends Key Vault nothing); userAssigned: the
+// source takes a user-assigned identity (by client id and by resource id).
+export function managedIdentityCase({ source, env, setup = () => {}, toolOperations, toolGetsSecret = true, userAssigned = false }) {
   let stack;
   let tool;
   let toolEnv;
@@ -47,6 +48,27 @@ export function managedIdentityCase({ source, env, setup = () => {}, toolOperati
     for (const op of toolOperations) assert.ok(operationsOf(tool.mi).includes(op), `the binary sent no ${op}: ${tool.run.stderr}`);
     assertSameRequests(toolOperations, tool.mi, sdk);
   });
+
+  if (userAssigned) {
+    for (const kind of ["clientId", "resourceId"]) {
+      test(`${source}: a user-assigned identity by ${kind}; the binary's request with --client-id matches`, async () => {
+        const id = kind === "clientId" ? stack.info.user_assigned.client_id : stack.info.user_assigned.resource_id;
+        let mark = stack.recorders[source].mark();
+        const token = await new ManagedIdentityCredential({ [kind]: id }).getToken("https://vault.azure.net/.default");
+        assert.equal(audience(token.token), "https://vault.azure.net");
+        const sdk = stack.recorders[source].since(mark);
+        mark = stack.recorders[source].mark();
+        const run = await stack.runTool(
+          [...stack.toolArgs(), "--credential", "managed-identity", "--client-id", id, "--key-vault-url", stack.url("key_vault"),
+           "--secret-name", stack.info.key_vault.secret, "--dest", path.join(dir, `${kind}.csv`)],
+          toolEnv,
+        );
+        assert.equal(run.code, 0, run.stderr);
+        const tool = stack.recorders[source].since(mark);
+        assertSameRequests(toolOperations, tool, sdk);
+      });
+    }
+  }
 
   test(`${source}: SecretClient reads the secret through the challenge; the binary's get matches`, async (t) => {
     const mark = stack.recorders.key_vault.mark();
