@@ -30,5 +30,8 @@ export NODE_EXTRA_CA_CERTS="$work/cert.pem"
 unset AZURE_CLIENT_ID AZURE_TENANT_ID AZURE_CLIENT_SECRET AZURE_FEDERATED_TOKEN_FILE AZURE_AUTHORITY_HOST \
       IDENTITY_ENDPOINT IDENTITY_HEADER IMDS_ENDPOINT MSI_ENDPOINT MSI_SECRET AZURE_POD_IDENTITY_AUTHORITY_HOST \
       HTTP_PROXY HTTPS_PROXY http_proxy https_proxy
+export PE_CONFORMANCE_USED="$work/used-rows"
+mkdir "$PE_CONFORMANCE_USED"
 cd "$root"
-exec node --test --test-reporter=spec "$here"/*.test.mjs
+node --test --test-reporter=spec "$here"/*.test.mjs
+node "$here/lib/stale_rows.mjs" "$PE_CONFORMANCE_USED"

@@ -134,7 +134,11 @@ export function compare(operation, toolReq, sdkReq, table) {
     const t = tool.get(item);
     const s = sdk.get(item);
     const rows = table.filter((r) => cellCovers(r.operation, operation) && cellCovers(r.item, item));
-    if (rows.some((r) => r.rule === "ignore")) continue;
+    const ignore = rows.find((r) => r.rule === "ignore");
+    if (ignore) {
+      used.add(ignore);
+      continue;
+    }
     const presence = rows.find((r) => r.rule === "presence");
     if (presence && (t === undefined) === (s === undefined)) {
       used.add(presence);

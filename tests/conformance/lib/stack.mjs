@@ -77,7 +77,12 @@ export class Stack {
 
   async stop() {
     for (const r of Object.values(this.recorders ?? {})) await r.stop();
-    this.azurite?.kill("SIGTERM");
+    if (this.azurite && this.azurite.exitCode === null) {
+      // In memory, nothing to flush; after SIGTERM it lingers for about two minutes.
+      const exited = new Promise((r) => this.azurite.once("exit", r));
+      this.azurite.kill("SIGKILL");
+      await exited;
+    }
     this.fakes?.stdin.end();
     if (this.fakes && this.fakes.exitCode === null) await new Promise((r) => this.fakes.once("exit", r));
   }
