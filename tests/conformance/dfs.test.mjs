@@ -21,6 +21,7 @@ let stack;
 let fsClient;
 let toolRequests;
 let replayed = [];
+let refusedRequests;
 // The SDK's move() builds the destination URL's path as /{filesystem}/{path}: on a path-style
 // endpoint the "filesystem" it is given must carry the account in front.
 let moveTarget;
@@ -69,6 +70,15 @@ before(async () => {
   );
   assert.equal(run.code, 0, run.stderr);
   toolRequests = stack.recorders.dfs.since(mark);
+  // An export the binary refuses after uploading it (--min-rows): its temporary file is deleted.
+  const refusedMark = stack.recorders.dfs.mark();
+  const refused = await stack.runTool(
+    [...stack.toolArgs(stack.info.pigment.large_block), "--storage-api", "dfs", "--chunk-size", "64KiB", "--parallel", "1",
+     "--min-rows", "1000000", "--dest", `${stack.url("dfs")}/${dfs.account}/${dfs.filesystem}/exports/refused.csv`],
+    { PIGMENT_API_KEY: stack.info.pigment.api_key, AZURE_STORAGE_KEY: dfs.key },
+  );
+  assert.notEqual(refused.code, 0, "the binary must refuse an export below --min-rows");
+  refusedRequests = stack.recorders.dfs.since(refusedMark);
 });
 after(() => stack.stop());
 
@@ -139,6 +149,14 @@ test("DFS: DataLakeFileClient replays the binary's upload and every request matc
   for (const req of toolRequests) await replay(req, state);
   replayed = stack.recorders.dfs.since(mark);
   assertSameRequests(toolRequests, replayed);
+});
+
+test("DFS: the SDK replays the binary's abandoned upload, delete included, and every request matches", async () => {
+  assert.ok(operationsOf(refusedRequests).includes("dfs.delete"), `sent: ${operationsOf(refusedRequests).join(", ")}`);
+  const mark = stack.recorders.dfs.mark();
+  const state = {};
+  for (const req of refusedRequests) await replay(req, state);
+  assertSameRequests(refusedRequests, stack.recorders.dfs.since(mark));
 });
 
 // The ETags a client's conditions carry are the ones the fake just gave that client: the flush's
