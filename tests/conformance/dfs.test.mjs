@@ -77,7 +77,7 @@ before(async () => {
      "--min-rows", "1000000", "--dest", `${stack.url("dfs")}/${dfs.account}/${dfs.filesystem}/exports/refused.csv`],
     { PIGMENT_API_KEY: stack.info.pigment.api_key, AZURE_STORAGE_KEY: dfs.key },
   );
-  assert.notEqual(refused.code, 0, "the binary must refuse an export below --min-rows");
+  assert.equal(refused.code, 4, `the binary must refuse an export below --min-rows: ${refused.stderr}`);
   refusedRequests = stack.recorders.dfs.since(refusedMark);
 });
 after(() => stack.stop());

@@ -13,7 +13,8 @@ import { assertRestError, assertSameRequests, audience, operationsOf } from "./e
 
 // source: the recorder's name; env(stack): the variables that select it, for the SDK and the binary;
 // toolOperations: the requests the binary must send to the source; toolGetsSecret: false when
-// the binary cannot get a token from this fake (and so sends Key Vault nothing); userAssigned: the
+// the binary cannot get a token from this fake (and so sends Key Vault nothing: it must then exit 3,
+// the secret stage, rather than crash); userAssigned: the
 // source takes a user-assigned identity (by client id and by resource id).
 export function managedIdentityCase({ source, env, setup = () => {}, toolOperations, toolGetsSecret = true, userAssigned = false }) {
   let stack;
@@ -82,8 +83,10 @@ export function managedIdentityCase({ source, env, setup = () => {}, toolOperati
     const sdk = stack.recorders.key_vault.since(mark);
     if (toolGetsSecret) {
       assert.equal(tool.run.code, 0, tool.run.stderr);
-      assert.equal(fs.readFileSync(tool.out).length > 0, true);
+      assert.ok(fs.readFileSync(tool.out).length > 0, "the binary wrote the export");
       assertSameRequests(tool.kv, sdk);
+    } else {
+      assert.equal(tool.run.code, 3, tool.run.stderr);
     }
     await t.test("a disabled secret is Forbidden", () =>
       assertRestError(client.getSecret(stack.info.key_vault.disabled_secret), 403, "Forbidden"));

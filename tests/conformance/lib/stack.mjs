@@ -85,6 +85,8 @@ export class Stack {
     }
     this.fakes?.stdin.end();
     if (this.fakes && this.fakes.exitCode === null) await new Promise((r) => this.fakes.once("exit", r));
+    // Not 0: the fakes crashed, or a sanitizer build found an error in them.
+    if (this.fakes && this.fakes.exitCode !== 0) throw new Error(`fake_services exited with ${this.fakes.exitCode}`);
   }
 }
 
