@@ -11,6 +11,11 @@ if ! command -v node >/dev/null 2>&1; then
     echo "conformance: node is not installed; skipped"
     exit 77
 fi
+# The pinned SDKs declare engines node >= 20 (Debian 12's nodejs is 18).
+if (( $(node -p 'process.versions.node.split(".")[0]') < 20 )); then
+    echo "conformance: node $(node --version) is too old: the pinned Azure SDKs need node 20 or later" >&2
+    exit 1
+fi
 for package in @azure/identity @azure/keyvault-secrets @azure/storage-file-datalake @azure/storage-blob azurite; do
     if [[ ! -f "$root/node_modules/$package/package.json" ]]; then
         echo "conformance: $package is missing from node_modules: run 'npm ci' (or ./scripts/install-deps.sh)" >&2
