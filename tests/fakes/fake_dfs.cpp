@@ -321,6 +321,9 @@ struct FakeDfs::Impl {
         DfsOp op = DfsOp::head;
         std::string action = req.get_param_value("action");
         if (req.method == "PUT" && req.get_param_value("comp") == "expiry") op = DfsOp::set_expiry;
+        // The Blob API's Lease Blob (PUT ?comp=lease) works on the same paths: the DataLake SDK's
+        // lease client is the Blob one. Same actions, durations and replies as Path Lease.
+        else if (req.method == "PUT" && req.get_param_value("comp") == "lease") op = DfsOp::lease;
         else if (req.method == "PUT") op = req.has_header("x-ms-rename-source") ? DfsOp::rename : DfsOp::create;
         else if (req.method == "PATCH" && action == "append") op = DfsOp::append;
         else if (req.method == "PATCH" && action == "flush") op = DfsOp::flush;

@@ -16,6 +16,7 @@
 // Set Blob Expiry (PUT ?comp=expiry, which the blob endpoint serves; here the same host) works on
 // a hierarchical-namespace account only (400 HierarchicalNamespaceNotEnabled otherwise): an
 // expired path is gone; the expiry moves with a renamed file (undocumented; the stricter reading).
+// Lease Blob (PUT ?comp=lease, the Blob endpoint's spelling, used by the SDKs) is the same operation.
 // Path List (GET /fs?resource=filesystem) honours directory, recursive=false, maxResults and
 // an opaque continuation, with a page size a test can shrink.
 #include <chrono>
