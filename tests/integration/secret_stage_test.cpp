@@ -488,3 +488,23 @@ TEST_CASE("Azure Machine Learning compute: Metadata true and the default identit
     CHECK(requests[0].header("secret") == app.options().msi_secret);
     CHECK(r.err.find("managed identity (Azure Machine Learning)") != std::string::npos);
 }
+
+TEST_CASE("Key Vault challenge naming another tenant: the Azure CLI is run with --tenant", "[secret][binary][challenge]") {
+    Stage stage(kPrivateResource, kOtherTenant, kPrivateVaultHost);
+    std::string home = testing::mint_jwt("https://vault.azure.net", "cli-user", std::chrono::hours(1));
+    std::string other = testing::mint_jwt(kPrivateResource, "cli-user", std::chrono::hours(1), kOtherTenant);
+    std::string calls = stage.dir.file("az-calls");
+    // An `az` stand-in on PATH: logged in to both tenants, answering for the one --tenant names.
+    testing::write_file(stage.dir.file("az"),
+                        "#!/bin/sh\necho \"$@\" >> '" + calls + "'\ncase \"$*\" in\n  *\"--resource " +
+                            kPrivateResource + " --tenant " + kOtherTenant + "\") echo '{\"accessToken\":\"" + other +
+                            "\",\"expires_on\":4102444800}' ;;\n  *) echo '{\"accessToken\":\"" + home +
+                            "\",\"expires_on\":4102444800}' ;;\nesac\n");
+    chmod(stage.dir.file("az").c_str(), 0755);
+    auto r = stage.run({}, {"--credential", "azure-cli"});
+    stage.require_success(r, {home, other});
+    CHECK(testing::read_file(calls) ==
+          "account get-access-token --output json --resource https://vault.azure.net\n"
+          "account get-access-token --output json --resource " + std::string(kPrivateResource) + " --tenant " +
+              kOtherTenant + "\n");
+}
