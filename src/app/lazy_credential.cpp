@@ -6,7 +6,7 @@ namespace pe {
 
 Secret LazyCredential::storage_token() {
     try {
-        return get().get_token(kStorageResource).token;
+        return get().get_token({kStorageResource}).token;
     } catch (const Failure& f) {
         FailureInfo info = f.info();
         info.stage = Stage::store;

@@ -30,10 +30,15 @@ std::string summary_json(const RunSummary& s) {
     j["reclaimed"] = s.reclaimed;
     j["duration_s"] = static_cast<double>(static_cast<long long>(s.duration_s * 1000.0)) / 1000.0;
     if (s.error) {
-        j["error"] = {{"http_status", s.error->http_status == 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.error->http_status)},
-                      {"code", s.error->service_code},
-                      {"message", s.error->message},
-                      {"hint", s.error->hint}};
+        j["error"] = {
+            {"http_status", s.error->http_status == 0 ? nlohmann::ordered_json(nullptr)
+                                                      : nlohmann::ordered_json(s.error->http_status)},
+            {"code", s.error->service_code},
+            {"message", s.error->message},
+            {"hint", s.error->hint},
+            {"request_id", s.error->request_id.empty() ? nlohmann::ordered_json(nullptr)
+                                                       : nlohmann::ordered_json(s.error->request_id)},
+            {"time", s.error->time.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.error->time)}};
     } else {
         j["error"] = nullptr;
     }

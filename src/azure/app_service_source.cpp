@@ -4,6 +4,7 @@
 #include "pigment_export/azure/managed_identity_source.hpp"
 #include "pigment_export/core/bytes.hpp"
 #include "pigment_export/http/retrying_send.hpp"
+#include "pigment_export/http/service_trace.hpp"
 
 namespace pe::azure {
 
@@ -25,11 +26,14 @@ http::Request AppServiceSource::build_request(const std::string& resource) const
     }
     http::Request request;
     request.url = std::move(url);
-    request.headers = {{"X-IDENTITY-HEADER", identity_header_.reveal()}, {"Accept", "application/json"}};
+    request.headers = {{"X-IDENTITY-HEADER", identity_header_.reveal()},
+                       {"Accept", "application/json"},
+                       http::client_request_id_header()};
     return request;
 }
 
-AccessToken AppServiceSource::get_token(const std::string& resource) {
+AccessToken AppServiceSource::get_token(const TokenRequest& token_request) {
+    const std::string& resource = token_request.resource;  // one tenant: token_request.tenant does not apply
     auto parsed = parse_endpoint_url(endpoint_);
     std::string host = parsed ? parsed->host : endpoint_;
     try {

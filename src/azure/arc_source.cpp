@@ -11,6 +11,7 @@
 #include "pigment_export/core/failure.hpp"
 #include "pigment_export/core/input_file.hpp"
 #include "pigment_export/http/retrying_send.hpp"
+#include "pigment_export/http/service_trace.hpp"
 
 namespace pe::azure {
 
@@ -73,11 +74,12 @@ http::Request ArcSource::build_request(const std::string& resource) const {
     http::Request request;
     request.url = endpoint_ + (endpoint_.find('?') == std::string::npos ? "?" : "&") +
                   "api-version=2019-11-01&resource=" + percent_encode(resource);
-    request.headers = {{"Metadata", "true"}, {"Accept", "application/json"}};
+    request.headers = {{"Metadata", "true"}, {"Accept", "application/json"}, http::client_request_id_header()};
     return request;
 }
 
-AccessToken ArcSource::get_token(const std::string& resource) {
+AccessToken ArcSource::get_token(const TokenRequest& token_request) {
+    const std::string& resource = token_request.resource;  // one tenant: token_request.tenant does not apply
     auto parsed = parse_endpoint_url(endpoint_);
     std::string host = parsed ? parsed->host : endpoint_;
     try {

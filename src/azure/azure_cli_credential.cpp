@@ -53,8 +53,13 @@ std::string first_line(const std::string& text) {
 
 }  // namespace
 
-std::vector<std::string> azure_cli_arguments(const std::string& program, const std::string& resource) {
-    return {program, "account", "get-access-token", "--output", "json", "--resource", resource};
+std::vector<std::string> azure_cli_arguments(const std::string& program, const TokenRequest& request) {
+    std::vector<std::string> args = {program, "account",    "get-access-token", "--output",
+                                     "json",  "--resource", request.resource};
+    if (!request.tenant.empty()) {
+        args.insert(args.end(), {"--tenant", request.tenant});
+    }
+    return args;
 }
 
 AccessToken parse_azure_cli_output(std::string_view json_text) {
@@ -108,16 +113,20 @@ void throw_azure_cli_failure(const ChildResult& result) {
 AzureCliCredential::AzureCliCredential(std::string program, std::chrono::milliseconds timeout)
     : program_(std::move(program)), timeout_(timeout) {}
 
-AccessToken AzureCliCredential::get_token(const std::string& resource) {
-    bool safe = !resource.empty() && std::all_of(resource.begin(), resource.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '/' || c == '_';
-    });
-    if (!safe) {
-        throw Failure(Stage::internal, "Azure CLI: refusing an unusual resource name", {});
+AccessToken AzureCliCredential::get_token(const TokenRequest& request) {
+    // Each goes into argv after its option: a leading '-' would make it an option of its own.
+    auto plain = [](const std::string& text) {
+        return (text.empty() || text.front() != '-') && std::all_of(text.begin(), text.end(), [](char c) {
+                   return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '/' ||
+                          c == '_';
+               });
+    };
+    if (request.resource.empty() || !plain(request.resource) || !plain(request.tenant)) {
+        throw Failure(Stage::internal, "Azure CLI: refusing an unusual resource or tenant name", {});
     }
     ChildResult result;
     try {
-        result = run_child(azure_cli_arguments(program_, resource), {"AZURE_CORE_NO_COLOR=true"}, timeout_);
+        result = run_child(azure_cli_arguments(program_, request), {"AZURE_CORE_NO_COLOR=true"}, timeout_);
     } catch (const std::system_error& e) {
         if (e.code().value() == ENOENT || e.code().value() == EACCES) {
             throw CredentialUnavailable("Azure CLI: `" + program_ + "` is not installed or not on PATH", kLoginHint);

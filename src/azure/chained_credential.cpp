@@ -13,14 +13,14 @@ std::string ChainedCredential::name() const {
     return chosen < 0 ? std::string("auto") : "auto (" + sources_[static_cast<std::size_t>(chosen)]->name() + ")";
 }
 
-AccessToken ChainedCredential::get_token(const std::string& resource) {
+AccessToken ChainedCredential::get_token(const TokenRequest& request) {
     if (int chosen = chosen_.load(); chosen >= 0) {
-        return sources_[static_cast<std::size_t>(chosen)]->get_token(resource);
+        return sources_[static_cast<std::size_t>(chosen)]->get_token(request);
     }
     std::vector<std::string> reasons;
     for (std::size_t i = 0; i < sources_.size(); ++i) {
         try {
-            AccessToken token = sources_[i]->get_token(resource);
+            AccessToken token = sources_[i]->get_token(request);
             chosen_ = static_cast<int>(i);
             spdlog::debug("credential: using {}", sources_[i]->name());
             return token;

@@ -7,8 +7,9 @@ ClientSecretCredential::ClientSecretCredential(EntraApp app, Secret client_secre
     validate_entra_app(app_, name());
 }
 
-AccessToken ClientSecretCredential::get_token(const std::string& resource) {
-    return request_entra_token(app_, client_secret_form(app_, client_secret_, resource), network_, name());
+AccessToken ClientSecretCredential::get_token(const TokenRequest& request) {
+    EntraApp app = app_in_tenant(app_, request.tenant, name());
+    return request_entra_token(app, client_secret_form(app, client_secret_, request.resource), network_, name());
 }
 
 }  // namespace pe::azure

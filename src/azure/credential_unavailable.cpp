@@ -8,6 +8,8 @@ CredentialUnavailable::CredentialUnavailable(std::string message, std::string hi
 UnavailableCredential::UnavailableCredential(std::string name, std::string reason, std::string hint)
     : name_(std::move(name)), reason_(std::move(reason)), hint_(std::move(hint)) {}
 
-AccessToken UnavailableCredential::get_token(const std::string&) { throw CredentialUnavailable(reason_, hint_); }
+AccessToken UnavailableCredential::get_token(const TokenRequest&) {
+    throw CredentialUnavailable(reason_, hint_);
+}
 
 }  // namespace pe::azure

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "pigment_export/core/json_limits.hpp"
+#include "pigment_export/http/service_trace.hpp"
 
 namespace pe::azure {
 
@@ -59,7 +60,8 @@ std::string aadsts_code(std::string_view body) {
     return {};
 }
 
-Failure entra_failure(int status, std::string_view body, std::string_view source, std::string_view host) {
+Failure entra_failure(int status, const http::Headers& headers, std::string_view body, std::string_view source,
+                      std::string_view host) {
     std::string code = aadsts_code(body);
     std::string description;
     nlohmann::json json = parse_bounded_json(body);
@@ -80,7 +82,7 @@ Failure entra_failure(int status, std::string_view body, std::string_view source
     }
     std::string message = std::string(source) + ": Entra ID at " + std::string(host) + " refused the token request";
     if (!description.empty()) message += " (" + description + ")";
-    return Failure(FailureInfo{Stage::secret, status, code, message, hint});
+    return Failure(http::with_service_trace(FailureInfo{Stage::secret, status, code, message, hint}, headers));
 }
 
 }  // namespace pe::azure

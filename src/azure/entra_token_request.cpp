@@ -9,8 +9,9 @@
 #include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/cancellation.hpp"
 #include "pigment_export/core/failure.hpp"
-#include "pigment_export/http/transport_failure.hpp"
 #include "pigment_export/http/retrying_send.hpp"
+#include "pigment_export/http/service_trace.hpp"
+#include "pigment_export/http/transport_failure.hpp"
 
 namespace pe::azure {
 
@@ -42,6 +43,14 @@ void validate_entra_app(const EntraApp& app, std::string_view source) {
         throw Failure(Stage::secret, std::string(source) + ": the authority host " + app.authority + " is not https",
                       "set AZURE_AUTHORITY_HOST to an https URL such as https://login.microsoftonline.com");
     }
+}
+
+EntraApp app_in_tenant(const EntraApp& app, std::string_view tenant, std::string_view source) {
+    if (tenant.empty() || tenant == app.tenant_id) return app;
+    EntraApp other = app;
+    other.tenant_id = std::string(tenant);
+    validate_entra_app(other, source);
+    return other;
 }
 
 std::string entra_scope(std::string_view resource) {
@@ -78,7 +87,9 @@ AccessToken request_entra_token(const EntraApp& app, const Secret& form, const N
             http::Request request;
             request.method = "POST";
             request.url = url;
-            request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
+            request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                               {"Accept", "application/json"},
+                               http::client_request_id_header()};
             request.body = form.reveal();
             request.body_is_secret = true;
             return request;
@@ -91,7 +102,7 @@ AccessToken request_entra_token(const EntraApp& app, const Secret& form, const N
         throw Failure(std::move(info));
     }
     if (response.status != 200) {
-        throw entra_failure(response.status, response.body, source, host);
+        throw entra_failure(response.status, response.headers, response.body, source, host);
     }
     try {
         AccessToken token = parse_token_response(response.body, std::chrono::system_clock::now());

@@ -6,6 +6,7 @@
 #include "pigment_export/azure/managed_identity_source.hpp"
 #include "pigment_export/core/bytes.hpp"
 #include "pigment_export/http/retrying_send.hpp"
+#include "pigment_export/http/service_trace.hpp"
 
 namespace pe::azure {
 
@@ -54,7 +55,7 @@ http::Request ImdsSource::build_request(const std::string& resource) const {
     }
     http::Request request;
     request.url = std::move(url);
-    request.headers = {{"Metadata", "true"}, {"Accept", "application/json"}};
+    request.headers = {{"Metadata", "true"}, {"Accept", "application/json"}, http::client_request_id_header()};
     return request;
 }
 
@@ -79,7 +80,8 @@ http::Response ImdsSource::send_probe_then_retry(const std::string& resource) {
     return http::send_with_retry(client, imds_retry_policy(), build, hooks);
 }
 
-AccessToken ImdsSource::get_token(const std::string& resource) {
+AccessToken ImdsSource::get_token(const TokenRequest& token_request) {
+    const std::string& resource = token_request.resource;  // one tenant: token_request.tenant does not apply
     std::string host = parse_endpoint_url(base_url_) ? parse_endpoint_url(base_url_)->host : base_url_;
     try {
         http::Response response = send_probe_then_retry(resource);

@@ -6,12 +6,15 @@
 
 #include "pigment_export/azure/cloud.hpp"
 #include "pigment_export/azure/endpoint_url.hpp"
+#include "pigment_export/azure/key_vault_challenge.hpp"
 #include "pigment_export/azure/key_vault_errors.hpp"
 #include "pigment_export/azure/wipe.hpp"
 #include "pigment_export/core/cancellation.hpp"
 #include "pigment_export/core/failure.hpp"
 #include "pigment_export/core/json_limits.hpp"
+#include "pigment_export/core/log.hpp"
 #include "pigment_export/http/retrying_send.hpp"
+#include "pigment_export/http/service_trace.hpp"
 #include "pigment_export/pigment/api_key.hpp"
 
 namespace pe::azure {
@@ -43,6 +46,40 @@ Secret secret_value(http::Response& response, const KeyVaultTarget& target) {
                                     "secret '" + target.secret_name + "' in " + target.host);
 }
 
+Secret bearer(TokenCredential& credential, const TokenRequest& request) {
+    return Secret("Bearer " + credential.get_token(request).token.reveal());
+}
+
+http::Response get_secret(http::Client& client, const http::RetryPolicy& policy, const std::string& url,
+                          const Secret& authorization, const KeyVaultTarget& target) {
+    try {
+        return http::send_with_retry(client, policy, [&] {
+            http::Request request;
+            request.url = url;
+            request.headers = {{"Authorization", authorization.reveal()},
+                               {"Accept", "application/json"},
+                               http::client_request_id_header()};
+            return request;
+        });
+    } catch (const http::TransportError& e) {
+        cancellation::throw_if_requested();
+        throw key_vault_unreachable(e, target);
+    }
+}
+
+std::string without_trailing_slash(std::string text) {
+    while (!text.empty() && text.back() == '/') text.pop_back();
+    return text;
+}
+
+// A challenge is worth one more request only when it could change the token: another resource,
+// or a tenant (ours may be another; a managed identity just gets its own token again).
+bool names_another_token(const BearerChallenge& challenge, const std::string& used_resource) {
+    if (challenge.resource.empty()) return false;
+    return without_trailing_slash(challenge.resource) != without_trailing_slash(used_resource) ||
+           !challenge.tenant.empty();
+}
+
 }  // namespace
 
 std::string key_vault_secret_url(const std::string& vault_url, const std::string& name, const std::string& version) {
@@ -66,10 +103,9 @@ std::string key_vault_secret_url(const std::string& vault_url, const std::string
 Secret read_key_vault_secret(TokenCredential& credential, const SecretSettings& settings,
                              const NetworkSettings& network, unsigned max_retries) {
     std::string url = key_vault_secret_url(settings.key_vault_url, settings.secret_name, settings.secret_version);
-    KeyVaultTarget target{parse_endpoint_url(url)->host, settings.secret_name,
+    EndpointUrl vault = *parse_endpoint_url(url);
+    KeyVaultTarget target{vault.host, settings.secret_name,
                           cloud_endpoints(settings.key_vault_url, process_env()).key_vault_resource};
-    AccessToken token = credential.get_token(target.resource);
-    Secret authorization("Bearer " + token.token.reveal());
 
     http::ClientOptions options = http::client_options_for(network);
     http::Client client(options);
@@ -77,17 +113,22 @@ Secret read_key_vault_secret(TokenCredential& credential, const SecretSettings& 
     policy.max_retries = max_retries;
     // Key Vault's throttling guidance: back off 1, 2, 4, 8, 16 s.
     policy.base_delay = std::chrono::milliseconds(1000);
-    http::Response response;
-    try {
-        response = http::send_with_retry(client, policy, [&] {
-            http::Request request;
-            request.url = url;
-            request.headers = {{"Authorization", authorization.reveal()}, {"Accept", "application/json"}};
-            return request;
-        });
-    } catch (const http::TransportError& e) {
-        cancellation::throw_if_requested();
-        throw key_vault_unreachable(e, target);
+
+    // Pre-authenticated with the resource the vault's host implies: right for every vault in the
+    // known clouds, and one round trip fewer than asking for the challenge first.
+    http::Response response = get_secret(client, policy, url, bearer(credential, {target.resource}), target);
+    if (response.status == 401) {
+        auto challenge = parse_bearer_challenge(find_header(response.headers, "WWW-Authenticate").value_or(""));
+        if (challenge && names_another_token(*challenge, target.resource)) {
+            if (auto problem = challenge_problem(*challenge, vault.hostname)) {
+                throw key_vault_challenge_refused(*challenge, *problem, response.headers, target);
+            }
+            spdlog::debug("Key Vault challenge: resource {}, tenant {}; asking once more", challenge->resource,
+                          challenge->tenant.empty() ? std::string("(the credential's own)") : challenge->tenant);
+            target.resource = challenge->resource;
+            response =
+                get_secret(client, policy, url, bearer(credential, {challenge->resource, challenge->tenant}), target);
+        }
     }
     if (response.status != 200) {
         throw key_vault_failure(response.status, response.headers, response.body, target);

@@ -2,23 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include <regex>
-
 #include "pigment_export/core/json_limits.hpp"
+#include "pigment_export/http/service_trace.hpp"
 #include "pigment_export/http/transport_failure.hpp"
 
 namespace pe::azure {
 
 namespace {
-
-std::string challenge_value(const std::string& full_header, const char* name) {
-    // Real challenges are a few hundred bytes; std::regex recurses per character, so a huge
-    // header from a misbehaving server must not reach it.
-    const std::string header = full_header.substr(0, 1024);
-    std::regex re(std::string(R"re((?:^|[\s,]))re") + name + R"re(\s*=\s*"([^"]*)")re", std::regex::icase);
-    std::smatch m;
-    return std::regex_search(header, m, re) ? m[1].str() : std::string();
-}
 
 std::string shorten(std::string text) {
     if (text.size() > 300) {
@@ -29,23 +19,6 @@ std::string shorten(std::string text) {
 }
 
 }  // namespace
-
-BearerChallenge parse_bearer_challenge(std::string_view header) {
-    std::string text(header);
-    BearerChallenge out;
-    out.authorization = challenge_value(text, "authorization");
-    if (out.authorization.empty()) out.authorization = challenge_value(text, "authorization_uri");
-    out.resource = challenge_value(text, "resource");
-    if (out.resource.empty()) {
-        out.resource = challenge_value(text, "scope");
-        constexpr std::string_view kDefault = "/.default";
-        if (out.resource.size() > kDefault.size() &&
-            std::string_view(out.resource).substr(out.resource.size() - kDefault.size()) == kDefault) {
-            out.resource.resize(out.resource.size() - kDefault.size());
-        }
-    }
-    return out;
-}
 
 KeyVaultError parse_key_vault_error(std::string_view body) {
     KeyVaultError out;
@@ -70,11 +43,13 @@ Failure key_vault_failure(int status, const http::Headers& headers, std::string_
     std::string secret = "secret '" + target.secret_name + "' in " + target.host;
     std::string detail = error.message.empty() ? std::string() : ": " + error.message;
     auto failure = [&](std::string message, std::string hint) {
-        return Failure(FailureInfo{Stage::secret, status, code, std::move(message), std::move(hint)});
+        return Failure(http::with_service_trace(
+            FailureInfo{Stage::secret, status, code, std::move(message), std::move(hint)}, headers));
     };
 
     if (status == 401) {
-        BearerChallenge challenge = parse_bearer_challenge(find_header(headers, "WWW-Authenticate").value_or(""));
+        BearerChallenge challenge =
+            parse_bearer_challenge(find_header(headers, "WWW-Authenticate").value_or("")).value_or(BearerChallenge{});
         std::string expected = challenge.resource.empty() ? std::string("?") : challenge.resource;
         std::string authority = challenge.authorization.empty() ? std::string("?") : challenge.authorization;
         return failure("Key Vault rejected the token for " + secret + " (it expects authorization=" + authority +
@@ -118,6 +93,19 @@ Failure key_vault_failure(int status, const http::Headers& headers, std::string_
     }
     return failure("Key Vault answered HTTP " + std::to_string(status) + " for " + secret + detail,
                    "check --key-vault-url and --secret-name");
+}
+
+Failure key_vault_challenge_refused(const BearerChallenge& challenge, const std::string& problem,
+                                    const http::Headers& headers, const KeyVaultTarget& target) {
+    std::string authority = challenge.authorization.empty() ? std::string("?") : challenge.authorization;
+    return Failure(http::with_service_trace(
+        FailureInfo{Stage::secret, 401, "Unauthorized",
+                    "Key Vault at " + target.host + " refused the token for secret '" + target.secret_name +
+                        "' and its challenge (authorization=" + authority + ", resource=" + challenge.resource +
+                        ") cannot be followed: " + problem + "; no token was requested for it",
+                    "check that --key-vault-url is the vault's own URL (https://<name>.vault.azure.net), not a "
+                    "proxy or an alias in another domain"},
+        headers));
 }
 
 Failure key_vault_unreachable(const http::TransportError& error, const KeyVaultTarget& target) {

@@ -5,25 +5,33 @@
 #include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/failure.hpp"
 #include "pigment_export/http/retrying_send.hpp"
+#include "pigment_export/http/service_trace.hpp"
 
 namespace pe::azure {
 
 LegacyMsiSource::LegacyMsiSource(std::string endpoint, std::optional<Secret> secret, ManagedIdentityId id,
-                                 NetworkSettings network, bool in_chain)
-    : endpoint_(std::move(endpoint)), secret_(std::move(secret)), id_(std::move(id)), network_(std::move(network)),
-      in_chain_(in_chain) {
+                                 NetworkSettings network, bool in_chain, std::string machine_learning_client_id)
+    : endpoint_(std::move(endpoint)),
+      secret_(std::move(secret)),
+      id_(std::move(id)),
+      network_(std::move(network)),
+      in_chain_(in_chain),
+      machine_learning_client_id_(std::move(machine_learning_client_id)) {
     if (!secret_ && id_.user_assigned()) {
         throw Failure(Stage::secret, "Cloud Shell serves only the signed-in user's identity",
                       "remove --client-id / AZURE_CLIENT_ID when running in Cloud Shell");
     }
     if (secret_ && id_.kind == ManagedIdentityId::Kind::resource_id) {
-        throw Failure(Stage::secret, "the 2017 App Service identity protocol accepts only a client id",
+        throw Failure(Stage::secret,
+                      "the 2017 identity protocol (App Service 2017, Azure Machine Learning) accepts only a client id",
                       "pass the identity's client id with --client-id");
     }
 }
 
 std::string LegacyMsiSource::name() const {
-    return secret_ ? "managed identity (App Service 2017)" : "managed identity (Cloud Shell)";
+    if (!secret_) return "managed identity (Cloud Shell)";
+    return machine_learning_client_id_.empty() ? "managed identity (App Service 2017)"
+                                               : "managed identity (Azure Machine Learning)";
 }
 
 http::Request LegacyMsiSource::build_request(const std::string& resource, std::string& body) const {
@@ -34,20 +42,26 @@ http::Request LegacyMsiSource::build_request(const std::string& resource, std::s
         request.url = endpoint_;
         request.headers = {{"Metadata", "true"},
                            {"Content-Type", "application/x-www-form-urlencoded"},
-                           {"Accept", "application/json"}};
+                           {"Accept", "application/json"},
+                           http::client_request_id_header()};
         request.body = body;
         return request;
     }
     request.url = endpoint_ + (endpoint_.find('?') == std::string::npos ? "?" : "&") +
                   "api-version=2017-09-01&resource=" + percent_encode(resource);
-    if (id_.kind == ManagedIdentityId::Kind::client_id) {
-        request.url += "&clientid=" + percent_encode(id_.value);
+    bool machine_learning = !machine_learning_client_id_.empty();
+    if (id_.kind == ManagedIdentityId::Kind::client_id || machine_learning) {
+        request.url += "&clientid=" + percent_encode(id_.user_assigned() ? id_.value : machine_learning_client_id_);
     }
-    request.headers = {{"secret", secret_->reveal()}, {"Accept", "application/json"}};
+    request.headers = {{"secret", secret_->reveal()}, {"Accept", "application/json"}, http::client_request_id_header()};
+    if (machine_learning) {
+        request.headers.push_back({"Metadata", "true"});
+    }
     return request;
 }
 
-AccessToken LegacyMsiSource::get_token(const std::string& resource) {
+AccessToken LegacyMsiSource::get_token(const TokenRequest& token_request) {
+    const std::string& resource = token_request.resource;  // one tenant: token_request.tenant does not apply
     auto parsed = parse_endpoint_url(endpoint_);
     std::string host = parsed ? parsed->host : endpoint_;
     std::string body;

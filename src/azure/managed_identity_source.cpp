@@ -12,6 +12,7 @@
 #include "pigment_export/core/cancellation.hpp"
 #include "pigment_export/core/credential_text.hpp"
 #include "pigment_export/core/json_limits.hpp"
+#include "pigment_export/http/service_trace.hpp"
 #include "pigment_export/http/transport_failure.hpp"
 
 namespace pe::azure {
@@ -77,7 +78,11 @@ ManagedIdentityHost detect_managed_identity_host(const EnvLookup& env) {
         return ManagedIdentityHost::app_service;
     }
     if (env("MSI_ENDPOINT")) {
-        return env("MSI_SECRET") ? ManagedIdentityHost::app_service_2017 : ManagedIdentityHost::cloud_shell;
+        if (!env("MSI_SECRET")) return ManagedIdentityHost::cloud_shell;
+        // Azure Machine Learning compute speaks the 2017 protocol and always sets this too.
+        auto default_id = env("DEFAULT_IDENTITY_CLIENT_ID");
+        return default_id && !default_id->empty() ? ManagedIdentityHost::machine_learning
+                                                  : ManagedIdentityHost::app_service_2017;
     }
     if (identity_endpoint && env("IMDS_ENDPOINT")) {
         return ManagedIdentityHost::arc;
@@ -97,6 +102,10 @@ std::unique_ptr<TokenCredential> make_managed_identity_credential(const EnvLooku
         case ManagedIdentityHost::app_service_2017:
             return std::make_unique<LegacyMsiSource>(*env("MSI_ENDPOINT"), platform_secret(env, "MSI_SECRET"), options.id,
                                                      options.network, options.in_chain);
+        case ManagedIdentityHost::machine_learning:
+            return std::make_unique<LegacyMsiSource>(*env("MSI_ENDPOINT"), platform_secret(env, "MSI_SECRET"),
+                                                     options.id, options.network, options.in_chain,
+                                                     *env("DEFAULT_IDENTITY_CLIENT_ID"));
         case ManagedIdentityHost::cloud_shell:
             return std::make_unique<LegacyMsiSource>(*env("MSI_ENDPOINT"), std::nullopt, options.id, options.network,
                                                      options.in_chain);
@@ -146,17 +155,22 @@ AccessToken managed_identity_token(http::Response& response, std::string_view so
         if (in_chain) {
             throw CredentialUnavailable(message, identity_hint(id));
         }
-        throw Failure(FailureInfo{Stage::secret, response.status, error.code, message, identity_hint(id)});
+        throw Failure(http::with_service_trace(
+            FailureInfo{Stage::secret, response.status, error.code, message, identity_hint(id)}, response.headers));
     }
     if (response.status == 401 || response.status == 403) {
         std::string message = where + " refused the request (HTTP " + std::to_string(response.status) + ")" + detail;
         if (in_chain) {
             throw CredentialUnavailable(message, std::string(refused_hint));
         }
-        throw Failure(FailureInfo{Stage::secret, response.status, error.code, message, std::string(refused_hint)});
+        throw Failure(http::with_service_trace(
+            FailureInfo{Stage::secret, response.status, error.code, message, std::string(refused_hint)},
+            response.headers));
     }
-    throw Failure(FailureInfo{Stage::secret, response.status, error.code, where + " failed" + detail,
-                              "the managed-identity endpoint is unwell; retry later"});
+    throw Failure(
+        http::with_service_trace(FailureInfo{Stage::secret, response.status, error.code, where + " failed" + detail,
+                                             "the managed-identity endpoint is unwell; retry later"},
+                                 response.headers));
 }
 
 void throw_managed_identity_unreachable(const http::TransportError& error, std::string_view source, bool in_chain) {

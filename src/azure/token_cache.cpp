@@ -8,10 +8,12 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string cache_key(std::string resource) {
+// A token for one tenant is no answer for a vault in another: the tenant is part of the key.
+std::string cache_key(const TokenRequest& request) {
+    std::string resource = request.resource;
     // "https://storage.azure.com/" and "https://storage.azure.com" name the same audience.
     while (!resource.empty() && resource.back() == '/') resource.pop_back();
-    return resource;
+    return resource + " " + request.tenant;
 }
 
 }  // namespace
@@ -32,15 +34,15 @@ std::chrono::system_clock::time_point refresh_due(std::chrono::system_clock::tim
 CachingCredential::CachingCredential(std::unique_ptr<TokenCredential> inner, Clock clock)
     : inner_(std::move(inner)), clock_(clock ? std::move(clock) : [] { return std::chrono::system_clock::now(); }) {}
 
-AccessToken CachingCredential::get_token(const std::string& resource) {
+AccessToken CachingCredential::get_token(const TokenRequest& request) {
     std::lock_guard lock(mutex_);
-    std::string key = cache_key(resource);
+    std::string key = cache_key(request);
     auto now = clock_();
     auto it = entries_.find(key);
     if (it != entries_.end() && now < it->second.due) {
         return it->second.token;
     }
-    AccessToken token = inner_->get_token(resource);
+    AccessToken token = inner_->get_token(request);
     Entry entry{token, refresh_due(now, token.expires_on)};
     entries_.insert_or_assign(key, std::move(entry));
     return token;

@@ -32,9 +32,10 @@ WorkloadIdentityCredential::WorkloadIdentityCredential(EntraApp app, std::filesy
     validate_entra_app(app_, name());
 }
 
-AccessToken WorkloadIdentityCredential::get_token(const std::string& resource) {
+AccessToken WorkloadIdentityCredential::get_token(const TokenRequest& request) {
+    EntraApp app = app_in_tenant(app_, request.tenant, name());
     Secret assertion = read_federated_token(token_file_);
-    return request_entra_token(app_, client_assertion_form(app_, assertion, resource), network_, name());
+    return request_entra_token(app, client_assertion_form(app, assertion, request.resource), network_, name());
 }
 
 }  // namespace pe::azure

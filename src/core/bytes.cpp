@@ -147,6 +147,17 @@ std::string http_date(std::chrono::system_clock::time_point t) {
     return format_tm(t, "%a, %d %b %Y %H:%M:%S GMT");
 }
 
+std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) {
+    std::tm tm{};
+    std::string copy(text);
+    const char* end = strptime(copy.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    // Outside this window the clock arithmetic overflows; no server means such a date.
+    if (end == nullptr || *end != '\0' || tm.tm_year < 70 || tm.tm_year > 300) {
+        return std::nullopt;
+    }
+    return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
 std::string percent_encode(std::string_view text, bool keep_slash) {
     constexpr char kHex[] = "0123456789ABCDEF";
     std::string out;

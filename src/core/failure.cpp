@@ -23,6 +23,8 @@ FailureInfo cleaned(FailureInfo info) {
     info.message = one_line(redactor::scrub(info.message));
     info.hint = one_line(redactor::scrub(info.hint));
     info.service_code = one_line(redactor::scrub(info.service_code));
+    info.request_id = one_line(redactor::scrub(info.request_id));
+    info.time = one_line(info.time);
     return info;
 }
 
@@ -80,6 +82,10 @@ std::string format_failure_line(const FailureInfo& info) {
     line += info.message;
     if (!info.hint.empty()) {
         line += " (hint: " + info.hint + ")";
+    }
+    if (!info.request_id.empty() || !info.time.empty()) {
+        line += " (" + (info.request_id.empty() ? std::string("no request id") : "request id " + info.request_id);
+        line += (info.time.empty() ? std::string() : ", " + info.time) + ")";
     }
     return line;
 }

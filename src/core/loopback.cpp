@@ -30,10 +30,32 @@ bool is_ipv4_loopback(std::string_view literal) {
     return inet_pton(AF_INET, copy.c_str(), &address) == 1 && (ntohl(address.s_addr) >> 24) == 127;
 }
 
-bool is_localhost(std::string_view name) {
+bool is_localhost_label(std::string_view name) {
     return name.size() == 9 && std::equal(name.begin(), name.end(), "localhost", [](char a, char b) {
                return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
            });
+}
+
+// "localhost", or a name under it ("kv1.vault.localhost"): RFC 6761 reserves the domain for
+// loopback, and libcurl answers such names with 127.0.0.1/::1 itself, never asking a resolver.
+bool is_localhost(std::string_view name) {
+    if (name.size() < 9 || !is_localhost_label(name.substr(name.size() - 9))) return false;
+    std::string_view below = name.substr(0, name.size() - 9);
+    if (below.empty()) return true;
+    if (below.back() != '.') return false;
+    below.remove_suffix(1);
+    std::size_t start = 0;
+    while (start <= below.size()) {
+        std::size_t dot = std::min(below.find('.', start), below.size());
+        std::string_view label = below.substr(start, dot - start);
+        if (label.empty() || !std::all_of(label.begin(), label.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+            })) {
+            return false;
+        }
+        start = dot + 1;
+    }
+    return true;
 }
 
 }  // namespace

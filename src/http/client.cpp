@@ -15,6 +15,8 @@
 #include "pigment_export/core/redactor.hpp"
 #include "pigment_export/core/terminal_text.hpp"
 #include "pigment_export/http/redact.hpp"
+#include "pigment_export/http/service_trace.hpp"
+#include "pigment_export/http/user_agent.hpp"
 
 namespace pe::http {
 
@@ -338,6 +340,8 @@ struct Client::Impl {
             std::string line = h.name + ": " + h.value;
             list = curl_slist_append(list, line.c_str());
         }
+        // Every service, Pigment included, sees who is calling.
+        list = curl_slist_append(list, ("User-Agent: " + user_agent()).c_str());
         // Suppress curl's defaults: no 100-continue round trip, no form content type.
         list = curl_slist_append(list, "Expect:");
         if (!has_content_type) {
@@ -378,7 +382,8 @@ struct Client::Impl {
         if (!headers_delivered) {
             deliver_headers();
         }
-        spdlog::debug("{} {} -> {} ({} ms)", request.method, redact_url(request.url), response.status, elapsed.count());
+        spdlog::debug("{} {} -> {} ({} ms){}", request.method, redact_url(request.url), response.status,
+                      elapsed.count(), trace_ids(request, response));
         if (spdlog::should_log(spdlog::level::trace)) {
             for (const auto& h : response.headers) {
                 spdlog::trace("  < {}: {}", h.name, redact_header_value(h.name, h.value));
@@ -387,7 +392,21 @@ struct Client::Impl {
         return std::move(response);
     }
 
+    // The ids an Azure support ticket needs, on the request's debug line; nothing for Pigment.
+    static std::string trace_ids(const Request& request, const Response& answer) {
+        std::string out;
+        if (auto sent = find_header(request.headers, kClientRequestIdHeader)) {
+            out += "; client request id " + std::string(*sent);
+        }
+        if (std::string id = service_request_id(answer.headers); !id.empty()) {
+            out += "; request id " + id;
+        }
+        return out;
+    }
+
     static void log_request(const Request& request) {
+        static std::once_flag once;
+        std::call_once(once, [] { spdlog::debug("User-Agent: {}", user_agent()); });
         if (!spdlog::should_log(spdlog::level::trace)) {
             return;
         }

@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <ctime>
+
+#include "pigment_export/core/bytes.hpp"
 
 namespace pe::http {
 
@@ -18,18 +19,6 @@ std::optional<long long> parse_integer(std::string_view text) {
         return std::nullopt;
     }
     return value;
-}
-
-// RFC 7231 IMF-fixdate, e.g. "Sun, 29 Nov 2026 03:15:00 GMT".
-std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) {
-    std::tm tm{};
-    std::string copy(text);
-    const char* end = strptime(copy.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    // Outside this window the clock arithmetic overflows; no server means such a date.
-    if (end == nullptr || *end != '\0' || tm.tm_year < 70 || tm.tm_year > 300) {
-        return std::nullopt;
-    }
-    return std::chrono::system_clock::from_time_t(timegm(&tm));
 }
 
 }  // namespace

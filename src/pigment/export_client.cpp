@@ -16,12 +16,6 @@
 
 namespace pe::pigment {
 
-namespace {
-
-std::string user_agent() { return std::string("pigment-export/") + PIGMENT_EXPORT_VERSION; }
-
-}  // namespace
-
 bool export_may_retry(const http::TransportError& error, std::uint64_t bytes_delivered) {
     return bytes_delivered == 0 && error.retryable();
 }
@@ -71,10 +65,8 @@ StreamEnd ExportClient::stream(const Secret& api_key, const BodyConsumer& consum
         request.method = built.method;
         request.url = built.url;
         request.body = built.body;
-        request.headers = {{"Authorization", "Bearer " + api_key.reveal()},
-                           {"Accept", "text/csv"},
-                           {"Accept-Encoding", "identity"},
-                           {"User-Agent", user_agent()}};
+        request.headers = {
+            {"Authorization", "Bearer " + api_key.reveal()}, {"Accept", "text/csv"}, {"Accept-Encoding", "identity"}};
         if (!built.body.empty()) request.headers.push_back({"Content-Type", "application/json"});
         return request;
     };

@@ -2,6 +2,7 @@
 
 #include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/failure.hpp"
+#include "pigment_export/http/service_trace.hpp"
 #include "pigment_export/storage/shared_key_signer.hpp"
 
 namespace pe::storage {
@@ -38,6 +39,8 @@ Auth::Auth(const EnvLookup& env, std::string account, StorageTokenSource tokens)
 }
 
 void Auth::authorize(http::Request& request) const {
+    // Before the signature: Shared Key signs every x-ms- header.
+    request.headers.push_back(http::client_request_id_header());
     request.headers.push_back({"x-ms-version", std::string(kApiVersion)});
     request.headers.push_back({"x-ms-date", http_date(std::chrono::system_clock::now())});
     switch (kind_) {

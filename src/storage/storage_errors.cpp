@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pigment_export/core/json_limits.hpp"
+#include "pigment_export/http/service_trace.hpp"
 #include "pigment_export/http/transport_failure.hpp"
 
 namespace pe::storage {
@@ -127,8 +128,10 @@ FailureInfo map_storage_error(const ErrorContext& context, int status, const Ser
 }
 
 Failure storage_failure(const ErrorContext& context, const http::Response& response) {
-    return Failure(map_storage_error(context, response.status,
-                                     parse_service_error(response.status, response.headers, response.body)));
+    return Failure(http::with_service_trace(
+        map_storage_error(context, response.status,
+                          parse_service_error(response.status, response.headers, response.body)),
+        response.headers));
 }
 
 Failure transport_failure(const ErrorContext& context, const http::TransportError& error) {

@@ -6,6 +6,7 @@
 #include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/cancellation.hpp"
 #include "pigment_export/http/retrying_send.hpp"
+#include "pigment_export/http/service_trace.hpp"
 #include "pigment_export/storage/dfs_expiry.hpp"
 
 namespace pe::storage {
@@ -83,16 +84,24 @@ void verify_committed(const http::Response& head, const CommitInfo& info, const 
     auto header = http::find_header(head.headers, "Content-Length");
     bool parsed = header && std::from_chars(header->data(), header->data() + header->size(), length).ec == std::errc();
     if (!parsed || length != info.total_bytes) {
-        throw Failure(FailureInfo{Stage::after_commit, head.status, {},
-                                  location + " holds " + (parsed ? std::to_string(length) : std::string("an unknown number of")) +
-                                      " bytes after the commit, expected " + std::to_string(info.total_bytes),
-                                  "run the export again; the destination may hold another writer's data"});
+        throw Failure(http::with_service_trace(
+            FailureInfo{Stage::after_commit,
+                        head.status,
+                        {},
+                        location + " holds " + (parsed ? std::to_string(length) : std::string("an unknown number of")) +
+                            " bytes after the commit, expected " + std::to_string(info.total_bytes),
+                        "run the export again; the destination may hold another writer's data"},
+            head.headers));
     }
     if (auto md5 = http::find_header(head.headers, "Content-MD5"); md5 && !md5->empty() && *md5 != info.md5_base64) {
-        throw Failure(FailureInfo{Stage::after_commit, head.status, {},
-                                  location + " has Content-MD5 " + std::string(*md5) + " after the commit, expected " +
-                                      info.md5_base64,
-                                  "run the export again; the destination may hold another writer's data"});
+        throw Failure(http::with_service_trace(
+            FailureInfo{
+                Stage::after_commit,
+                head.status,
+                {},
+                location + " has Content-MD5 " + std::string(*md5) + " after the commit, expected " + info.md5_base64,
+                "run the export again; the destination may hold another writer's data"},
+            head.headers));
     }
     if (announces_expiry(head.headers)) {
         throw Failure(FailureInfo{Stage::after_commit, head.status, {},

@@ -29,7 +29,8 @@ namespace testing {
 namespace {
 
 // The repo root, from this file's own (absolute, as CMake compiles it) path.
-std::string repo_root() { return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().string(); }
+// Absolute, from CMake: __FILE__ is relative when ccache (base_dir) or the generator shortens paths.
+std::string repo_root() { return PIGMENT_SOURCE_DIR; }
 
 std::string azurite_binary() { return repo_root() + "/node_modules/.bin/azurite-blob"; }
 

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fakes/fake_service_support.hpp"
 #include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/crc64.hpp"
 
@@ -224,6 +225,7 @@ struct FakeDfs::Impl {
     Clock::duration clock_offset{0};
     std::size_t page_size = 5000;
     std::vector<std::string> lease_actions;
+    std::vector<DfsTrace> traces;
     std::string listing;  // the JSON body of the last Path List reply
     bool hierarchical_namespace = true;
 
@@ -306,6 +308,9 @@ struct FakeDfs::Impl {
 
     void handle(const httplib::Request& req, httplib::Response& res) {
         std::lock_guard lock(mutex);
+        traces.push_back(
+            {fresh_request_id(), req.get_header_value("x-ms-client-request-id"), req.get_header_value("User-Agent")});
+        res.set_header("x-ms-request-id", traces.back().request_id);
         if (req.has_header("x-ms-version")) versions.push_back(req.get_header_value("x-ms-version"));
 
         // /account/filesystem/path...
@@ -835,6 +840,11 @@ std::vector<DfsAppend> FakeDfs::appends() const {
 std::vector<std::string> FakeDfs::versions_seen() const {
     std::lock_guard lock(impl_->mutex);
     return impl_->versions;
+}
+
+std::vector<DfsTrace> FakeDfs::traces() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->traces;
 }
 
 int FakeDfs::auth_failures() const {

@@ -69,6 +69,14 @@ struct DfsAppend {
     int status = 0;             // the fake's answer to it
 };
 
+// The ids of one request: the x-ms-request-id the fake answered with, and what the client sent
+// for Azure support to trace it.
+struct DfsTrace {
+    std::string request_id;
+    std::string client_request_id;  // x-ms-client-request-id, empty when absent
+    std::string user_agent;
+};
+
 class FakeDfs {
 public:
     explicit FakeDfs(std::string account = "devstoreaccount1");
@@ -120,6 +128,7 @@ public:
     // x-ms-version values seen, and how many requests failed authorization.
     std::vector<std::string> versions_seen() const;
     int auth_failures() const;
+    std::vector<DfsTrace> traces() const;  // every request, in arrival order
 
 private:
     struct Impl;

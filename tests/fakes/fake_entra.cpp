@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "fakes/fake_imds.hpp"
 
 namespace testing {
@@ -53,8 +55,10 @@ void FakeEntra::discovery(const httplib::Request& request, httplib::Response& re
 
 void FakeEntra::handle(const httplib::Request& request, httplib::Response& response) {
     RecordedRequest r = journal_.record(request);
+    answer_as_azure(r, response);
     if (faults_.apply(response)) return;
-    if (request.matches[1] != tenant_) {
+    const std::string tenant = request.matches[1];
+    if (tenant != tenant_ && std::find(other_tenants_.begin(), other_tenants_.end(), tenant) == other_tenants_.end()) {
         return aadsts(response, 400, "invalid_request", 90002, "Tenant '" + std::string(request.matches[1]) + "' not found.");
     }
     if (r.header("Content-Type").rfind("application/x-www-form-urlencoded", 0) != 0) {
@@ -70,7 +74,9 @@ void FakeEntra::handle(const httplib::Request& request, httplib::Response& respo
     std::string scope = r.param("scope");
     const std::string suffix = "/.default";
     if (scope.size() <= suffix.size() || scope.substr(scope.size() - suffix.size()) != suffix ||
-        !is_known_resource(scope.substr(0, scope.size() - suffix.size()))) {
+        !(is_known_resource(scope.substr(0, scope.size() - suffix.size())) ||
+          std::find(extra_resources_.begin(), extra_resources_.end(), scope.substr(0, scope.size() - suffix.size())) !=
+              extra_resources_.end())) {
         return aadsts(response, 400, "invalid_scope", 1002012, "The provided value for scope is not valid.");
     }
     if (r.has_param("client_secret")) {
@@ -90,8 +96,8 @@ void FakeEntra::handle(const httplib::Request& request, httplib::Response& respo
     nlohmann::json body = {{"token_type", "Bearer"},
                            {"expires_in", lifetime_.count()},
                            {"ext_expires_in", lifetime_.count()},
-                           {"access_token", mint_jwt(scope.substr(0, scope.size() - suffix.size()), r.param("client_id"),
-                                                     lifetime_, tenant_)}};
+                           {"access_token", mint_jwt(scope.substr(0, scope.size() - suffix.size()),
+                                                     r.param("client_id"), lifetime_, tenant)}};
     response.set_content(body.dump(), "application/json");
 }
 

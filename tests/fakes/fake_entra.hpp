@@ -24,6 +24,10 @@ class FakeEntra {
 public:
     explicit FakeEntra(std::string tenant = kFakeTenantId);
     void add_app(FakeEntraApp app);
+    // A multi-tenant app: the apps are also known in `tenant`, whose tokens carry it as tid/iss.
+    void add_tenant(std::string tenant) { other_tenants_.push_back(std::move(tenant)); }
+    // A resource beyond the well-known ones (a vault in a private domain) that tokens are issued for.
+    void add_resource(std::string resource) { extra_resources_.push_back(std::move(resource)); }
     void set_token_lifetime(std::chrono::seconds lifetime) { lifetime_ = lifetime; }
     void start();
     std::string authority() const;  // AZURE_AUTHORITY_HOST
@@ -37,6 +41,8 @@ private:
 
     std::string tenant_;
     std::map<std::string, FakeEntraApp> apps_;
+    std::vector<std::string> other_tenants_;
+    std::vector<std::string> extra_resources_;
     std::chrono::seconds lifetime_{3599};
     LoopbackServer server_;
     RequestJournal journal_;

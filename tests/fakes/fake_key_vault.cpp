@@ -49,6 +49,7 @@ std::string FakeKeyVault::base_url() const { return server_.base_url(); }
 
 void FakeKeyVault::handle(const httplib::Request& request, httplib::Response& response) {
     RecordedRequest r = journal_.record(request);
+    answer_as_azure(r, response);
     if (faults_.apply(response)) return;
     static const std::set<std::string> kVersions = {"7.0", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "2025-07-01"};
     if (kVersions.count(r.param("api-version")) == 0) {
@@ -66,6 +67,13 @@ void FakeKeyVault::handle(const httplib::Request& request, httplib::Response& re
         response.set_header("WWW-Authenticate", challenge);
         return kv_error(response, 401, "Unauthorized", "AKV10022: Invalid audience. Expected " + audience_ + ", found: " +
                                                            (claims ? claims->aud : std::string("?")) + ".");
+    }
+    if (claims->iss != "https://sts.windows.net/" + tenant_ + "/") {
+        // A vault accepts tokens of its own tenant only; the challenge names it.
+        response.set_header("WWW-Authenticate", challenge);
+        return kv_error(response, 401, "Unauthorized",
+                        "AKV10032: Invalid issuer. Expected one of https://sts.windows.net/" + tenant_ +
+                            "/, found: " + claims->iss + ".");
     }
     if (claims->exp <= now || claims->nbf > now + 300) {
         response.set_header("WWW-Authenticate", challenge);

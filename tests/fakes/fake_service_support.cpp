@@ -58,7 +58,7 @@ Fault Fault::slow(std::chrono::milliseconds delay) {
 }
 
 RecordedRequest RequestJournal::record(const httplib::Request& request) {
-    RecordedRequest entry{request.method, request.path, {}, request.headers, request.body};
+    RecordedRequest entry{request.method, request.path, {}, request.headers, request.body, fresh_request_id()};
     for (const auto& [key, value] : request.params) entry.params.emplace(key, value);
     if (request.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0) {
         httplib::Params form;
@@ -143,6 +143,21 @@ std::optional<JwtClaims> decode_jwt(const std::string& token) {
     } catch (const std::exception&) {
         return std::nullopt;
     }
+}
+
+std::string fresh_request_id() {
+    unsigned char bytes[16];
+    RAND_bytes(bytes, sizeof bytes);
+    char text[37];
+    std::snprintf(text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", bytes[0],
+                  bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9], bytes[10],
+                  bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]);
+    return text;
+}
+
+void answer_as_azure(const RecordedRequest& request, httplib::Response& response) {
+    response.set_header("x-ms-request-id", request.request_id);
+    response.set_header("Date", pe::http_date(std::chrono::system_clock::now()));
 }
 
 void set_oauth_error(httplib::Response& response, int status, const std::string& code, const std::string& description) {

@@ -19,6 +19,9 @@ struct RecordedRequest {
     std::multimap<std::string, std::string> params;  // query, or the form for form POSTs
     httplib::Headers headers;
     std::string body;
+    // The x-ms-request-id this fake answers with (a fresh UUID per request), as Azure support
+    // would look it up; set on the answer by answer_as_azure().
+    std::string request_id = {};
 
     std::string param(const std::string& name) const;
     bool has_param(const std::string& name) const;
@@ -80,6 +83,11 @@ std::string mint_jwt(const std::string& audience, const std::string& subject, st
                      const std::string& tenant = kFakeTenantId);
 std::optional<JwtClaims> decode_jwt(const std::string& token);
 std::string without_trailing_slash(std::string text);
+
+// The headers every Azure service puts on every answer: x-ms-request-id (the request's id)
+// and Date.
+void answer_as_azure(const RecordedRequest& request, httplib::Response& response);
+std::string fresh_request_id();
 
 // {"error": code, "error_description": description} as the identity endpoints send it.
 void set_oauth_error(httplib::Response& response, int status, const std::string& code, const std::string& description);

@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         std::string code = pe::azure::aadsts_code(body);
         fuzz::check(code.empty() || code.rfind("AADSTS", 0) == 0, "aadsts_code returned a non-AADSTS code", code);
-        auto f = pe::azure::entra_failure(status, body, "client secret", "login.microsoftonline.com");
+        auto f = pe::azure::entra_failure(status, {}, body, "client secret", "login.microsoftonline.com");
         fuzz::check(f.stage() == pe::Stage::secret, "Entra failure is not stage secret", f.what());
         fuzz::check(f.info().http_status == status, "Entra failure lost the status");
         fuzz::check(!fuzz::has_line_break(f.what()), "Entra failure is not one line", f.what());

@@ -1,4 +1,5 @@
-// Key Vault error mapping: parse_bearer_challenge, parse_key_vault_error, key_vault_failure.
+// Key Vault error mapping: parse_key_vault_error and key_vault_failure (which reads the challenge;
+// the challenge parser has its own target, fuzz_key_vault_challenge).
 // Input: STATUS(2 bytes) WWW-AUTHENTICATE \0 BODY. None of them documents an exception; the
 // Failure is stage "secret", carries the status and is one line.
 #include <string>
@@ -14,9 +15,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string_view challenge = rest.substr(0, nul);
     std::string_view body = nul == std::string_view::npos ? std::string_view{} : rest.substr(nul + 1);
     try {
-        auto c = pe::azure::parse_bearer_challenge(challenge);
-        fuzz::check(c.authorization.size() <= challenge.size() && c.resource.size() <= challenge.size(),
-                    "challenge part longer than the header");
         auto e = pe::azure::parse_key_vault_error(body);
         fuzz::check(e.message.size() <= 300, "Key Vault message not shortened", e.message);
         pe::http::Headers headers{{"WWW-Authenticate", std::string(challenge)}, {"Content-Type", "application/json"}};

@@ -12,7 +12,7 @@ for input in "$root"/tests/fuzz/crashes/*.bin; do
     name=$(basename "$input")
     target=""
     for t in csv_record_counter destination command_line config_file manifest api_key token_response key_vault_errors entra_errors \
-             storage_errors export_errors retry_after; do
+             storage_errors export_errors retry_after key_vault_challenge; do
         [[ "$name" == "$t-"* ]] && target=$t
     done
     if [[ -z "$target" ]]; then

@@ -76,7 +76,7 @@ testing::FakeAppServiceOptions app_service_options(std::set<std::string> user_as
 class WrongAudience : public TokenCredential {
 public:
     explicit WrongAudience(std::shared_ptr<TokenCredential> inner) : inner_(std::move(inner)) {}
-    AccessToken get_token(const std::string&) override { return inner_->get_token(kStorage); }
+    AccessToken get_token(const TokenRequest&) override { return inner_->get_token({kStorage}); }
     std::string name() const override { return "wrong audience"; }
 
 private:
@@ -103,8 +103,8 @@ TEST_CASE("IMDS: system-assigned token for Key Vault and storage from one creden
     auto cred = make_credential(secret_settings(vault.base_url(), pe::CredentialKind::managed_identity), {}, env);
 
     CHECK(read_key_vault_secret(*cred, secret_settings(vault.base_url()), {}, 3).reveal() == "pigment-api-key-value-1");
-    CHECK(audience(cred->get_token(kStorage)) == "https://storage.azure.com");
-    CHECK(audience(cred->get_token(kVault)) == "https://vault.azure.net");  // cached: no third request
+    CHECK(audience(cred->get_token({kStorage})) == "https://storage.azure.com");
+    CHECK(audience(cred->get_token({kVault})) == "https://vault.azure.net");  // cached: no third request
 
     auto requests = imds.requests();
     REQUIRE(requests.size() == 2);
@@ -140,11 +140,11 @@ TEST_CASE("IMDS: the user-assigned client id is passed through - an unassigned o
     auto env = pe::map_env({{"AZURE_POD_IDENTITY_AUTHORITY_HOST", imds.base_url()}});
     auto user = make_credential(secret_settings("https://v.vault.azure.net", pe::CredentialKind::managed_identity, kUserClientId),
                                 {}, env);
-    CHECK(testing::decode_jwt(user->get_token(kVault).token.reveal())->sub == kUserClientId);
+    CHECK(testing::decode_jwt(user->get_token({kVault}).token.reveal())->sub == kUserClientId);
     CHECK(imds.requests().back().param("client_id") == kUserClientId);
 
     auto system = make_credential(secret_settings("https://v.vault.azure.net", pe::CredentialKind::managed_identity), {}, env);
-    auto info = failure_of([&] { system->get_token(kVault); });
+    auto info = failure_of([&] { system->get_token({kVault}); });
     CHECK(info.http_status == 400);
     CHECK(info.message.find("system-assigned identity") != std::string::npos);
     CHECK(info.hint.find("--client-id") != std::string::npos);
@@ -157,7 +157,7 @@ TEST_CASE("IMDS: 410 (starting) then 200 is retried - 429 honours Retry-After", 
     imds.start();
     ImdsSource source(imds.base_url(), {}, {}, false);
     auto started = std::chrono::steady_clock::now();
-    CHECK(audience(source.get_token(kVault)) == "https://vault.azure.net");
+    CHECK(audience(source.get_token({kVault})) == "https://vault.azure.net");
     CHECK(imds.request_count() == 3);
     CHECK(std::chrono::steady_clock::now() - started >= 1s);
 }
@@ -167,7 +167,7 @@ TEST_CASE("IMDS: a 200 with a broken body is an error, not retried, and names th
     imds.push_fault(testing::Fault::answer(200, "<html>proxy login</html>"));
     imds.start();
     ImdsSource source(imds.base_url(), {}, {}, false);
-    auto info = failure_of([&] { source.get_token(kVault); });
+    auto info = failure_of([&] { source.get_token({kVault}); });
     CHECK(info.message.find("unusable token response") != std::string::npos);
     CHECK(info.message.find("127.0.0.1") != std::string::npos);
     CHECK(imds.request_count() == 1);
@@ -179,19 +179,19 @@ TEST_CASE("IMDS in the chain: an absent endpoint is 'unavailable' within about a
     std::string dead = "http://127.0.0.1:1";  // nothing listens on port 1
     ImdsSource absent(dead, {}, {}, true);
     auto started = std::chrono::steady_clock::now();
-    CHECK_THROWS_AS(absent.get_token(kVault), CredentialUnavailable);
+    CHECK_THROWS_AS(absent.get_token({kVault}), CredentialUnavailable);
     CHECK(std::chrono::steady_clock::now() - started < 3s);
 
     // Present but without an identity for us: also unavailable, so the chain moves on.
     testing::FakeImds no_identity(imds_options(false));
     no_identity.start();
-    CHECK_THROWS_AS(ImdsSource(no_identity.base_url(), {}, {}, true).get_token(kVault), CredentialUnavailable);
+    CHECK_THROWS_AS(ImdsSource(no_identity.base_url(), {}, {}, true).get_token({kVault}), CredentialUnavailable);
 
     // An egress filter answering on the IMDS address in IMDS's place.
     testing::FakeImds filtered;
     filtered.push_fault(testing::Fault::answer(403, "resolve_deny: denied destination"));
     filtered.start();
-    CHECK_THROWS_AS(ImdsSource(filtered.base_url(), {}, {}, true).get_token(kVault), CredentialUnavailable);
+    CHECK_THROWS_AS(ImdsSource(filtered.base_url(), {}, {}, true).get_token({kVault}), CredentialUnavailable);
 }
 
 TEST_CASE("IMDS: a hung answer times out and the retry succeeds", "[secret][imds]") {
@@ -201,7 +201,7 @@ TEST_CASE("IMDS: a hung answer times out and the retry succeeds", "[secret][imds
     pe::NetworkSettings network;
     network.stall_timeout = 1s;
     ImdsSource source(imds.base_url(), {}, network, false);
-    CHECK(audience(source.get_token(kVault)) == "https://vault.azure.net");
+    CHECK(audience(source.get_token({kVault})) == "https://vault.azure.net");
     CHECK(imds.request_count() == 2);
 }
 
@@ -211,12 +211,12 @@ TEST_CASE("Tokens are refreshed near expiry against the real endpoint", "[secret
     auto now = std::chrono::system_clock::now();
     CachingCredential cache(std::make_unique<ImdsSource>(imds.base_url(), ManagedIdentityId{}, pe::NetworkSettings{}, false),
                             [&] { return now; });
-    auto first = cache.get_token(kStorage);
+    auto first = cache.get_token({kStorage});
     now += 50min;
-    CHECK(cache.get_token(kStorage).token.reveal() == first.token.reveal());
+    CHECK(cache.get_token({kStorage}).token.reveal() == first.token.reveal());
     CHECK(imds.request_count() == 1);
     now += 6min;
-    CHECK(cache.get_token(kStorage).token.reveal() != first.token.reveal());
+    CHECK(cache.get_token({kStorage}).token.reveal() != first.token.reveal());
     CHECK(imds.request_count() == 2);
 }
 
@@ -226,21 +226,22 @@ TEST_CASE("App Service 2019: X-IDENTITY-HEADER, client_id, mi_res_id", "[secret]
     app.start();
     auto env = pe::map_env({{"IDENTITY_ENDPOINT", app.endpoint()}, {"IDENTITY_HEADER", app.options().identity_header}});
     auto system = make_credential(secret_settings("https://v.vault.azure.net", pe::CredentialKind::managed_identity), {}, env);
-    CHECK(audience(system->get_token(kVault)) == "https://vault.azure.net");
+    CHECK(audience(system->get_token({kVault})) == "https://vault.azure.net");
     auto r = app.requests().back();
     CHECK(r.param("api-version") == "2019-08-01");
     CHECK(r.header("X-IDENTITY-HEADER") == "fake-identity-header-0123456789");
 
     auto user = make_credential(secret_settings("https://v", pe::CredentialKind::managed_identity, kUserClientId), {}, env);
-    user->get_token(kStorage);
+    user->get_token({kStorage});
     CHECK(app.requests().back().param("client_id") == kUserClientId);
     auto by_id = make_credential(secret_settings("https://v", pe::CredentialKind::managed_identity, resource_id), {}, env);
-    by_id->get_token(kStorage);
+    by_id->get_token({kStorage});
     CHECK(app.requests().back().param("mi_res_id") == resource_id);
 
     auto stale = pe::map_env({{"IDENTITY_ENDPOINT", app.endpoint()}, {"IDENTITY_HEADER", "rotated-away-value"}});
     auto info = failure_of([&] {
-        make_credential(secret_settings("https://v", pe::CredentialKind::managed_identity), {}, stale)->get_token(kVault);
+        make_credential(secret_settings("https://v", pe::CredentialKind::managed_identity), {}, stale)
+            ->get_token({kVault});
     });
     CHECK(info.http_status == 401);
     CHECK(info.hint.find("IDENTITY_HEADER") != std::string::npos);
@@ -251,13 +252,13 @@ TEST_CASE("App Service 2017 (date-string expiry, clientid) and Cloud Shell (form
     app.start();
     auto legacy = make_credential(secret_settings("https://v", pe::CredentialKind::managed_identity, kUserClientId), {},
                                   pe::map_env({{"MSI_ENDPOINT", app.legacy_endpoint()}, {"MSI_SECRET", app.options().msi_secret}}));
-    auto token = legacy->get_token(kVault);
+    auto token = legacy->get_token({kVault});
     CHECK(token.expires_on > std::chrono::system_clock::now() + 50min);
     CHECK(app.requests().back().param("clientid") == kUserClientId);
 
     auto shell = make_credential(secret_settings("https://v", pe::CredentialKind::managed_identity), {},
                                  pe::map_env({{"MSI_ENDPOINT", app.cloud_shell_endpoint()}}));
-    CHECK(audience(shell->get_token(kVault)) == "https://vault.azure.net");
+    CHECK(audience(shell->get_token({kVault})) == "https://vault.azure.net");
     CHECK(app.requests().back().method == "POST");
 }
 
@@ -270,7 +271,7 @@ TEST_CASE("Arc: 401 challenge, key file from the agent's folder, repeat with Bas
     auto cred = make_managed_identity_credential(
         pe::map_env({{"IDENTITY_ENDPOINT", arc.endpoint()}, {"IMDS_ENDPOINT", arc.imds_endpoint()}}), options);
     CHECK(cred->name() == "managed identity (Azure Arc)");
-    CHECK(audience(cred->get_token(kVault)) == "https://vault.azure.net");
+    CHECK(audience(cred->get_token({kVault})) == "https://vault.azure.net");
     auto requests = arc.requests();
     REQUIRE(requests.size() == 2);
     CHECK(requests[0].header("Authorization").empty());
@@ -286,7 +287,7 @@ TEST_CASE("Arc: a challenge naming a file outside the folder is refused and noth
     arc.set_realm_override(elsewhere.file("stolen.key"));
     arc.start();
     ArcSource source(arc.endpoint(), keys.path(), {}, false);
-    auto info = failure_of([&] { source.get_token(kVault); });
+    auto info = failure_of([&] { source.get_token({kVault}); });
     CHECK(info.message.find("outside the agent's token folder") != std::string::npos);
     CHECK(arc.requests().size() == 1);
 }
@@ -302,7 +303,7 @@ TEST_CASE("Client secret: the form Entra requires - a wrong secret gives AADSTS7
                             {"AZURE_AUTHORITY_HOST", entra.authority()}});
     };
     auto cred = make_credential(secret_settings("https://v.vault.azure.net"), {}, env("right-secret-value-123"));
-    CHECK(audience(cred->get_token(kStorage)) == "https://storage.azure.com");
+    CHECK(audience(cred->get_token({kStorage})) == "https://storage.azure.com");
     CHECK(cred->name() == "auto (client secret)");
     auto r = entra.requests().back();
     CHECK(r.path == "/" + entra.tenant() + "/oauth2/v2.0/token");
@@ -311,7 +312,7 @@ TEST_CASE("Client secret: the form Entra requires - a wrong secret gives AADSTS7
 
     auto wrong = make_credential(secret_settings("https://v.vault.azure.net", pe::CredentialKind::client_secret), {},
                                  env("wrong-secret-value-456"));
-    auto info = failure_of([&] { wrong->get_token(kVault); });
+    auto info = failure_of([&] { wrong->get_token({kVault}); });
     CHECK(info.http_status == 401);
     CHECK(info.service_code == "AADSTS7000215");
     CHECK(info.hint.find("AZURE_CLIENT_SECRET") != std::string::npos);
@@ -328,7 +329,7 @@ TEST_CASE("Entra: a 500 is retried", "[secret][entra]") {
                                              {"AZURE_CLIENT_ID", "app-client-id"},
                                              {"AZURE_CLIENT_SECRET", "right-secret-value-123"},
                                              {"AZURE_AUTHORITY_HOST", entra.authority()}}));
-    CHECK_NOTHROW(cred->get_token(kVault));
+    CHECK_NOTHROW(cred->get_token({kVault}));
     CHECK(entra.requests().size() == 2);
 }
 
@@ -340,13 +341,13 @@ TEST_CASE("Workload identity: jwt-bearer assertion from the token file, re-read 
     entra.add_app({"wi-client-id", "", "federated.token.one"});
     entra.start();
     WorkloadIdentityCredential cred({entra.authority(), entra.tenant(), "wi-client-id"}, file, {});
-    CHECK(audience(cred.get_token(kVault)) == "https://vault.azure.net");
+    CHECK(audience(cred.get_token({kVault})) == "https://vault.azure.net");
     auto r = entra.requests().back();
     CHECK(r.param("client_assertion_type") == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
     CHECK(r.param("client_assertion") == "federated.token.one");
 
     testing::write_file(file, "federated.token.two");  // Kubernetes rotated it
-    auto info = failure_of([&] { cred.get_token(kVault); });
+    auto info = failure_of([&] { cred.get_token({kVault}); });
     CHECK(entra.requests().back().param("client_assertion") == "federated.token.two");
     CHECK(info.service_code == "AADSTS70021");
     CHECK(info.hint.find("federated credential") != std::string::npos);
@@ -366,13 +367,13 @@ TEST_CASE("The auto chain: client secret, workload identity, managed identity, C
                                              {"AZURE_FEDERATED_TOKEN_FILE", dir.file("token")},
                                              {"AZURE_AUTHORITY_HOST", entra.authority()},
                                              {"AZURE_POD_IDENTITY_AUTHORITY_HOST", imds.base_url()}}));
-    cred->get_token(kVault);
+    cred->get_token({kVault});
     CHECK(cred->name() == "auto (workload identity)");
     CHECK(imds.request_count() == 0);
 
     auto mi = make_credential(secret_settings("https://v.vault.azure.net"), {},
                               pe::map_env({{"AZURE_POD_IDENTITY_AUTHORITY_HOST", imds.base_url()}}));
-    mi->get_token(kVault);
+    mi->get_token({kVault});
     CHECK(mi->name() == "auto (managed identity (IMDS))");
 }
 
@@ -381,7 +382,7 @@ TEST_CASE("The auto chain's combined error names every source's reason", "[secre
     imds.start();
     auto cred = make_credential(secret_settings("https://v.vault.azure.net"), {},
                                 pe::map_env({{"AZURE_POD_IDENTITY_AUTHORITY_HOST", imds.base_url()}}));
-    auto info = failure_of([&] { cred->get_token(kVault); });
+    auto info = failure_of([&] { cred->get_token({kVault}); });
     CHECK(info.stage == pe::Stage::secret);
     CHECK(info.message.find("client secret: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET not set") != std::string::npos);
     CHECK(info.message.find("workload identity: AZURE_FEDERATED_TOKEN_FILE, AZURE_TENANT_ID, AZURE_CLIENT_ID not set") !=
@@ -397,19 +398,19 @@ TEST_CASE("Azure CLI: arguments without a shell, expires_on, not-logged-in and t
 [ "$6" = "https://vault.azure.net" ] || exit 4
 echo '{"accessToken":"cli.token.value.123","expiresOn":"2000-01-01 00:00:00.000000","expires_on":4102444800,"tokenType":"Bearer"}'
 )");
-    auto token = AzureCliCredential(ok).get_token(kVault);
+    auto token = AzureCliCredential(ok).get_token({kVault});
     CHECK(token.token.reveal() == "cli.token.value.123");
     CHECK(std::chrono::system_clock::to_time_t(token.expires_on) == 4102444800);
 
     testing::TempDir logged_out_dir;
     std::string logged_out = fake_az(logged_out_dir, "echo \"ERROR: Please run 'az login' to setup account.\" >&2\nexit 1\n");
-    CHECK_THROWS_AS(AzureCliCredential(logged_out).get_token(kVault), CredentialUnavailable);
-    CHECK_THROWS_AS(AzureCliCredential(dir.file("no-such-az")).get_token(kVault), CredentialUnavailable);
+    CHECK_THROWS_AS(AzureCliCredential(logged_out).get_token({kVault}), CredentialUnavailable);
+    CHECK_THROWS_AS(AzureCliCredential(dir.file("no-such-az")).get_token({kVault}), CredentialUnavailable);
 
     testing::TempDir slow_dir;
     std::string slow = fake_az(slow_dir, "sleep 5\n");
     auto started = std::chrono::steady_clock::now();
-    auto info = failure_of([&] { AzureCliCredential(slow, 300ms).get_token(kVault); });
+    auto info = failure_of([&] { AzureCliCredential(slow, 300ms).get_token({kVault}); });
     CHECK(info.message.find("did not finish in time") != std::string::npos);
     CHECK(std::chrono::steady_clock::now() - started < 3s);
 }

@@ -5,6 +5,10 @@
 
 #include <sys/stat.h>
 
+#include <nlohmann/json.hpp>
+
+#include <set>
+
 #include "fakes/fake_app_service.hpp"
 #include "fakes/fake_arc.hpp"
 #include "fakes/fake_entra.hpp"
@@ -32,7 +36,10 @@ struct Stage {
     std::string dest = dir.file("out.csv");
     std::string secret_name = "pigment-key";
 
-    explicit Stage(const std::string& vault_audience = "https://vault.azure.net") : vault(vault_audience) {
+    // `vault_host`: the name the binary reaches the vault by (names under localhost are loopback).
+    explicit Stage(const std::string& vault_audience = "https://vault.azure.net",
+                   const std::string& vault_tenant = testing::kFakeTenantId, std::string vault_host = {})
+        : vault(vault_audience, vault_tenant), vault_host_(std::move(vault_host)) {
         pigment.add_block("metric", kBlockId, kCsv);
         vault.put_secret("pigment-key", kApiKey);
         vault.start();
@@ -44,10 +51,17 @@ struct Stage {
         return {{"AZURE_POD_IDENTITY_AUTHORITY_HOST", imds.base_url()}};
     }
 
+    std::string vault_url() const {
+        if (vault_host_.empty()) return vault.base_url();
+        std::string url = vault.base_url();
+        return "http://" + vault_host_ + url.substr(url.rfind(':'));
+    }
+
     testing::RunResult run(std::map<std::string, std::string> env, std::vector<std::string> extra = {}) {
-        std::vector<std::string> args = {"--block-type", "metric", "--block-id", kBlockId, "--pigment-url", pigment.base_url(),
-                                         "--key-vault-url", vault.base_url(), "--secret-name", secret_name,
-                                         "--dest", dest, "--log-level", "trace"};
+        std::vector<std::string> args = {
+            "--block-type",    "metric",    "--block-id",    kBlockId,    "--pigment-url", pigment.base_url(),
+            "--key-vault-url", vault_url(), "--secret-name", secret_name, "--dest",        dest,
+            "--log-level",     "trace"};
         args.insert(args.end(), extra.begin(), extra.end());
         // An empty PATH directory: no real `az` can answer for the chain.
         env.emplace("PATH", dir.path() + ":/usr/bin:/bin");
@@ -73,6 +87,9 @@ struct Stage {
         CHECK(testing::read_file(dest) == kOldContent);
         CHECK(testing::leaks_none(r, {kApiKey}));
     }
+
+private:
+    std::string vault_host_;
 };
 
 std::vector<std::string> vault_tokens(const testing::FakeKeyVault& vault) {
@@ -82,6 +99,17 @@ std::vector<std::string> vault_tokens(const testing::FakeKeyVault& vault) {
         if (auth.rfind("Bearer ", 0) == 0) tokens.push_back(auth.substr(7));
     }
     return tokens;
+}
+
+constexpr const char* kOtherTenant = "0b9f8e7d-6c5b-4a39-8271-605f4e3d2c1b";
+constexpr const char* kPrivateVaultHost = "kv1.vault.localhost";
+constexpr const char* kPrivateResource = "https://vault.localhost";
+
+std::map<std::string, std::string> client_secret_env(const testing::FakeEntra& entra) {
+    return {{"AZURE_TENANT_ID", entra.tenant()},
+            {"AZURE_CLIENT_ID", "sp-client-id"},
+            {"AZURE_CLIENT_SECRET", kClientSecret},
+            {"AZURE_AUTHORITY_HOST", entra.authority()}};
 }
 
 }  // namespace
@@ -340,4 +368,143 @@ TEST_CASE("Key Vault sending oversized headers: exit 3 'malformed answer', asked
     CHECK(r.err.find("sent a malformed answer") != std::string::npos);
     CHECK(r.err.find("cannot reach") == std::string::npos);
     CHECK(vault.requests() == 1);
+}
+
+// Issue 14, item 1: a 401 challenge is followed once, for the resource and tenant it names.
+TEST_CASE("Key Vault challenge naming another tenant: the token is asked of that tenant and the run succeeds",
+          "[secret][binary][challenge]") {
+    Stage stage(kPrivateResource, kOtherTenant, kPrivateVaultHost);
+    testing::FakeEntra entra;  // the app's home tenant, AZURE_TENANT_ID
+    entra.add_tenant(kOtherTenant);
+    entra.add_resource(kPrivateResource);
+    entra.add_app({"sp-client-id", kClientSecret, ""});
+    entra.start();
+    auto r = stage.run(client_secret_env(entra), {"--credential", "client-secret"});
+    auto secrets = vault_tokens(stage.vault);
+    secrets.push_back(kClientSecret);
+    stage.require_success(r, secrets);
+    auto token_requests = entra.requests();
+    REQUIRE(token_requests.size() == 2);
+    // pre-authenticated first: the home tenant and the resource the host implies, then the challenge's
+    CHECK(token_requests[0].path == "/" + entra.tenant() + "/oauth2/v2.0/token");
+    CHECK(token_requests[1].path == std::string("/") + kOtherTenant + "/oauth2/v2.0/token");
+    CHECK(token_requests[1].param("scope") == std::string(kPrivateResource) + "/.default");
+    CHECK(stage.vault.requests().size() == 2);
+    CHECK(testing::decode_jwt(vault_tokens(stage.vault).back())->iss ==
+          std::string("https://sts.windows.net/") + kOtherTenant + "/");
+}
+
+TEST_CASE("Key Vault challenge: a vault host outside the known suffixes gets a token for the resource it names",
+          "[secret][binary][challenge]") {
+    Stage stage(kPrivateResource, testing::kFakeTenantId, kPrivateVaultHost);
+    testing::FakeEntra entra;
+    entra.add_resource(kPrivateResource);
+    entra.add_app({"sp-client-id", kClientSecret, ""});
+    entra.start();
+    auto r = stage.run(client_secret_env(entra));
+    auto secrets = vault_tokens(stage.vault);
+    secrets.push_back(kClientSecret);
+    stage.require_success(r, secrets);
+    auto token_requests = entra.requests();
+    REQUIRE(token_requests.size() == 2);
+    CHECK(token_requests[0].param("scope") == "https://vault.azure.net/.default");
+    CHECK(token_requests[1].param("scope") == std::string(kPrivateResource) + "/.default");
+    CHECK(token_requests[1].path == "/" + entra.tenant() + "/oauth2/v2.0/token");
+    CHECK(r.err.find("Key Vault challenge: resource https://vault.localhost") != std::string::npos);
+}
+
+TEST_CASE("Key Vault challenge naming a resource in another domain: exit 3 and no token is asked for it",
+          "[secret][binary][challenge]") {
+    Stage stage("https://evil.example", testing::kFakeTenantId, kPrivateVaultHost);
+    testing::FakeEntra entra;
+    entra.add_resource("https://evil.example");
+    entra.add_app({"sp-client-id", kClientSecret, ""});
+    entra.start();
+    auto r = stage.run(client_secret_env(entra));
+    stage.require_secret_failure(r, "is not in the domain of the vault's host kv1.vault.localhost");
+    CHECK(r.err.find("no token was requested for it") != std::string::npos);
+    for (const auto& request : entra.requests()) {
+        CHECK(request.param("scope") == "https://vault.azure.net/.default");
+    }
+    CHECK(stage.vault.requests().size() == 1);
+    CHECK(testing::leaks_none(r, {kClientSecret}));
+}
+
+// Issue 14, item 2: the error line ends with what Azure support asks for.
+TEST_CASE("A Key Vault error line and the summary carry the vault's request id and time", "[secret][binary][trace]") {
+    Stage stage;
+    stage.vault.deny("ForbiddenByRbac");
+    auto summary = stage.dir.file("summary.json");
+    auto r = stage.run(stage.imds_env(), {"--summary-json", summary});
+    stage.require_secret_failure(r, "ForbiddenByRbac");
+    const std::string id = stage.vault.requests().back().request_id;
+    CHECK(r.err.find("(request id " + id + ", 20") != std::string::npos);
+    auto json = nlohmann::json::parse(testing::read_file(summary));
+    CHECK(json["error"]["request_id"] == id);
+    CHECK(json["error"]["time"].get<std::string>().size() == 20);
+}
+
+TEST_CASE("Key Vault and Entra requests carry the User-Agent and a fresh client request id each",
+          "[secret][binary][trace]") {
+    Stage stage;
+    testing::FakeEntra entra;
+    entra.add_app({"sp-client-id", kClientSecret, ""});
+    entra.start();
+    auto r = stage.run(client_secret_env(entra));
+    stage.require_success(r, vault_tokens(stage.vault));
+    std::vector<testing::RecordedRequest> seen = stage.vault.requests();
+    for (const auto& request : entra.requests()) seen.push_back(request);
+    std::set<std::string> ids;
+    for (const auto& request : seen) {
+        CHECK(request.header("User-Agent").rfind(std::string("pigment-export/") + PIGMENT_EXPORT_VERSION + " (", 0) ==
+              0);
+        CHECK(request.header("x-ms-client-request-id").size() == 36);
+        ids.insert(request.header("x-ms-client-request-id"));
+        CHECK(r.err.find("client request id " + request.header("x-ms-client-request-id")) != std::string::npos);
+    }
+    CHECK(ids.size() == seen.size());
+}
+
+// Issue 14, item 4: MSI_ENDPOINT + MSI_SECRET with DEFAULT_IDENTITY_CLIENT_ID is Azure Machine Learning.
+TEST_CASE("Azure Machine Learning compute: Metadata true and the default identity's client id", "[secret][binary]") {
+    constexpr const char* kDefaultIdentity = "4e5f6a7b-0000-4000-8000-00000000a1b2";
+    Stage stage;
+    testing::FakeAppServiceOptions options;
+    options.system_assigned = false;  // only the identity named by its client id answers
+    options.user_assigned = {kDefaultIdentity};
+    testing::FakeAppService app(options);
+    app.start();
+    auto r = stage.run({{"MSI_ENDPOINT", app.legacy_endpoint()},
+                        {"MSI_SECRET", app.options().msi_secret},
+                        {"DEFAULT_IDENTITY_CLIENT_ID", kDefaultIdentity}});
+    auto secrets = vault_tokens(stage.vault);
+    secrets.push_back(app.options().msi_secret);
+    stage.require_success(r, secrets);
+    auto requests = app.requests();
+    REQUIRE(requests.size() == 1);
+    CHECK(requests[0].param("api-version") == "2017-09-01");
+    CHECK(requests[0].param("clientid") == kDefaultIdentity);
+    CHECK(requests[0].header("Metadata") == "true");
+    CHECK(requests[0].header("secret") == app.options().msi_secret);
+    CHECK(r.err.find("managed identity (Azure Machine Learning)") != std::string::npos);
+}
+
+TEST_CASE("Key Vault challenge naming another tenant: the Azure CLI is run with --tenant", "[secret][binary][challenge]") {
+    Stage stage(kPrivateResource, kOtherTenant, kPrivateVaultHost);
+    std::string home = testing::mint_jwt("https://vault.azure.net", "cli-user", std::chrono::hours(1));
+    std::string other = testing::mint_jwt(kPrivateResource, "cli-user", std::chrono::hours(1), kOtherTenant);
+    std::string calls = stage.dir.file("az-calls");
+    // An `az` stand-in on PATH: logged in to both tenants, answering for the one --tenant names.
+    testing::write_file(stage.dir.file("az"),
+                        "#!/bin/sh\necho \"$@\" >> '" + calls + "'\ncase \"$*\" in\n  *\"--resource " +
+                            kPrivateResource + " --tenant " + kOtherTenant + "\") echo '{\"accessToken\":\"" + other +
+                            "\",\"expires_on\":4102444800}' ;;\n  *) echo '{\"accessToken\":\"" + home +
+                            "\",\"expires_on\":4102444800}' ;;\nesac\n");
+    chmod(stage.dir.file("az").c_str(), 0755);
+    auto r = stage.run({}, {"--credential", "azure-cli"});
+    stage.require_success(r, {home, other});
+    CHECK(testing::read_file(calls) ==
+          "account get-access-token --output json --resource https://vault.azure.net\n"
+          "account get-access-token --output json --resource " + std::string(kPrivateResource) + " --tenant " +
+              kOtherTenant + "\n");
 }

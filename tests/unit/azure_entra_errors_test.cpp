@@ -13,10 +13,12 @@ TEST_CASE("The AADSTS code comes from error_codes, else from the description", "
 }
 
 TEST_CASE("Entra errors: code, first line of the description, a specific hint", "[azure][entra]") {
-    auto info = entra_failure(401,
-                              R"({"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided.\r\nTrace ID: 1\r\nCorrelation ID: 2","error_codes":[7000215]})",
-                              "client secret", "login.microsoftonline.com")
-                    .info();
+    auto info =
+        entra_failure(
+            401, {},
+            R"({"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided.\r\nTrace ID: 1\r\nCorrelation ID: 2","error_codes":[7000215]})",
+            "client secret", "login.microsoftonline.com")
+            .info();
     CHECK(info.stage == pe::Stage::secret);
     CHECK(info.http_status == 401);
     CHECK(info.service_code == "AADSTS7000215");
@@ -24,13 +26,13 @@ TEST_CASE("Entra errors: code, first line of the description, a specific hint", 
                           "(AADSTS7000215: Invalid client secret provided.)");
     CHECK(info.hint.find("secret's value") != std::string::npos);
 
-    CHECK(entra_failure(400, R"({"error":"invalid_client","error_codes":[70021]})", "workload identity", "h")
+    CHECK(entra_failure(400, {}, R"({"error":"invalid_client","error_codes":[70021]})", "workload identity", "h")
               .info()
               .hint.find("federated credential") != std::string::npos);
-    CHECK(entra_failure(400, R"({"error":"invalid_request","error_codes":[90002]})", "client secret", "h")
+    CHECK(entra_failure(400, {}, R"({"error":"invalid_request","error_codes":[90002]})", "client secret", "h")
               .info()
               .hint.find("AZURE_TENANT_ID") != std::string::npos);
-    auto unknown = entra_failure(400, R"({"error":"weird"})", "client secret", "h").info();
+    auto unknown = entra_failure(400, {}, R"({"error":"weird"})", "client secret", "h").info();
     CHECK(unknown.service_code == "weird");
-    CHECK(entra_failure(503, "", "client secret", "h").info().hint.find("retry later") != std::string::npos);
+    CHECK(entra_failure(503, {}, "", "client secret", "h").info().hint.find("retry later") != std::string::npos);
 }

@@ -22,14 +22,16 @@ pe::FailureInfo map(int status, const std::string& body, pe::http::Headers heade
 
 }  // namespace
 
-TEST_CASE("Key Vault challenges: authorization/authorization_uri and resource/scope", "[azure][keyvault]") {
-    auto c = parse_bearer_challenge(R"(Bearer authorization="https://login.windows.net/72f988bf", resource="https://vault.azure.net")");
-    CHECK(c.authorization == "https://login.windows.net/72f988bf");
-    CHECK(c.resource == "https://vault.azure.net");
-    auto v = parse_bearer_challenge(R"(Bearer authorization_uri="https://login.microsoftonline.com/t", scope="https://vault.azure.net/.default")");
-    CHECK(v.authorization == "https://login.microsoftonline.com/t");
-    CHECK(v.resource == "https://vault.azure.net");
-    CHECK(parse_bearer_challenge("").resource.empty());
+TEST_CASE("Every Key Vault error line ends with the vault's request id and the answer's time", "[azure][keyvault]") {
+    auto info =
+        map(403, kv_body("Forbidden", "no", "ForbiddenByRbac"),
+            {{"x-ms-request-id", "6f1c2d3e-0000-4000-8000-00000000abcd"}, {"Date", "Thu, 03 Dec 2026 14:05:09 GMT"}});
+    CHECK(info.request_id == "6f1c2d3e-0000-4000-8000-00000000abcd");
+    CHECK(info.time == "2026-12-03T14:05:09Z");
+    CHECK(pe::Failure(info).what() == std::string(pe::format_failure_line(info)));
+    auto hostile = map(404, kv_body("SecretNotFound", "x"), {{"x-ms-request-id", "id with spaces"}});
+    CHECK(hostile.request_id.empty());
+    CHECK(hostile.time.size() == 20);  // no Date header: our clock, still ISO 8601 UTC
 }
 
 TEST_CASE("The innermost innererror code is the service code", "[azure][keyvault]") {

@@ -142,7 +142,13 @@ TEST_CASE("Entra settings are checked before a secret is sent anywhere", "[azure
 }
 
 TEST_CASE("Azure CLI is asked for a resource, as JSON, without a shell", "[azure][cli]") {
-    CHECK(azure_cli_arguments("az", "https://vault.azure.net") ==
+    CHECK(azure_cli_arguments("az", {"https://vault.azure.net"}) ==
           std::vector<std::string>{"az", "account", "get-access-token", "--output", "json", "--resource",
                                    "https://vault.azure.net"});
+}
+
+TEST_CASE("Azure CLI is asked for the tenant a Key Vault challenge named", "[azure][cli]") {
+    CHECK(azure_cli_arguments("az", {"https://vault.azure.net", "contoso.onmicrosoft.com"}) ==
+          std::vector<std::string>{"az", "account", "get-access-token", "--output", "json", "--resource",
+                                   "https://vault.azure.net", "--tenant", "contoso.onmicrosoft.com"});
 }

@@ -14,15 +14,16 @@ namespace {
 
 const system_clock::time_point kStart{std::chrono::seconds(1'700'000'000)};
 
-// Issues "token-<resource>-<n>" valid for `lifetime`, counting calls.
+// Issues "token-<resource>[@tenant]-<n>" valid for `lifetime`, counting calls.
 class CountingCredential : public TokenCredential {
 public:
     CountingCredential(std::string name, std::chrono::seconds lifetime, const system_clock::time_point* now)
         : name_(std::move(name)), lifetime_(lifetime), now_(now) {}
-    AccessToken get_token(const std::string& resource) override {
+    AccessToken get_token(const TokenRequest& request) override {
         ++calls;
-        resources.push_back(resource);
-        return {pe::Secret("token-" + resource + "-" + std::to_string(calls)), *now_ + lifetime_};
+        resources.push_back(request.resource);
+        std::string tenant = request.tenant.empty() ? std::string() : "@" + request.tenant;
+        return {pe::Secret("token-" + request.resource + tenant + "-" + std::to_string(calls)), *now_ + lifetime_};
     }
     std::string name() const override { return name_; }
     int calls = 0;
@@ -37,7 +38,7 @@ private:
 class FailingCredential : public TokenCredential {
 public:
     FailingCredential(std::string name, bool unavailable) : name_(std::move(name)), unavailable_(unavailable) {}
-    AccessToken get_token(const std::string&) override {
+    AccessToken get_token(const TokenRequest&) override {
         ++calls;
         if (unavailable_) throw CredentialUnavailable(name_ + " is not here", "");
         throw pe::Failure(pe::FailureInfo{pe::Stage::secret, 401, "AADSTS7000215", name_ + " was refused", "fix it"});
@@ -65,15 +66,27 @@ TEST_CASE("Tokens are cached per resource and refreshed near expiry", "[azure][c
     auto* counter = inner.get();
     CachingCredential cache(std::move(inner), [&] { return now; });
 
-    CHECK(cache.get_token("https://vault.azure.net").token.reveal() == "token-https://vault.azure.net-1");
-    CHECK(cache.get_token("https://storage.azure.com/").token.reveal() == "token-https://storage.azure.com/-2");
+    CHECK(cache.get_token({"https://vault.azure.net"}).token.reveal() == "token-https://vault.azure.net-1");
+    CHECK(cache.get_token({"https://storage.azure.com/"}).token.reveal() == "token-https://storage.azure.com/-2");
     now += 54min;
-    CHECK(cache.get_token("https://storage.azure.com").token.reveal() == "token-https://storage.azure.com/-2");
+    CHECK(cache.get_token({"https://storage.azure.com"}).token.reveal() == "token-https://storage.azure.com/-2");
     CHECK(counter->calls == 2);
     now += 2min;  // inside the 5-minute window: a long upload gets a fresh token in time
-    CHECK(cache.get_token("https://storage.azure.com/").token.reveal() == "token-https://storage.azure.com/-3");
+    CHECK(cache.get_token({"https://storage.azure.com/"}).token.reveal() == "token-https://storage.azure.com/-3");
     CHECK(counter->calls == 3);
     CHECK(cache.name() == "inner");
+}
+
+TEST_CASE("A token for one tenant is not reused for another", "[azure][cache]") {
+    system_clock::time_point now = kStart;
+    auto inner = std::make_unique<CountingCredential>("inner", 3600s, &now);
+    auto* counter = inner.get();
+    CachingCredential cache(std::move(inner), [&] { return now; });
+    CHECK(cache.get_token({"https://vault.azure.net"}).token.reveal() == "token-https://vault.azure.net-1");
+    CHECK(cache.get_token({"https://vault.azure.net", "t2"}).token.reveal() == "token-https://vault.azure.net@t2-2");
+    CHECK(cache.get_token({"https://vault.azure.net", "t2"}).token.reveal() == "token-https://vault.azure.net@t2-2");
+    CHECK(cache.get_token({"https://vault.azure.net"}).token.reveal() == "token-https://vault.azure.net-1");
+    CHECK(counter->calls == 2);
 }
 
 TEST_CASE("Concurrent callers share one fetch", "[azure][cache]") {
@@ -83,7 +96,7 @@ TEST_CASE("Concurrent callers share one fetch", "[azure][cache]") {
     CachingCredential cache(std::move(inner), [&] { return now; });
     std::vector<std::thread> threads;
     for (int i = 0; i < 8; ++i) {
-        threads.emplace_back([&] { cache.get_token("https://storage.azure.com/"); });
+        threads.emplace_back([&] { cache.get_token({"https://storage.azure.com/"}); });
     }
     for (auto& t : threads) t.join();
     CHECK(counter->calls == 1);
@@ -105,8 +118,8 @@ TEST_CASE("The chain skips unavailable sources in order and remembers the one th
     ChainedCredential chain(std::move(sources));
 
     CHECK(chain.name() == "auto");
-    chain.get_token("https://vault.azure.net");
-    chain.get_token("https://storage.azure.com/");
+    chain.get_token({"https://vault.azure.net"});
+    chain.get_token({"https://storage.azure.com/"});
     CHECK(skipped->calls == 1);
     CHECK(chosen->calls == 2);
     CHECK(never->calls == 0);
@@ -121,7 +134,7 @@ TEST_CASE("When every source is unavailable the error lists each one's reason", 
     sources.push_back(std::make_unique<FailingCredential>("Azure CLI", true));
     ChainedCredential chain(std::move(sources));
     try {
-        chain.get_token("https://vault.azure.net");
+        chain.get_token({"https://vault.azure.net"});
         FAIL("expected a Failure");
     } catch (const pe::Failure& e) {
         std::string message = e.info().message;
@@ -142,7 +155,7 @@ TEST_CASE("A configured source that fails ends the chain with its own error", "[
     sources.push_back(std::move(cli));
     ChainedCredential chain(std::move(sources));
     try {
-        chain.get_token("https://vault.azure.net");
+        chain.get_token({"https://vault.azure.net"});
         FAIL("expected a Failure");
     } catch (const pe::Failure& e) {
         CHECK(e.info().service_code == "AADSTS7000215");

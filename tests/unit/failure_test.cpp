@@ -79,6 +79,15 @@ TEST_CASE("format_failure_line shapes", "[core]") {
     CHECK(format_failure_line({Stage::internal, 0, "", "boom", ""}) == "internal: boom");
 }
 
+TEST_CASE("the service's request id and time end the line after the hint", "[core]") {
+    CHECK(format_failure_line({Stage::store, 403, "AuthorizationPermissionMismatch", "no write access", "grant a role",
+                               "1a2b-3c", "2026-12-03T14:05:09Z"}) ==
+          "store: HTTP 403 AuthorizationPermissionMismatch: no write access (hint: grant a role) "
+          "(request id 1a2b-3c, 2026-12-03T14:05:09Z)");
+    CHECK(format_failure_line({Stage::secret, 401, "Unauthorized", "refused", "", "", "2026-12-03T14:05:09Z"}) ==
+          "secret: HTTP 401 Unauthorized: refused (no request id, 2026-12-03T14:05:09Z)");
+}
+
 TEST_CASE("Failure carries its info and a one-line what()", "[core]") {
     redactor::clear_for_tests();
     Failure f(FailureInfo{Stage::store, 409, "BlobAlreadyExists", "the blob exists", "pass --overwrite"});

@@ -16,6 +16,16 @@ TEST_CASE("loopback: literals in 127.0.0.0/8, ::1 and localhost, with or without
     CHECK(is_loopback_host("[0:0:0:0:0:0:0:1]"));
 }
 
+TEST_CASE("loopback: names under localhost are loopback (RFC 6761)", "[core][loopback]") {
+    CHECK(is_loopback_host("kv1.vault.localhost"));
+    CHECK(is_loopback_host("Vault.LOCALHOST:8443"));
+    CHECK_FALSE(is_loopback_host("evillocalhost"));
+    CHECK_FALSE(is_loopback_host(".localhost"));
+    CHECK_FALSE(is_loopback_host("a..localhost"));
+    CHECK_FALSE(is_loopback_host("a_b.localhost"));
+    CHECK_FALSE(is_loopback_host("localhost.localhost.evil.example"));
+}
+
 TEST_CASE("loopback: names that only look local are remote", "[core][loopback]") {
     CHECK_FALSE(is_loopback_host(""));
     CHECK_FALSE(is_loopback_host("example.com"));

@@ -496,7 +496,7 @@ TEST_CASE("memory stays bounded: at most parallel + 1 distinct buffers", "[trans
     }
 }
 
-TEST_CASE("--if-changed: a destination holding the same bytes is left alone and the upload discarded", "[transfer]") {
+TEST_CASE("if-changed: a destination holding the same bytes is left alone and the upload discarded", "[transfer]") {
     RecordingSink sink(4);
     const std::string data = make_csv(2000);
     sink.holds_md5 = md5_base64_openssl(data);
@@ -517,7 +517,7 @@ TEST_CASE("--if-changed: a destination holding the same bytes is left alone and 
     CHECK(sink.aborts >= 1);
 }
 
-TEST_CASE("--if-changed: other bytes commit as usual and without the option nothing is compared", "[transfer]") {
+TEST_CASE("if-changed: other bytes commit as usual and without the option nothing is compared", "[transfer]") {
     bool if_changed = GENERATE(true, false);
     RecordingSink sink(4);
     sink.holds_md5 = "another export";

@@ -35,7 +35,13 @@ RunSummary failed_run() {
     s.block_id = "L1";
     s.destination = "abfss://raw@acct.dfs.core.windows.net/x.csv";
     s.bytes = 4096;
-    s.error = FailureInfo{Stage::store, 403, "AuthorizationPermissionMismatch", "no write access", "grant a role"};
+    s.error = FailureInfo{Stage::store,
+                          403,
+                          "AuthorizationPermissionMismatch",
+                          "no write access",
+                          "grant a role",
+                          "1a2b3c4d-0000-4000-8000-000000000001",
+                          "2026-12-03T14:05:09Z"};
     s.duration_s = 0.25;
     return s;
 }
@@ -81,11 +87,14 @@ TEST_CASE("a failed run's summary names the stage and carries the error", "[app]
     CHECK(j["rows"] == 0);
     CHECK(j["bytes"] == 4096);
     REQUIRE(j["error"].is_object());
-    CHECK(keys_of(j["error"]) == std::vector<std::string>{"http_status", "code", "message", "hint"});
+    CHECK(keys_of(j["error"]) ==
+          std::vector<std::string>{"http_status", "code", "message", "hint", "request_id", "time"});
     CHECK(j["error"]["http_status"] == 403);
     CHECK(j["error"]["code"] == "AuthorizationPermissionMismatch");
     CHECK(j["error"]["message"] == "no write access");
     CHECK(j["error"]["hint"] == "grant a role");
+    CHECK(j["error"]["request_id"] == "1a2b3c4d-0000-4000-8000-000000000001");
+    CHECK(j["error"]["time"] == "2026-12-03T14:05:09Z");
 }
 
 TEST_CASE("http_status is null when no response was received", "[app]") {
@@ -98,6 +107,8 @@ TEST_CASE("http_status is null when no response was received", "[app]") {
     CHECK(j["error"]["http_status"].is_null());
     CHECK(j["error"]["code"] == "");
     CHECK(j["error"]["hint"] == "");
+    CHECK(j["error"]["request_id"].is_null());  // no service answered: nothing to trace
+    CHECK(j["error"]["time"].is_null());
 }
 
 TEST_CASE("every stage name appears as the summary's stage", "[app]") {

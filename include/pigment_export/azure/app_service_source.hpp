@@ -15,7 +15,7 @@ class AppServiceSource : public TokenCredential {
 public:
     AppServiceSource(std::string endpoint, Secret identity_header, ManagedIdentityId id, NetworkSettings network,
                      bool in_chain);
-    AccessToken get_token(const std::string& resource) override;
+    AccessToken get_token(const TokenRequest& request) override;
     std::string name() const override { return "managed identity (App Service)"; }
 
     http::Request build_request(const std::string& resource) const;

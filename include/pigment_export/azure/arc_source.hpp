@@ -22,7 +22,7 @@ class ArcSource : public TokenCredential {
 public:
     // key_dir: platform_arc_key_dir() in production, a temporary folder in tests.
     ArcSource(std::string endpoint, std::filesystem::path key_dir, NetworkSettings network, bool in_chain);
-    AccessToken get_token(const std::string& resource) override;
+    AccessToken get_token(const TokenRequest& request) override;
     std::string name() const override { return "managed identity (Azure Arc)"; }
 
     http::Request build_request(const std::string& resource) const;

@@ -10,7 +10,9 @@
 
 namespace pe::azure {
 
-std::vector<std::string> azure_cli_arguments(const std::string& program, const std::string& resource);
+// `tenant` (a Key Vault challenge's) adds --tenant: `az` logged in to several tenants would
+// otherwise answer for its default subscription's.
+std::vector<std::string> azure_cli_arguments(const std::string& program, const TokenRequest& request);
 
 // Prefers expires_on (epoch, CLI ≥ 2.54) over expiresOn (local time without a zone).
 AccessToken parse_azure_cli_output(std::string_view json);
@@ -22,7 +24,7 @@ class AzureCliCredential : public TokenCredential {
 public:
     // `program`: "az" on PATH in production; tests pass a script that imitates it.
     explicit AzureCliCredential(std::string program = "az", std::chrono::milliseconds timeout = std::chrono::seconds(13));
-    AccessToken get_token(const std::string& resource) override;
+    AccessToken get_token(const TokenRequest& request) override;
     std::string name() const override { return "Azure CLI"; }
 
 private:

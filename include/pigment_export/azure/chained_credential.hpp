@@ -14,7 +14,7 @@ namespace pe::azure {
 class ChainedCredential : public TokenCredential {
 public:
     explicit ChainedCredential(std::vector<std::unique_ptr<TokenCredential>> sources);
-    AccessToken get_token(const std::string& resource) override;
+    AccessToken get_token(const TokenRequest& request) override;
     // "auto", then the chosen source once one has worked: "auto (managed identity (IMDS))".
     std::string name() const override;
 

@@ -12,7 +12,7 @@ namespace pe::azure {
 class ClientSecretCredential : public TokenCredential {
 public:
     ClientSecretCredential(EntraApp app, Secret client_secret, NetworkSettings network);
-    AccessToken get_token(const std::string& resource) override;
+    AccessToken get_token(const TokenRequest& request) override;
     std::string name() const override { return "client secret"; }
 
 private:

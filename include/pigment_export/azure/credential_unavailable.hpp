@@ -19,7 +19,7 @@ public:
 class UnavailableCredential : public TokenCredential {
 public:
     UnavailableCredential(std::string name, std::string reason, std::string hint);
-    AccessToken get_token(const std::string& resource) override;
+    AccessToken get_token(const TokenRequest& request) override;
     std::string name() const override { return name_; }
     const std::string& reason() const { return reason_; }
     const std::string& hint() const { return hint_; }

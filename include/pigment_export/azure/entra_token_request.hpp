@@ -20,6 +20,9 @@ struct EntraApp {
 // neither https nor loopback: the form carries a secret.
 void validate_entra_app(const EntraApp& app, std::string_view source);
 
+// The app as seen from `tenant` (a Key Vault challenge's; empty: the app's own), checked again.
+EntraApp app_in_tenant(const EntraApp& app, std::string_view tenant, std::string_view source);
+
 // Entra v2 takes a scope: the resource, without trailing '/', plus "/.default".
 std::string entra_scope(std::string_view resource);
 std::string entra_token_url(const EntraApp& app);

@@ -24,7 +24,7 @@ class ImdsSource : public TokenCredential {
 public:
     // base_url: scheme://host[:port] (AZURE_POD_IDENTITY_AUTHORITY_HOST or kImdsDefaultHost).
     ImdsSource(std::string base_url, ManagedIdentityId id, NetworkSettings network, bool in_chain);
-    AccessToken get_token(const std::string& resource) override;
+    AccessToken get_token(const TokenRequest& request) override;
     std::string name() const override { return "managed identity (IMDS)"; }
 
     http::Request build_request(const std::string& resource) const;

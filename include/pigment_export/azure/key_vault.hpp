@@ -1,5 +1,6 @@
 #pragma once
-// Key Vault Get Secret: GET {vault}/secrets/{name}[/{version}]?api-version=7.5 → value.
+// Key Vault Get Secret: GET {vault}/secrets/{name}[/{version}]?api-version=7.5 → value, following
+// the vault's 401 challenge once (azure/key_vault_challenge).
 #include <string>
 
 #include "pigment_export/azure/token_credential.hpp"
@@ -16,7 +17,9 @@ inline constexpr const char* kKeyVaultApiVersion = "7.5";
 // that is not 32 hex digits.
 std::string key_vault_secret_url(const std::string& vault_url, const std::string& name, const std::string& version);
 
-// Throws Failure (stage secret) with an actionable hint on every error.
+// The first GET carries a token for the resource the vault's host implies; a 401 challenge that
+// names another resource or a tenant, and passes challenge_problem(), is followed once with a
+// token for those. Throws Failure (stage secret) with an actionable hint on every error.
 Secret read_key_vault_secret(TokenCredential& credential, const SecretSettings& settings,
                              const NetworkSettings& network, unsigned max_retries);
 

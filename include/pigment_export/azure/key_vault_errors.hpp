@@ -3,18 +3,11 @@
 #include <string>
 #include <string_view>
 
+#include "pigment_export/azure/key_vault_challenge.hpp"
 #include "pigment_export/core/failure.hpp"
 #include "pigment_export/http/client.hpp"
 
 namespace pe::azure {
-
-// `WWW-Authenticate: Bearer authorization="https://login.windows.net/<tenant>", resource="..."`
-// (variants say authorization_uri and scope).
-struct BearerChallenge {
-    std::string authorization;
-    std::string resource;  // resource, or scope without /.default
-};
-BearerChallenge parse_bearer_challenge(std::string_view header);
 
 struct KeyVaultError {
     std::string code;        // "Forbidden", "SecretNotFound", "Unauthorized"
@@ -29,7 +22,11 @@ struct KeyVaultTarget {
     std::string resource;     // the token audience we used
 };
 
+// Every answer's Failure ends with the vault's x-ms-request-id and the time of the answer.
 Failure key_vault_failure(int status, const http::Headers& headers, std::string_view body, const KeyVaultTarget& target);
+// A 401 whose challenge must not be followed (`problem` from challenge_problem()).
+Failure key_vault_challenge_refused(const BearerChallenge& challenge, const std::string& problem,
+                                    const http::Headers& headers, const KeyVaultTarget& target);
 Failure key_vault_unreachable(const http::TransportError& error, const KeyVaultTarget& target);
 
 }  // namespace pe::azure

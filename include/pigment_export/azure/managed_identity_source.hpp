@@ -13,7 +13,15 @@
 
 namespace pe::azure {
 
-enum class ManagedIdentityHost { app_service, app_service_2017, cloud_shell, arc, service_fabric, imds };
+enum class ManagedIdentityHost {
+    app_service,
+    app_service_2017,
+    machine_learning,
+    cloud_shell,
+    arc,
+    service_fabric,
+    imds
+};
 
 // Service Fabric is checked first: it sets the App Service variables too, and taking the App
 // Service path there would send the identity header to the wrong protocol.

@@ -1,5 +1,5 @@
 #pragma once
-// One token per resource, reused until shortly before it expires. Long uploads outlive a
+// One token per resource and tenant, reused until shortly before it expires. Long uploads outlive a
 // token, so the storage sink asks again before each request and gets a fresh one in time.
 #include <chrono>
 #include <functional>
@@ -24,7 +24,7 @@ class CachingCredential : public TokenCredential {
 public:
     explicit CachingCredential(std::unique_ptr<TokenCredential> inner, Clock clock = {});
     // Thread-safe; concurrent callers wait for one fetch instead of each starting their own.
-    AccessToken get_token(const std::string& resource) override;
+    AccessToken get_token(const TokenRequest& request) override;
     std::string name() const override { return inner_->name(); }
 
 private:

@@ -15,12 +15,20 @@ struct AccessToken {
     std::chrono::system_clock::time_point expires_on;
 };
 
+// What a token is for. `resource` like "https://vault.azure.net" or "https://storage.azure.com/";
+// `tenant` is the one a Key Vault challenge named (empty: the credential's own). Client
+// secret, workload identity and the Azure CLI ask that tenant; a managed identity lives in one
+// tenant and ignores it.
+struct TokenRequest {
+    std::string resource;
+    std::string tenant = {};
+};
+
 class TokenCredential {
 public:
     virtual ~TokenCredential() = default;
-    // `resource` like "https://vault.azure.net" or "https://storage.azure.com/". Throws Failure
-    // (stage secret) when no token can be had.
-    virtual AccessToken get_token(const std::string& resource) = 0;
+    // Throws Failure (stage secret) when no token can be had.
+    virtual AccessToken get_token(const TokenRequest& request) = 0;
     virtual std::string name() const = 0;
 };
 

@@ -13,7 +13,7 @@ namespace pe::azure {
 class WorkloadIdentityCredential : public TokenCredential {
 public:
     WorkloadIdentityCredential(EntraApp app, std::filesystem::path token_file, NetworkSettings network);
-    AccessToken get_token(const std::string& resource) override;
+    AccessToken get_token(const TokenRequest& request) override;
     std::string name() const override { return "workload identity"; }
 
 private:

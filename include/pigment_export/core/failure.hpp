@@ -16,6 +16,10 @@ struct FailureInfo {
     std::string service_code;  // the service's own error code, e.g. "SecretNotFound"
     std::string message;       // what went wrong, never containing a secret
     std::string hint;          // what the user can do about it
+    // What Azure support asks for first: the service's x-ms-request-id of the failed answer and
+    // its time (the Date header, or our clock), UTC ISO 8601. Empty when no service answered.
+    std::string request_id = {};
+    std::string time = {};
 };
 
 class Failure : public std::exception {
@@ -44,7 +48,8 @@ int exit_code(Stage stage);
 // Async-signal-safe: the second signal's immediate exit uses it too.
 int interrupted_exit_code() noexcept;
 
-// "store: HTTP 403 AuthorizationPermissionMismatch: <message> (hint: <hint>)", one line.
+// "store: HTTP 403 AuthorizationPermissionMismatch: <message> (hint: <hint>) (request id <id>, <time>)",
+// one line; the last parentheses only when a service answered with its trace.
 std::string format_failure_line(const FailureInfo& info);
 
 }  // namespace pe

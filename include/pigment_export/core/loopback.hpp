@@ -1,6 +1,7 @@
 #pragma once
 // The one rule for where plain http:// is allowed (test servers and emulators on this machine):
-// an IPv4 literal in 127.0.0.0/8, the IPv6 literal ::1, or the name "localhost". Every caller
+// an IPv4 literal in 127.0.0.0/8, the IPv6 literal ::1, or the name "localhost" or a name under
+// it ("kv1.vault.localhost", which libcurl resolves to loopback itself). Every caller
 // that lets a credential or a secret travel without TLS asks this function and no other.
 #include <string_view>
 

@@ -28,8 +28,9 @@ public:
 
     AuthKind kind() const noexcept { return kind_; }
 
-    // Stamps x-ms-version and x-ms-date and authorizes the request. Called on every attempt,
-    // after every other header and query parameter is in place (Shared Key signs them all).
+    // Stamps a fresh x-ms-client-request-id, x-ms-version and x-ms-date and authorizes the
+    // request. Called on every attempt, after every other header and query parameter is in
+    // place (Shared Key signs them all).
     // Safe to call from several threads.
     void authorize(http::Request& request) const;
 
