@@ -134,6 +134,16 @@ async function replay(req, state) {
     }
     case "dfs.delete":
       return file.delete(false, { conditions: { leaseId, ifMatch: h["if-match"] } });
+    case "dfs.expiry.RelativeToNow":
+    case "dfs.expiry.NeverExpire": {
+      // setExpiry has no lease option; Set Blob Expiry needs the lease id on a leased file.
+      const expiry = await file.setExpiry(h["x-ms-expiry-option"], {
+        timeToExpireInMs: h["x-ms-expiry-time"] ? Number(h["x-ms-expiry-time"]) : undefined,
+        requestOptions: { customHeaders: leaseId ? { "x-ms-lease-id": leaseId } : {} },
+      });
+      state.etag = expiry.etag ?? state.etag;
+      return;
+    }
     default:
       assert.fail(`no SDK replay for ${operationOf(req)}`);
   }
@@ -160,14 +170,20 @@ test("DFS: the SDK replays the binary's abandoned upload, delete included, and e
 });
 
 // The ETags a client's conditions carry are the ones the fake just gave that client: the flush's
-// If-Match is the create's, the rename's x-ms-source-if-match is the setProperties' (which the
-// presence-only rows of the table cannot see).
+// If-Match is the create's (or the expiry's set after it), the rename's x-ms-source-if-match the
+// setProperties' (or the expiry clear's after it) — which the presence-only rows cannot see.
 function assertEtagChain(requests, who) {
-  const reply = (op) => requests.find((r) => operationOf(r) === op)?.response?.headers.etag;
-  const sent = (op, header) => requests.find((r) => operationOf(r) === op)?.headers[header];
-  assert.equal(sent("dfs.flush", "if-match"), reply("dfs.create"), `${who}: flush If-Match is the create's ETag`);
-  assert.equal(sent("dfs.rename", "x-ms-source-if-match"), reply("dfs.setProperties"),
-    `${who}: rename x-ms-source-if-match is the setProperties ETag`);
+  const at = (op) => requests.findIndex((r) => operationOf(r) === op);
+  const lastEtagBefore = (op, from) => {
+    const changers = [from, "dfs.expiry.RelativeToNow", "dfs.expiry.NeverExpire"];
+    const before = requests.slice(at(from), at(op)).filter((r) => changers.includes(operationOf(r)));
+    return before.at(-1)?.response?.headers.etag;
+  };
+  const sent = (op, header) => requests[at(op)]?.headers[header];
+  assert.equal(sent("dfs.flush", "if-match"), lastEtagBefore("dfs.flush", "dfs.create"),
+    `${who}: flush If-Match is the ETag of the create (or of the expiry set after it)`);
+  assert.equal(sent("dfs.rename", "x-ms-source-if-match"), lastEtagBefore("dfs.rename", "dfs.setProperties"),
+    `${who}: rename x-ms-source-if-match is the ETag of setProperties (or of the expiry clear after it)`);
 }
 
 test("DFS: each client's conditions carry the ETag of its previous step", () => {

@@ -29,6 +29,7 @@ export function operationOf(req) {
       if (req.method === "HEAD") return "dfs.properties";
       if (req.method === "GET") return q.get("resource") === "filesystem" ? "dfs.list" : "dfs.read";
       if (req.method === "PUT" && q.get("comp") === "lease") return `dfs.lease.${h["x-ms-lease-action"]}`;
+      if (req.method === "PUT" && q.get("comp") === "expiry") return `dfs.expiry.${h["x-ms-expiry-option"]}`;
       if (req.method === "PUT") return h["x-ms-rename-source"] ? "dfs.rename" : "dfs.create";
       if (req.method === "PATCH") return `dfs.${q.get("action")}`;
       if (req.method === "DELETE") return "dfs.delete";
