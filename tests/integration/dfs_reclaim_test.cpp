@@ -49,6 +49,20 @@ struct Reclaim {
                            options);
     }
 
+    // A slow run SIGKILLed once its first chunk is appended: it leaves its leased temporary.
+    RunResult run_killed_after_first_append() {
+        next_export_slow();
+        std::thread killer;
+        auto killed = run([&](int pid) {
+            killer = std::thread([this, pid] {
+                wait_for_appends(1);
+                ::kill(pid, SIGKILL);
+            });
+        });
+        killer.join();
+        return killed;
+    }
+
     void wait_for_appends(int n) const {
         for (int i = 0; i < 400 && dfs.calls(DfsOp::append) < n; ++i) std::this_thread::sleep_for(25ms);
     }
@@ -67,15 +81,7 @@ struct Reclaim {
 TEST_CASE("binary → DFS: after kill -9 the next run reclaims the temporary file once its lease lapsed",
           "[storage][binary][dfs][signal]") {
     Reclaim r;
-    r.next_export_slow();
-    std::thread killer;
-    auto killed = r.run([&](int pid) {
-        killer = std::thread([&r, pid] {
-            r.wait_for_appends(1);
-            ::kill(pid, SIGKILL);
-        });
-    });
-    killer.join();
+    auto killed = r.run_killed_after_first_append();
     CHECK(killed.exit_code == 128 + SIGKILL);
     auto left = r.dfs.temp_paths(kFs);
     REQUIRE(left.size() == 1);
@@ -190,15 +196,7 @@ TEST_CASE("binary → DFS: what leases and reclaim add to the requests of a run"
 TEST_CASE("binary → DFS with a hierarchical namespace: a killed run's temporary deletes itself and a committed file never expires",
           "[storage][binary][dfs][signal]") {
     Reclaim r;
-    r.next_export_slow();
-    std::thread killer;
-    auto killed = r.run([&](int pid) {
-        killer = std::thread([&r, pid] {
-            r.wait_for_appends(1);
-            ::kill(pid, SIGKILL);
-        });
-    });
-    killer.join();
+    auto killed = r.run_killed_after_first_append();
     REQUIRE(killed.exit_code == 128 + SIGKILL);
     auto left = r.dfs.temp_paths(kFs);
     REQUIRE(left.size() == 1);
