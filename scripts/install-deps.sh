@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build pkg-config git openssl ca-certificates curl
           libcurl4-openssl-dev libssl-dev libcli11-dev nlohmann-json3-dev libspdlog-dev
-          catch2 libcpp-httplib-dev clang libclang-rt-14-dev libtomlplusplus-dev)
+          catch2 libcpp-httplib-dev clang libclang-rt-14-dev libtomlplusplus-dev
+          clang-format clang-tidy)
 # Node.js may come from outside Debian (this machine image ships its own); any working npm will do.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()

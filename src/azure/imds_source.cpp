@@ -1,7 +1,5 @@
 #include "pigment_export/azure/imds_source.hpp"
 
-#include <random>
-
 #include "pigment_export/azure/endpoint_url.hpp"
 #include "pigment_export/azure/managed_identity_source.hpp"
 #include "pigment_export/core/bytes.hpp"
@@ -13,11 +11,6 @@ namespace pe::azure {
 namespace {
 
 constexpr std::chrono::milliseconds kProbeConnectTimeout{1000};
-
-double uniform01() {
-    thread_local std::mt19937_64 engine{std::random_device{}()};
-    return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
-}
 
 }  // namespace
 
@@ -63,7 +56,7 @@ http::Response ImdsSource::send_probe_then_retry(const std::string& resource) {
     auto build = [&] { return build_request(resource); };
     http::RetryHooks hooks;
     hooks.is_transient = imds_is_transient;
-    hooks.random01 = [] { return imds_jitter(uniform01()); };
+    hooks.random01 = [] { return imds_jitter(http::jitter_random01()); };
     http::Client client(managed_identity_client_options(network_));
     if (in_chain_ && !reached_.load()) {
         // One quick look first, so a machine without IMDS moves on to the next source in

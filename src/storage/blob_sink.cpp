@@ -4,6 +4,7 @@
 #include "pigment_export/core/crc64.hpp"
 #include "pigment_export/core/log.hpp"
 #include "pigment_export/core/md5.hpp"
+#include "pigment_export/core/random_id.hpp"
 
 namespace pe::storage {
 

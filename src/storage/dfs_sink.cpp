@@ -5,6 +5,7 @@
 #include "pigment_export/core/crc64.hpp"
 #include "pigment_export/core/json_limits.hpp"
 #include "pigment_export/core/log.hpp"
+#include "pigment_export/core/random_id.hpp"
 
 #include <algorithm>
 
@@ -38,12 +39,6 @@ constexpr std::size_t kMaxListedEntries = 5000;
 constexpr auto kLeaseCheckInterval = std::chrono::seconds(1);
 
 bool is_lower_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
-
-std::string random_uuid() {
-    std::string hex = random_hex(32);
-    return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
-           hex.substr(20);
-}
 
 std::string parent_folder(std::string_view path) {
     auto slash = path.rfind('/');
@@ -212,7 +207,7 @@ bool DfsSink::reclaim(const std::string& path) {
 void DfsSink::acquire_lease() {
     // x-ms-version 2021-08-06 has no lease on create, so Path Lease follows it. A retry after
     // a lost 201 proposes the same id, which the service accepts as the holder's own.
-    std::string proposed = random_uuid();
+    std::string proposed = random_uuid_v4();
     auto response = session_.send(session_.control(), "lease the temporary file", temp_path_, [&] {
         auto r = request("POST", temp_path_, "");
         r.headers.push_back({"x-ms-lease-action", "acquire"});

@@ -8,10 +8,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <random>
 #include <system_error>
 
 #include "pigment_export/core/local_output.hpp"
+#include "pigment_export/core/random_id.hpp"
 
 namespace pe {
 
@@ -29,15 +29,6 @@ std::filesystem::path folder_of(const std::filesystem::path& destination) {
     return destination.has_parent_path() ? destination.parent_path() : std::filesystem::path(".");
 }
 
-std::string random_suffix() {
-    static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    std::uniform_int_distribution<std::size_t> pick(0, sizeof kAlphabet - 2);
-    std::string out(kSuffix, 'x');
-    for (char& c : out) c = kAlphabet[pick(rng)];
-    return out;
-}
-
 [[noreturn]] void throw_errno(const char* what) { throw std::system_error(errno, std::generic_category(), what); }
 
 // O_TMPFILE: the file exists, unnamed, while we lock it; it gets its name already locked.
@@ -51,7 +42,7 @@ int create_unnamed_then_link(const std::filesystem::path& destination, std::file
     std::string proc = "/proc/self/fd/" + std::to_string(fd);
     std::filesystem::path prefix = folder_of(destination) / name_prefix(destination.filename().string());
     for (int attempt = 0; attempt < 100; ++attempt) {
-        std::filesystem::path candidate = prefix.string() + random_suffix();
+        std::filesystem::path candidate = prefix.string() + random_hex(kSuffix);
         if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, candidate.c_str(), AT_SYMLINK_FOLLOW) == 0) {
             path = candidate;
             return fd;

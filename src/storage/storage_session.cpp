@@ -1,7 +1,6 @@
 #include "pigment_export/storage/storage_session.hpp"
 
 #include <charconv>
-#include <random>
 
 #include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/cancellation.hpp"
@@ -58,16 +57,6 @@ ErrorContext Session::context(std::string operation, std::string_view object_pat
 
 Failure Session::failure(const std::string& operation, std::string_view object_path, const http::Response& response) const {
     return storage_failure(context(operation, object_path), response);
-}
-
-std::string random_hex(std::size_t length) {
-    thread_local std::mt19937_64 engine{std::random_device{}()};
-    constexpr char kHex[] = "0123456789abcdef";
-    std::string out(length, '0');
-    for (auto& c : out) {
-        c = kHex[engine() & 15u];
-    }
-    return out;
 }
 
 std::vector<std::pair<std::string, std::string>> export_metadata(const CommitInfo& info) {

@@ -45,9 +45,6 @@ private:
     std::vector<http::Client> clients_;
 };
 
-// A random lower-case hex string of `length` characters.
-std::string random_hex(std::size_t length);
-
 // Name/value pairs stored with the object: block type, block id, rows, export time.
 std::vector<std::pair<std::string, std::string>> export_metadata(const CommitInfo& info);
 
