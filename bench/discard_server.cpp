@@ -306,6 +306,18 @@ void handle(mini::Conn& c) {
                     rep.headers.push_back({"ETag", etag_of(g_files[key])});
                     rep.headers.push_back({"Last-Modified", mini::http_date()});
                 }
+            } else if (m == "POST" || (m == "PUT" && r.param("comp") == "expiry")) {
+                // Path Lease (the DFS temporary's liveness) and Set Blob Expiry: the discard
+                // server plays an account with a hierarchical namespace that grants both.
+                auto it = g_files.find(key);
+                if (it == g_files.end() || !it->second.exists) {
+                    rep = not_found("PathNotFound");
+                } else {
+                    bool acquire = m == "POST" && r.header("x-ms-lease-action") == "acquire";
+                    rep.status = acquire ? 201 : 200;
+                    if (m == "POST") rep.headers.push_back({"x-ms-lease-id", std::string(acquire ? r.header("x-ms-proposed-lease-id") : r.header("x-ms-lease-id"))});
+                    rep.headers.push_back({"ETag", etag_of(it->second)});
+                }
             } else if (m == "PUT" && r.param("comp") == "block") {
                 File& f = g_files[key];
                 if (f.first_data_ns == 0 || first_ns < f.first_data_ns) f.first_data_ns = first_ns;
