@@ -23,7 +23,7 @@ struct Context {
     std::string authority;
 };
 
-std::string missing(const Context& ctx, std::vector<std::string> names) {
+std::string missing(const Context& ctx, const std::vector<std::string>& names) {
     std::string out;
     for (const auto& name : names) {
         bool set = name == "AZURE_CLIENT_ID" ? !ctx.client_id.empty() : ctx.env(name).has_value();

@@ -53,7 +53,7 @@ Enum pick(const std::string& option, const std::string& value, const std::map<st
 std::string describe_extras(const std::vector<std::string>& extras) {
     std::string out;
     for (const auto& word : extras) {
-        bool option_like = word.size() <= 40 && word.rfind("-", 0) == 0;
+        bool option_like = word.size() <= 40 && word.rfind('-', 0) == 0;
         for (char c : word) option_like = option_like && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_');
         out += (out.empty() ? "" : " ") + (option_like ? word : std::string("<value>"));
     }

@@ -144,7 +144,7 @@ ClientOptions client_options_for(const NetworkSettings& network) {
     return options;
 }
 
-TransportError::TransportError(std::string message, std::string host, int curl_code, bool retryable)
+TransportError::TransportError(const std::string& message, std::string host, int curl_code, bool retryable)
     : std::runtime_error(redactor::scrub(message)), host_(std::move(host)), curl_code_(curl_code), retryable_(retryable) {}
 
 bool TransportError::cancelled() const noexcept { return kind() == TransportKind::cancelled; }

@@ -102,7 +102,7 @@ FailureInfo map_export_error(int status, std::string_view body, BlockType block_
     std::string kind = block_type_name(block_type);
     std::string id(block_id);
     std::string detail = body_excerpt(body);
-    auto with_detail = [&](std::string message) { return detail.empty() ? message : message + ": " + detail; };
+    auto with_detail = [&](const std::string& message) { return detail.empty() ? message : message + ": " + detail; };
     FailureInfo info{Stage::export_, status, {}, {}, {}};
     switch (status) {
         case 400:

@@ -40,7 +40,7 @@ struct BlockMasks {
     const __m128i newlines = _mm_set1_epi8('\n');
     const __m128i crs = _mm_set1_epi8('\r');
     for (int i = 0; i < 4; ++i) {
-        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
+        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + static_cast<std::ptrdiff_t>(16 * i)));
         auto bits = [&](__m128i c) {
             return static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, c)))) << (16 * i);
         };

@@ -86,7 +86,7 @@ bool is_transient_curl_code(int curl_code);
 // for failures that a new attempt may cure (resets, timeouts, refused connections).
 class TransportError : public std::runtime_error {
 public:
-    TransportError(std::string message, std::string host, int curl_code, bool retryable);
+    TransportError(const std::string& message, std::string host, int curl_code, bool retryable);
     const std::string& host() const noexcept { return host_; }
     int curl_code() const noexcept { return curl_code_; }
     bool retryable() const noexcept { return retryable_; }
