@@ -39,9 +39,10 @@ private:
     bool issue(const RecordedRequest& r, const std::string& id, int id_count, bool date_string, httplib::Response& response);
 
     FakeAppServiceOptions options_;
-    LoopbackServer server_;
     RequestJournal journal_;
     FaultQueue faults_;
+    // Last, so it is destroyed first: its threads stop before the state they use goes.
+    LoopbackServer server_;
 };
 
 }  // namespace testing

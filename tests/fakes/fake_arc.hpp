@@ -29,9 +29,10 @@ private:
     std::string realm_override_;
     std::mutex mutex_;
     std::string current_key_;
-    LoopbackServer server_;
     RequestJournal journal_;
     FaultQueue faults_;
+    // Last, so it is destroyed first: its threads stop before the state they use goes.
+    LoopbackServer server_;
 };
 
 }  // namespace testing

@@ -211,7 +211,6 @@ std::optional<int> lease_duration(const std::string& value) {
 
 struct FakeDfs::Impl {
     std::string account;
-    LoopbackServer server;
     mutable std::mutex mutex;
     std::map<std::string, std::map<std::string, StoredFile>> filesystems;  // fs → path → file
     DfsAuthMode auth_mode = DfsAuthMode::shared_key;
@@ -228,9 +227,12 @@ struct FakeDfs::Impl {
     std::vector<DfsTrace> traces;
     std::string listing;  // the JSON body of the last Path List reply
     bool hierarchical_namespace = true;
+    std::uint64_t etag_counter = 0x8DC0000;
+
+    // Last among the data, so it is destroyed first: its threads stop before the state they use goes.
+    LoopbackServer server;
 
     Clock::time_point now() const { return Clock::now() + clock_offset; }
-    std::uint64_t etag_counter = 0x8DC0000;
 
     static StoredFile new_file() {
         StoredFile f;

@@ -44,9 +44,10 @@ private:
     std::vector<std::string> other_tenants_;
     std::vector<std::string> extra_resources_;
     std::chrono::seconds lifetime_{3599};
-    LoopbackServer server_;
     RequestJournal journal_;
     FaultQueue faults_;
+    // Last, so it is destroyed first: its threads stop before the state they use goes.
+    LoopbackServer server_;
 };
 
 }  // namespace testing

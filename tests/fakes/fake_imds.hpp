@@ -42,9 +42,10 @@ private:
     void handle(const httplib::Request& request, httplib::Response& response);
 
     FakeImdsOptions options_;
-    LoopbackServer server_;
     RequestJournal journal_;
     FaultQueue faults_;
+    // Last, so it is destroyed first: its threads stop before the state they use goes.
+    LoopbackServer server_;
 };
 
 // Resources the fake identity endpoints mint tokens for (with or without a trailing '/').

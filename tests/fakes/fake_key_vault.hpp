@@ -41,9 +41,10 @@ private:
     std::string deny_;
     std::mutex mutex_;
     std::map<std::string, Entry> secrets_;
-    LoopbackServer server_;
     RequestJournal journal_;
     FaultQueue faults_;
+    // Last, so it is destroyed first: its threads stop before the state they use goes.
+    LoopbackServer server_;
 };
 
 }  // namespace testing
