@@ -18,8 +18,8 @@ namespace {
 
 class Checklist {
 public:
-    // Runs one check (whose failures belong to `stage`) unless an earlier one it depends on
-    // failed; prints its line.
+    // Runs one check (whose failures belong to `stage`) and prints its line; returns whether it
+    // passed, so the caller can skip the checks that depend on it.
     bool check(const std::string& name, Stage stage, const std::function<std::string()>& body) {
         std::string line;
         try {

@@ -147,8 +147,6 @@ ClientOptions client_options_for(const NetworkSettings& network) {
 TransportError::TransportError(const std::string& message, std::string host, int curl_code, bool retryable)
     : std::runtime_error(redactor::scrub(message)), host_(std::move(host)), curl_code_(curl_code), retryable_(retryable) {}
 
-bool TransportError::cancelled() const noexcept { return kind() == TransportKind::cancelled; }
-
 struct Client::Impl {
     ClientOptions options;
     CURL* curl = nullptr;

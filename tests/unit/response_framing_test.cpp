@@ -79,5 +79,5 @@ TEST_CASE("deterministic curl failures are not transient", "[http][retry]") {
     CHECK_FALSE(is_transient_curl_code(CURLE_COULDNT_RESOLVE_HOST));
     CHECK(transport_kind(CURLE_ABORTED_BY_CALLBACK) == TransportKind::cancelled);
     CHECK(transport_kind(CURLE_WRITE_ERROR) == TransportKind::cancelled);
-    CHECK_FALSE(TransportError("x", "h", CURLE_WEIRD_SERVER_REPLY, false).cancelled());
+    CHECK(TransportError("x", "h", CURLE_WEIRD_SERVER_REPLY, false).kind() != TransportKind::cancelled);
 }

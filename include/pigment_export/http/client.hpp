@@ -88,9 +88,7 @@ class TransportError : public std::runtime_error {
 public:
     TransportError(const std::string& message, std::string host, int curl_code, bool retryable);
     const std::string& host() const noexcept { return host_; }
-    int curl_code() const noexcept { return curl_code_; }
     bool retryable() const noexcept { return retryable_; }
-    bool cancelled() const noexcept;
     TransportKind kind() const noexcept { return transport_kind(curl_code_); }
 
 private:
@@ -103,7 +101,7 @@ private:
 // body through on_body, false to have an (error) body buffered into Response::body instead.
 // An exception thrown by either callback aborts the transfer and is rethrown by stream().
 using HeadersCallback = std::function<bool(const Response& head)>;
-// Return false to abort the transfer (it then ends in a TransportError with cancelled()).
+// Return false to abort the transfer (it then ends in a TransportError of kind cancelled).
 using BodyCallback = std::function<bool(const char* data, std::size_t size)>;
 
 class Client {

@@ -1,5 +1,5 @@
 #pragma once
-// Block blobs: Put Block in parallel (fixed-length ids, Content-MD5 each), then one Put Block
+// Block blobs: Put Block in parallel (fixed-length ids, x-ms-content-crc64 each), then one Put Block
 // List that switches the blob to the new content atomically; a small export is one Put Blob.
 // Nothing is visible before the commit. abort() has nothing to delete: uncommitted blocks are
 // not part of any blob and the service garbage-collects them (within a week, or at once on the

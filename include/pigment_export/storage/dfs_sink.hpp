@@ -1,7 +1,7 @@
 #pragma once
 // ADLS Gen2 through the DFS path API. Creating the destination directly would truncate a live
 // file at once, so the data goes to a hidden temporary sibling: create (If-None-Match: *) →
-// lease → parallel appends at their positions (Content-MD5 each) → flush at the final length
+// lease → parallel appends at their positions (x-ms-content-crc64 each) → flush at the final length
 // (If-Match: the create's ETag) → properties → rename onto the destination → HEAD check.
 // abort() deletes the temporary file; the destination is touched only by the rename.
 //
@@ -56,8 +56,6 @@ public:
     void abort() noexcept override;
     std::string location() const override;
 
-    // The temporary file's path inside the filesystem (tests and logs).
-    const std::string& temporary_path() const noexcept { return temp_path_; }
     // How many abandoned temporary files of earlier runs open() deleted.
     std::size_t reclaimed() const noexcept override { return reclaimed_; }
 
