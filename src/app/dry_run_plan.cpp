@@ -48,6 +48,7 @@ std::string describe_plan(const Config& c) {
     plan += "\n            chunk " + format_size(c.transfer.chunk_size) + " x " + std::to_string(c.transfer.parallel) +
             " in flight, " + (c.transfer.overwrite ? "overwrite" : "no overwrite") + ", up to " +
             std::to_string(c.transfer.max_retries) + " retries per request\n";
+    plan += "            compression " + describe_compression(c.transfer.compression) + "\n";
     return plan;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "pigment_export/core/compression.hpp"
 #include "pigment_export/core/destination.hpp"
 #include "pigment_export/core/env.hpp"
 #include "pigment_export/core/log_settings.hpp"
@@ -47,6 +48,7 @@ struct TransferSettings {
     unsigned max_retries = 5;
     bool overwrite = true;
     StorageApi storage_api = StorageApi::automatic;
+    CompressionSettings compression;  // what is stored: the CSV, or the CSV compressed on the way
 };
 
 struct NetworkSettings {
