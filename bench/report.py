@@ -53,8 +53,8 @@ def agg(name):
 
 
 COMPRESSED = {
-    "pe-gzip": "pigment-export --compress gzip (level 1) -> discard (DFS)",
-    "pe-zstd": "pigment-export --compress zstd (level 1) -> discard (DFS)",
+    "pe-gzip": "pigment-export --compress gzip (level 1) -> discard (Blob)",
+    "pe-zstd": "pigment-export --compress zstd (level 1) -> discard (Blob)",
     "pigz": f"curl \\| pigz -1 \\| rclone rcat -> discard (Blob, chunk {rclone_chunk})",
     "gzip1": f"curl \\| gzip -1 \\| rclone rcat -> discard (Blob, chunk {rclone_chunk})",
     "zstd1": f"curl \\| zstd -1 -T2 \\| rclone rcat -> discard (Blob, chunk {rclone_chunk})",

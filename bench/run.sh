@@ -336,6 +336,7 @@ run_one() {  # run_one NAME RUN  (the four headline transfers)
 }
 
 # curl | COMPRESSOR | rclone rcat: the peers of --compress (rclone has no compression of its own).
+# Both sides use the discard server's Blob API, as rclone does.
 pipe_cmd() {  # pipe_cmd SOURCE_URL DISCARD_PORT NAME COMPRESSOR...
     local url=$1 port=$2 name=$3; shift 3
     echo "curl -s -X POST -H 'Authorization: Bearer $PIGMENT_API_KEY' $url | $* | RCLONE_CONFIG=/dev/null rclone rcat \
@@ -353,7 +354,7 @@ run_compressed() {  # run_compressed NAME RUN
             CUR_KEY=/bench/$name-$run.csv$ext
             # shellcheck disable=SC2046
             measure "$name" "$run" "$BYTES" check_compressed \
-                $(pe_cmd "$UUID" "http://127.0.0.1:$DPORT/devstoreaccount1$CUR_KEY" dfs) --compress "$codec" ;;
+                $(pe_cmd "$UUID" "http://127.0.0.1:$DPORT/devstoreaccount1$CUR_KEY" blob) --compress "$codec" ;;
         pigz|gzip1|zstd1)
             local compressor="pigz -1" ext=.gz
             [[ $name == gzip1 ]] && compressor="gzip -1"
