@@ -1,5 +1,8 @@
 #include "pigment_export/transfer/gzip_compressor.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 #include "pigment_export/core/failure.hpp"
 
 namespace pe {
@@ -16,6 +19,8 @@ std::uint32_t level_buffer_size(int level) {
     }
 }
 
+constexpr std::size_t kStagingBlock = 256u << 10;
+
 [[noreturn]] void library_error(int code) {
     throw Failure(FailureInfo{Stage::store, 0, "CompressionFailed", "ISA-L's gzip compressor failed (code " + std::to_string(code) + ")",
                               "please report this as a bug"});
@@ -23,7 +28,7 @@ std::uint32_t level_buffer_size(int level) {
 
 }  // namespace
 
-GzipCompressor::GzipCompressor(int level) {
+GzipCompressor::GzipCompressor(int level) : staging_(std::make_unique<std::uint8_t[]>(kStagingBlock)) {
     isal_deflate_init(&stream_);
     stream_.level = static_cast<std::uint32_t>(level);
     stream_.gzip_flag = IGZIP_GZIP;
@@ -35,28 +40,44 @@ GzipCompressor::GzipCompressor(int level) {
     }
 }
 
-CompressStep GzipCompressor::run(const char* in, std::size_t in_size, char* out, std::size_t out_size) {
-    // ISA-L counts in 32 bits; the pipeline's pieces are a chunk at most (512 MiB).
-    stream_.next_in = reinterpret_cast<std::uint8_t*>(const_cast<char*>(in));
-    stream_.avail_in = static_cast<std::uint32_t>(in_size);
+std::size_t GzipCompressor::deflate(char* out, std::size_t out_size) {
+    // ISA-L counts in 32 bits; output windows are a chunk at most (512 MiB).
     stream_.next_out = reinterpret_cast<std::uint8_t*>(out);
     stream_.avail_out = static_cast<std::uint32_t>(out_size);
     if (int rc = isal_deflate(&stream_); rc != COMP_OK) library_error(rc);
-    CompressStep step;
-    step.consumed = in_size - stream_.avail_in;
-    step.produced = out_size - stream_.avail_out;
-    step.ended = stream_.internal_state.state == ZSTATE_END;
-    return step;
+    return out_size - stream_.avail_out;
 }
 
 CompressStep GzipCompressor::compress(const char* in, std::size_t in_size, char* out, std::size_t out_size) {
-    stream_.end_of_stream = 0;
-    return run(in, in_size, out, out_size);
+    CompressStep step;
+    for (;;) {
+        if (stream_.avail_in == 0) {  // ISA-L has taken its block: staging_ may be refilled
+            std::size_t n = std::min(in_size - step.consumed, kStagingBlock - staged_);
+            std::memcpy(staging_.get() + staged_, in + step.consumed, n);
+            staged_ += n;
+            step.consumed += n;
+            if (staged_ < kStagingBlock) return step;  // all input staged
+            stream_.next_in = staging_.get();
+            stream_.avail_in = static_cast<std::uint32_t>(kStagingBlock);
+            staged_ = 0;
+        }
+        step.produced += deflate(out + step.produced, out_size - step.produced);
+        // ISA-L returns when its input is used up or the output is full.
+        if (stream_.avail_in > 0 || step.produced == out_size) return step;
+    }
 }
 
 CompressStep GzipCompressor::finish(char* out, std::size_t out_size) {
+    if (stream_.avail_in == 0 && staged_ > 0) {
+        stream_.next_in = staging_.get();
+        stream_.avail_in = static_cast<std::uint32_t>(staged_);
+        staged_ = 0;
+    }
     stream_.end_of_stream = 1;
-    return run(nullptr, 0, out, out_size);
+    CompressStep step;
+    step.produced = deflate(out, out_size);
+    step.ended = stream_.internal_state.state == ZSTATE_END;
+    return step;
 }
 
 }  // namespace pe

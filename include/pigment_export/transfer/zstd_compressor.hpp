@@ -15,7 +15,7 @@ public:
     CompressStep compress(const char* in, std::size_t in_size, char* out, std::size_t out_size) override;
     CompressStep finish(char* out, std::size_t out_size) override;
 
-    // The worker threads a run uses: libzstd's jobs are this many MiB at most, so a core each.
+    // The worker threads a run uses: one per core, at most two (their memory, zstd_compressor.cpp).
     static unsigned default_workers();
 
 private:
