@@ -133,6 +133,8 @@ def ctarget(ours, peer, speed, size_ref, size_factor, size_label):
         return None
     a = cstats[ours]
     parts = [f"- {ours}: {a['mbps']:.0f} MB/s of CSV"]
+    if a["checks"] != ["ok"]:
+        parts.append(f"checks {', '.join(a['checks'])}: FAIL")
     if peer in cstats:
         r = a["mbps"] / cstats[peer]["mbps"]
         parts.append(f"{r:.2f}x {peer} (target ≥{speed}x) {'PASS' if r >= speed else 'FAIL'}")
