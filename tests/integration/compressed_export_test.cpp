@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+
 #include "fakes/azurite.hpp"
 #include "fakes/csv_generator.hpp"
 #include "fakes/fake_dfs.hpp"
@@ -272,6 +274,16 @@ TEST_CASE("compress: --dry-run shows the codec and level; check names it", "[com
     auto plain = r.run(r.dir.file("m.csv"), {"--dry-run"});
     CHECK(plain.out.find("compression none, stored as text/csv") != std::string::npos);
     CHECK(r.pigment.export_requests() == 0);
+
+    RunOptions options;
+    options.env = {{"PIGMENT_API_KEY", kApiKey}};
+    auto check = run_program({"check", "--pigment-url", r.pigment.base_url(), "--block-type", "metric", "--block-id", kId, "--dest",
+                              r.dir.file("m.csv.gz"), "--compress-level", "2"},
+                             options);
+    INFO(check.out << check.err);
+    CHECK(check.exit_code == 0);
+    CHECK((check.out + check.err).find("is writable (compression gzip level 2, stored as application/gzip)") != std::string::npos);
+    CHECK(!std::filesystem::exists(r.dir.file("m.csv.gz")));
 }
 
 TEST_CASE("compress: the config file and manifest entries set the option", "[compress][binary][config][manifest]") {

@@ -182,3 +182,18 @@ TEST_CASE("committed: true for a success or a failure after the commit and false
     CHECK(committed(after));
     CHECK(nlohmann::ordered_json::parse(summary_json(after))["committed"] == true);
 }
+
+TEST_CASE("a compressed run's summary gives the CSV's and the stored bytes and the codec", "[app][compress]") {
+    redactor::clear_for_tests();
+    RunSummary s = ok_run();
+    s.compression = Codec::zstd;
+    s.stored_bytes = 2'500'000;
+    auto j = nlohmann::ordered_json::parse(summary_json(s));
+    CHECK(j["compression"] == "zstd");
+    CHECK(j["csv_bytes"] == 10'000'000);
+    CHECK(j["stored_bytes"] == 2'500'000);
+    CHECK(j["bytes"] == 2'500'000);  // the stored object's size, as md5 is of the stored bytes
+    CHECK(summary_line(s) ==
+          "exported metric 3f2a-01: 12345 rows, 9.5 MiB of CSV stored as 2.4 MiB zstd (2.50 s, 4.0 MB/s) -> "
+          "https://acct.blob.core.windows.net/exports/m.csv");
+}
