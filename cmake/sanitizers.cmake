@@ -1,6 +1,13 @@
 add_library(pigment_sanitizers INTERFACE)
+if(PIGMENT_SANITIZE AND PIGMENT_TSAN)
+  message(FATAL_ERROR "PIGMENT_SANITIZE (ASan/UBSan) and PIGMENT_TSAN cannot share a build")
+endif()
 if(PIGMENT_SANITIZE)
   target_compile_options(pigment_sanitizers INTERFACE
     -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
   target_link_options(pigment_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()
+if(PIGMENT_TSAN)
+  target_compile_options(pigment_sanitizers INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
+  target_link_options(pigment_sanitizers INTERFACE -fsanitize=thread)
 endif()

@@ -25,7 +25,8 @@ _pigment_export()
     local options="--help --version --config
         --block-type --block-id --pigment-url --pigment-api --field-delimiter --date-format --export-options
         --key-vault-url --secret-name --secret-version --api-key-file --credential --client-id
-        --dest --storage-api --overwrite --no-overwrite --chunk-size --parallel --compress --compress-level
+        --dest --storage-api --overwrite --no-overwrite --if-changed --no-if-changed --chunk-size --parallel
+        --compress --compress-level
         --min-rows --expect-header --manifest --jobs
         --max-retries --ca-bundle --connect-timeout --stall-timeout --timeout
         --log-level --log-format --progress --summary-json --dry-run"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, only when something is missing:
-# Debian packages through apt-get, and the pinned Azurite through npm (package-lock.json).
+# Debian packages through apt-get, and the pinned npm test packages (Azurite, the Azure SDKs) through
+# npm ci (package-lock.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +24,13 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if [[ ! -x node_modules/.bin/azurite-blob ]] || ! grep -q '"version": "3.37.0"' node_modules/azurite/package.json 2>/dev/null; then
-    echo "install-deps: installing Azurite (pinned in package-lock.json)"
+# Every devDependency (Azurite, the Azure SDKs of the conformance tier) at its pinned version.
+if ! node -e '
+    const pkg = require("./package.json");
+    for (const [name, version] of Object.entries(pkg.devDependencies)) {
+        try { if (require(`./node_modules/${name}/package.json`).version !== version) process.exit(1); }
+        catch { process.exit(1); }
+    }' 2>/dev/null; then
+    echo "install-deps: installing the npm test packages (pinned in package-lock.json)"
     npm ci --no-audit --no-fund --loglevel=error
 fi

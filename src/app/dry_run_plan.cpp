@@ -46,7 +46,8 @@ std::string describe_plan(const Config& c) {
     if (!request.body.empty()) plan += "  body " + request.body;
     plan += "\n  3 store   " + storage_description(c);
     plan += "\n            chunk " + format_size(c.transfer.chunk_size) + " x " + std::to_string(c.transfer.parallel) +
-            " in flight, " + (c.transfer.overwrite ? "overwrite" : "no overwrite") + ", up to " +
+             " in flight, " + (c.transfer.overwrite ? "overwrite" : "no overwrite") +
+            (c.transfer.if_changed ? " if changed (same length and MD5: nothing written)" : "") + ", up to " +
             std::to_string(c.transfer.max_retries) + " retries per request\n";
     plan += "            compression " + describe_compression(c.transfer.compression) + "\n";
     return plan;

@@ -78,7 +78,7 @@ private:
         auto sink = make_sink(config_, env_, [&] { return credential_.storage_token(); });
         summary.destination = sink->location();
         Pipeline pipeline(*sink, PipelineOptions{config_.transfer.chunk_size, config_.transfer.parallel, config_.guards,
-                                                   config_.transfer.compression});
+                                                   config_.transfer.compression, config_.transfer.if_changed});
         pipeline.start();
         summary.reclaimed = sink->reclaimed();
 
@@ -110,6 +110,7 @@ private:
         summary.stored_bytes = result.stored_bytes;
         summary.rows = result.rows;
         summary.md5_base64 = result.md5_base64;
+        summary.unchanged = result.unchanged;
     }
 
     const Config& config_;

@@ -12,12 +12,13 @@
 
 namespace pe {
 
-bool committed(const RunSummary& s) { return s.ok || s.failed_stage == Stage::after_commit; }
+bool committed(const RunSummary& s) { return (s.ok && !s.unchanged) || s.failed_stage == Stage::after_commit; }
 
 std::string summary_json(const RunSummary& s) {
     nlohmann::ordered_json j;
     j["status"] = s.ok ? "ok" : "failed";
     j["committed"] = committed(s);
+    j["unchanged"] = s.unchanged;
     j["stage"] = s.failed_stage ? nlohmann::ordered_json(stage_name(*s.failed_stage)) : nlohmann::ordered_json(nullptr);
     j["exit_code"] = s.exit_code;
     j["block_type"] = s.block_type;
@@ -52,7 +53,8 @@ std::string summary_line(const RunSummary& s) {
         size += " of CSV stored as " + format_size(s.stored_bytes) + " " + codec_name(s.compression);
     }
     return "exported " + s.block_type + " " + s.block_id + ": " + std::to_string(s.rows) + " rows, " + size + " (" + rate +
-           ") -> " + http::strip_query(s.destination);
+           ") -> " + http::strip_query(s.destination) +
+           (s.unchanged ? " (unchanged: it already held these bytes, nothing was written)" : "");
 }
 
 void report_result(const RunSummary& summary) {

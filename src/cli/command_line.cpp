@@ -31,7 +31,7 @@ struct Raw {
     std::string dest, storage_api = "auto", chunk_size = "4MiB", log_level = "info", log_format = "text";
     std::string progress = "auto", summary_json, ca_bundle, min_rows, expect_header, manifest, jobs, config;
     std::string compress, compress_level;
-    bool overwrite = true, dry_run = false;
+    bool overwrite = true, if_changed = false, dry_run = false;
     std::set<std::string> given;  // long names (no dashes) set by the command line or --config
     unsigned parallel = 4, max_retries = 5;
     unsigned connect_timeout = 10, stall_timeout = 60, timeout = 0;
@@ -104,6 +104,8 @@ void define_options(CLI::App& app, Raw& raw) {
     app.add_option("--dest", raw.dest, "abfss://FS@ACCT.dfs.core.windows.net/PATH, https://..., a path, or -   [env PIGMENT_DEST]")->group(dst);
     app.add_option("--storage-api", raw.storage_api, "auto | dfs | blob")->group(dst);
     app.add_flag("--overwrite,!--no-overwrite", raw.overwrite, "replace an existing destination (default) / refuse to")->group(dst);
+    app.add_flag("--if-changed,!--no-if-changed", raw.if_changed,
+                 "leave the destination alone when it already holds exactly these bytes (length and MD5)")->group(dst);
     app.add_option("--chunk-size", raw.chunk_size, "upload chunk size, e.g. 4MiB (bounds memory)")->group(dst);
     app.add_option("--parallel", raw.parallel, "concurrent upload requests (default 4)")->group(dst);
     app.add_option("--compress", raw.compress, "gzip | zstd | none (default: from a --dest ending in .gz or .zst, else none)")->group(dst);
@@ -234,6 +236,13 @@ void refuse_unused_options(const Raw& raw, const Config& c, const EnvLookup& env
     if (raw.given.contains("overwrite") && c.destination.kind == DestinationKind::standard_output) {
         usage("--overwrite/--no-overwrite do not apply to --dest - (stdout)", "drop it, or write to a file");
     }
+    if (c.transfer.if_changed && c.destination.kind == DestinationKind::standard_output) {
+        usage("--if-changed does not apply to --dest - (stdout): a pipe holds nothing to compare with", "drop it, or write to a file");
+    }
+    if (c.transfer.if_changed && !c.transfer.overwrite) {
+        usage("--if-changed cannot apply with --no-overwrite: an existing destination is refused before the export",
+              "keep one of them");
+    }
 }
 
 Config build_config(Raw& raw, const EnvLookup& env, std::chrono::system_clock::time_point now) {
@@ -296,6 +305,7 @@ Config build_config(Raw& raw, const EnvLookup& env, std::chrono::system_clock::t
     t.storage_api = pick<StorageApi>("--storage-api", raw.storage_api,
                                      {{"auto", StorageApi::automatic}, {"dfs", StorageApi::dfs}, {"blob", StorageApi::blob}});
     t.overwrite = raw.overwrite;
+    t.if_changed = raw.if_changed;
     try {
         auto size = parse_size(raw.chunk_size);
         if (size < (64u << 10) || size > (512u << 20)) usage("--chunk-size must be between 64KiB and 512MiB");

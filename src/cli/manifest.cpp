@@ -32,8 +32,12 @@ struct Setting {
 };
 using Layer = std::vector<Setting>;
 
-// "--no-overwrite" sets the same option as "--overwrite".
-std::string option_key(const std::string& name) { return name == "no-overwrite" ? "overwrite" : name; }
+// "--no-overwrite" sets the same option as "--overwrite" (and so for every negatable flag).
+std::string option_key(const std::string& name) {
+    if (name == "no-overwrite") return "overwrite";
+    if (name == "no-if-changed") return "if-changed";
+    return name;
+}
 
 Layer json_layer(const nlohmann::json& object, const std::string& where) {
     if (!object.is_object()) usage("manifest: " + where + " must be an object of option names to values");
@@ -59,7 +63,8 @@ Layer json_layer(const nlohmann::json& object, const std::string& where) {
 // The command line shared by every entry, split into its options. A flag takes no value; any
 // other option takes the next word unless it is an option itself (as CLI11 reads it).
 Layer command_line_layer(const std::vector<std::string>& args) {
-    static const std::set<std::string, std::less<>> kFlags = {"overwrite", "no-overwrite", "dry-run", "help", "version"};
+    static const std::set<std::string, std::less<>> kFlags = {"overwrite", "no-overwrite", "if-changed", "no-if-changed",
+                                                               "dry-run", "help", "version"};
     Layer layer;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& word = args[i];

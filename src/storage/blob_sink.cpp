@@ -3,17 +3,9 @@
 #include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/crc64.hpp"
 #include "pigment_export/core/log.hpp"
+#include "pigment_export/core/md5.hpp"
 
 namespace pe::storage {
-
-namespace {
-
-std::string header_or_empty(const http::Response& response, std::string_view name) {
-    auto value = http::find_header(response.headers, name);
-    return value ? std::string(*value) : std::string();
-}
-
-}  // namespace
 
 BlobSink::BlobSink(const Config& config, Target target, std::shared_ptr<const Auth> auth)
     : session_(config, std::move(target), std::move(auth)), run_tag_(random_hex(8)) {}
@@ -94,7 +86,7 @@ void BlobSink::commit(const CommitInfo& info) {
         body += "<Latest>" + block_id(run_tag_, i) + "</Latest>";
     }
     body += "</BlockList>";
-    std::string body_md5 = content_md5(body);
+    std::string body_md5 = Md5::base64_of(body);
     unsigned attempts = 0;
     auto response = session_.send(session_.control(), "commit the block list of", session_.target().path, [&] {
         ++attempts;
@@ -130,15 +122,19 @@ void BlobSink::finish(http::Response response, unsigned attempts, const CommitIn
         // byte-for-byte what we sent (same length and MD5).
         bool ours = false;
         if (attempts > 1 && (response.status == 409 || response.status == 412)) {
-            auto state = head();
-            ours = state.status == 200 && header_or_empty(state, "Content-Length") == std::to_string(info.total_bytes) &&
-                   header_or_empty(state, "Content-MD5") == info.md5_base64;
+            ours = holds_export(head(), info);
         }
         if (!ours) {
             throw session_.failure(operation, session_.target().path, response);
         }
     }
     check_after_commit(session_, [&] { return head(); }, info, location());
+}
+
+bool BlobSink::holds(const CommitInfo& info) {
+    auto state = head();
+    if (state.status != 200 && state.status != 404) throw session_.failure("check", session_.target().path, state);
+    return holds_export(state, info);
 }
 
 void BlobSink::abort() noexcept {

@@ -110,6 +110,7 @@ void DfsSink::open() {
     reclaim_abandoned();
     create_temporary();
     acquire_lease();
+    expire_temporary_eventually();
     start_lease_keeper();
 }
 
@@ -224,6 +225,56 @@ void DfsSink::acquire_lease() {
     }
     lease_id_ = proposed;
     lease_renewed_at_ = std::chrono::steady_clock::now();
+}
+
+http::Response DfsSink::send_expiry(const std::string& path, ExpiryMode mode, const std::string& lease_id,
+                                    const std::string& operation) {
+    return session_.send(session_.control(), operation, path, [&] {
+        return expiry_request(blob_endpoint_url(session_.target(), path), mode, lease_id);
+    });
+}
+
+void DfsSink::expire_temporary_eventually() {
+    const std::string operation = "give the temporary file an expiry";
+    auto response = send_expiry(temp_path_, ExpiryMode::expire_after_temporary_lifetime, lease_id_, operation);
+    auto error = parse_service_error(response.status, response.headers, response.body);
+    switch (classify_expiry_reply(response.status, error.code)) {
+        case ExpiryReply::applied:
+            expiry_set_ = true;
+            if (auto etag = header_or_empty(response, "ETag"); !etag.empty()) etag_ = etag;
+            return;
+        case ExpiryReply::no_hierarchical_namespace:
+            spdlog::debug("the account has no hierarchical namespace: the temporary file's lease alone marks it");
+            return;
+        case ExpiryReply::failed:
+            // A safety net for runs that never come back; the lease still lets the next run reclaim it.
+            spdlog::warn("could not give the temporary file {} a server-side expiry (HTTP {} {}); continuing",
+                         session_.url(temp_path_), response.status, error.code);
+            return;
+    }
+}
+
+void DfsSink::clear_temporary_expiry() {
+    if (!expiry_set_) return;
+    renew_lease_if_due();
+    const std::string operation = "clear the expiry of the temporary file";
+    auto response = send_expiry(temp_path_, ExpiryMode::never, lease_id_, operation);
+    if (response.status != 200) throw session_.failure(operation, temp_path_, response);
+    if (auto etag = header_or_empty(response, "ETag"); !etag.empty()) etag_ = etag;
+    expiry_set_ = false;
+}
+
+// The rename may carry an expiry over after all (or another writer set one); a committed file
+// that deletes itself a week later is a loss, so it is cleared here or reported after the commit.
+http::Response DfsSink::read_back_without_expiry() {
+    const std::string& destination = session_.target().path;
+    auto state = head(destination, "read back");
+    if (state.status != 200 || !announces_expiry(state.headers)) return state;
+    const std::string operation = "clear the expiry of";
+    auto cleared = send_expiry(destination, ExpiryMode::never, "", operation);
+    if (cleared.status != 200) throw session_.failure(operation, destination, cleared);
+    spdlog::warn("{} carried a server-side expiry after the rename; cleared it", location());
+    return head(destination, "read back");
 }
 
 void DfsSink::renew_lease() {
@@ -399,10 +450,15 @@ void DfsSink::rename(const CommitInfo& info) {
 bool DfsSink::destination_matches(const CommitInfo& info) {
     auto temp = head(temp_path_, "check the temporary file");
     if (temp.status != 404) return false;
+    return holds(info);
+}
+
+bool DfsSink::holds(const CommitInfo& info) {
     auto destination = head(session_.target().path, "check");
-    return destination.status == 200 &&
-           header_or_empty(destination, "Content-Length") == std::to_string(info.total_bytes) &&
-           header_or_empty(destination, "Content-MD5") == info.md5_base64;
+    if (destination.status != 200 && destination.status != 404) {
+        throw session_.failure("check", session_.target().path, destination);
+    }
+    return holds_export(destination, info);
 }
 
 void DfsSink::commit(const CommitInfo& info) {
@@ -415,8 +471,9 @@ void DfsSink::commit(const CommitInfo& info) {
     stop_lease_keeper();  // the control connection is this thread's again
     flush(info);
     set_properties(info);
+    clear_temporary_expiry();
     rename(info);
-    check_after_commit(session_, [&] { return head(session_.target().path, "read back"); }, info, location());
+    check_after_commit(session_, [&] { return read_back_without_expiry(); }, info, location());
 }
 
 void DfsSink::commit_single(const ChunkView& only, const CommitInfo& info) {

@@ -4,12 +4,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
+#include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/failure.hpp"
 #include "pigment_export/core/local_output.hpp"
 #include "pigment_export/core/log.hpp"
+#include "pigment_export/core/md5.hpp"
 #include "pigment_export/storage/local_temporary.hpp"
 
 namespace pe {
@@ -21,6 +25,22 @@ Failure io_failure(const std::string& what, const std::filesystem::path& path, i
                        : err == ENOSPC          ? "free disk space on the destination's file system"
                                                 : "";
     return Failure(FailureInfo{Stage::store, 0, "LocalIoError", what + " '" + path.string() + "': " + std::strerror(err), hint});
+}
+
+// The MD5 of the first `size` bytes of an open file, base64; empty when it cannot be read whole.
+std::string md5_of_file(int fd, std::uint64_t size) {
+    constexpr std::size_t kBuffer = 1u << 20;
+    std::vector<char> buffer(kBuffer);
+    Md5 md5;
+    for (std::uint64_t at = 0; at < size;) {
+        auto want = static_cast<std::size_t>(std::min<std::uint64_t>(kBuffer, size - at));
+        ssize_t got = pread(fd, buffer.data(), want, static_cast<off_t>(at));
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) return {};
+        md5.update(buffer.data(), static_cast<std::size_t>(got));
+        at += static_cast<std::uint64_t>(got);
+    }
+    return base64_encode(md5.finish());
 }
 
 }  // namespace
@@ -89,6 +109,20 @@ void FileSink::commit(const CommitInfo& info) {
     publish();
     close(fd_);
     fd_ = -1;
+}
+
+// The old file stores no digest, so it is read; only when its length already matches. The new
+// bytes are known by their MD5 alone: a single-chunk export never reached the temporary file.
+bool FileSink::holds(const CommitInfo& info) {
+    ExistingOutput existing = inspect_output(destination_, Stage::store, "--dest");
+    if (!existing.exists) return false;
+    int fd = ::open(destination_.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) throw io_failure("cannot read", destination_, errno);
+    struct stat st{};
+    bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) == info.total_bytes &&
+                md5_of_file(fd, info.total_bytes) == info.md5_base64;
+    close(fd);
+    return same;
 }
 
 void FileSink::publish() {

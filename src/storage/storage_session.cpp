@@ -1,14 +1,12 @@
 #include "pigment_export/storage/storage_session.hpp"
 
-#include <openssl/evp.h>
-
-#include <array>
 #include <charconv>
 #include <random>
 
 #include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/cancellation.hpp"
 #include "pigment_export/http/retrying_send.hpp"
+#include "pigment_export/storage/dfs_expiry.hpp"
 
 namespace pe::storage {
 
@@ -62,15 +60,6 @@ Failure Session::failure(const std::string& operation, std::string_view object_p
     return storage_failure(context(operation, object_path), response);
 }
 
-std::string content_md5(std::string_view bytes) {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int length = 0;
-    if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, EVP_md5(), nullptr) != 1) {
-        throw Failure(Stage::internal, "MD5 failed in OpenSSL");
-    }
-    return base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), length));
-}
-
 std::string random_hex(std::size_t length) {
     thread_local std::mt19937_64 engine{std::random_device{}()};
     constexpr char kHex[] = "0123456789abcdef";
@@ -106,9 +95,23 @@ void verify_committed(const http::Response& head, const CommitInfo& info, const 
                                       info.md5_base64,
                                   "run the export again; the destination may hold another writer's data"});
     }
+    if (announces_expiry(head.headers)) {
+        throw Failure(FailureInfo{Stage::after_commit, head.status, {},
+                                  location + " carries a server-side expiry (x-ms-expiry-time " +
+                                      std::string(*http::find_header(head.headers, "x-ms-expiry-time")) +
+                                      ") and will delete itself",
+                                  "clear it with Set Blob Expiry (x-ms-expiry-option: NeverExpire)"});
+    }
 }
 
 }  // namespace
+
+bool holds_export(const http::Response& head, const CommitInfo& info) {
+    auto length = http::find_header(head.headers, "Content-Length");
+    auto md5 = http::find_header(head.headers, "Content-MD5");
+    return head.status == 200 && length && *length == std::to_string(info.total_bytes) && md5 &&
+           *md5 == info.md5_base64;
+}
 
 void check_after_commit(const Session& session, const std::function<http::Response()>& read_back,
                         const CommitInfo& info, const std::string& location) {

@@ -95,6 +95,15 @@ std::string object_url(const Target& target, std::string_view object_path) {
     return target.scheme + "://" + target.host + request_path(target, object_path);
 }
 
+std::string blob_endpoint_url(const Target& target, std::string_view object_path) {
+    std::string dfs_prefix = target.account + ".dfs.";
+    std::string host = target.host;
+    if (!target.path_style && host.rfind(dfs_prefix, 0) == 0) {
+        host = swap_api_label(host, target.account, "dfs", "blob");
+    }
+    return target.scheme + "://" + host + request_path(target, object_path);
+}
+
 std::string temporary_sibling(std::string_view object_path, std::string_view suffix) {
     auto slash = object_path.rfind('/');
     std::string_view folder = slash == std::string_view::npos ? std::string_view{} : object_path.substr(0, slash + 1);

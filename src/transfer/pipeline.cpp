@@ -274,7 +274,11 @@ PipelineResult Pipeline::finish(CommitInfo info) {
         info.rows = result.rows;
         spdlog::debug("stream complete: {} of CSV, {} rows; {} stored in {} chunk(s); committing", format_size(result.csv_bytes),
                       result.rows, format_size(result.stored_bytes), result.chunks);
-        if (single) {
+        if (options_.if_changed && sink_.holds(info)) {
+            // Committing the same bytes again would fire storage events and move Last-Modified.
+            result.unchanged = true;
+            sink_.abort();
+        } else if (single) {
             static const char kEmpty = '\0';
             ChunkView only{0, 0, &kEmpty, 0, 0};
             if (current_ != nullptr) {

@@ -27,7 +27,8 @@ std::string random_hex(std::size_t bytes) {
 }  // namespace
 
 FakeArc::FakeArc(std::string key_dir) : key_dir_(std::move(key_dir)) {
-    server_.server().Get("/metadata/identity/oauth2/token",
+    // MSAL sends the token path with a trailing slash, and the agent answers it (tests/conformance).
+    server_.server().Get(R"(/metadata/identity/oauth2/token/?)",
                          [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); });
 }
 
@@ -41,8 +42,9 @@ void FakeArc::handle(const httplib::Request& request, httplib::Response& respons
     if (r.header("Metadata") != "true") {
         return set_oauth_error(response, 400, "invalid_request", "Metadata header required");
     }
-    if (r.param("api-version") != "2019-11-01") {
-        return set_oauth_error(response, 400, "invalid_request", "api-version must be 2019-11-01");
+    // 2019-11-01 is the documented version; MSAL sends 2020-06-01, which the agent answers too.
+    if (r.param("api-version") != "2019-11-01" && r.param("api-version") != "2020-06-01") {
+        return set_oauth_error(response, 400, "invalid_request", "api-version must be 2019-11-01 or 2020-06-01");
     }
     if (r.has_param("client_id") || r.has_param("msi_res_id") || r.has_param("object_id")) {
         return set_oauth_error(response, 400, "invalid_request", "Arc supports only the system-assigned identity");

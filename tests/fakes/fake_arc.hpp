@@ -1,7 +1,7 @@
 #pragma once
-// A fake Azure Arc agent (himds): GET with `Metadata: true` and api-version=2019-11-01 gets
-// 401 + `WWW-Authenticate: Basic realm=<key file>`; the agent writes a fresh key file into
-// key_dir for each challenge, and a repeat with `Authorization: Basic <content>` gets a token.
+// A fake Azure Arc agent (himds): GET with `Metadata: true` and api-version=2019-11-01 (or MSAL's
+// 2020-06-01) gets 401 + `WWW-Authenticate: Basic realm=<key file>`; the agent writes a fresh key
+// file into key_dir for each challenge, and a repeat with `Authorization: Basic <content>` gets a token.
 #include <chrono>
 #include <string>
 #include <vector>

@@ -162,6 +162,7 @@ struct StoredFile {
     std::string content_md5;
     std::string properties;  // raw x-ms-properties
     Lease lease;
+    std::optional<Clock::time_point> expires_at;
 };
 
 struct Reply {
@@ -224,6 +225,7 @@ struct FakeDfs::Impl {
     std::size_t page_size = 5000;
     std::vector<std::string> lease_actions;
     std::string listing;  // the JSON body of the last Path List reply
+    bool hierarchical_namespace = true;
 
     Clock::time_point now() const { return Clock::now() + clock_offset; }
     std::uint64_t etag_counter = 0x8DC0000;
@@ -318,7 +320,11 @@ struct FakeDfs::Impl {
 
         DfsOp op = DfsOp::head;
         std::string action = req.get_param_value("action");
-        if (req.method == "PUT") op = req.has_header("x-ms-rename-source") ? DfsOp::rename : DfsOp::create;
+        if (req.method == "PUT" && req.get_param_value("comp") == "expiry") op = DfsOp::set_expiry;
+        // The Blob API's Lease Blob (PUT ?comp=lease) works on the same paths: the DataLake SDK's
+        // lease client is the Blob one. Same actions, durations and replies as Path Lease.
+        else if (req.method == "PUT" && req.get_param_value("comp") == "lease") op = DfsOp::lease;
+        else if (req.method == "PUT") op = req.has_header("x-ms-rename-source") ? DfsOp::rename : DfsOp::create;
         else if (req.method == "PATCH" && action == "append") op = DfsOp::append;
         else if (req.method == "PATCH" && action == "flush") op = DfsOp::flush;
         else if (req.method == "PATCH" && action == "setProperties") op = DfsOp::set_properties;
@@ -429,6 +435,35 @@ struct FakeDfs::Impl {
         return {202, {}, {}, {{"x-ms-content-crc64", crc64_header_value(crc)}}};
     }
 
+    // Set Blob Expiry's rules: files only, a known option, a time in ms for RelativeToNow and
+    // none for NeverExpire, the lease id when the file is leased.
+    Reply set_expiry(const httplib::Request& req, StoredFile* existing) {
+        if (!hierarchical_namespace) {
+            return {400, "HierarchicalNamespaceNotEnabled", "This operation is only supported on a hierarchical namespace account.", {}};
+        }
+        if (existing == nullptr) return {404, "BlobNotFound", "The specified blob does not exist.", {}};
+        if (auto refused = check_lease(existing->lease, now(), req.get_header_value("x-ms-lease-id"))) return *refused;
+        std::string option = req.get_header_value("x-ms-expiry-option");
+        std::string time = req.get_header_value("x-ms-expiry-time");
+        const Reply invalid{400, "InvalidHeaderValue", "The value for one of the HTTP headers is not in the correct format.", {}};
+        if (option == "NeverExpire") {
+            if (req.has_header("x-ms-expiry-time")) return invalid;
+            existing->expires_at.reset();
+        } else if (option == "RelativeToNow") {
+            if (time.empty() || time.size() > 18 || time.find_first_not_of("0123456789") != std::string::npos) return invalid;
+            existing->expires_at = now() + std::chrono::milliseconds(std::stoll(time));
+        } else {
+            return invalid;  // the sinks use no other option; the fake models none
+        }
+        existing->etag = new_etag();
+        return {200, {}, {}, {{"ETag", existing->etag}}};
+    }
+
+    // The service deletes an expired path by itself; here it is gone at the next request.
+    static void drop_expired(std::map<std::string, StoredFile>& files, Clock::time_point at) {
+        std::erase_if(files, [&](const auto& entry) { return entry.second.expires_at && *entry.second.expires_at <= at; });
+    }
+
     Reply lease(const httplib::Request& req, StoredFile& file) {
         std::string action = req.get_header_value("x-ms-lease-action");
         lease_actions.push_back(action);
@@ -506,6 +541,7 @@ struct FakeDfs::Impl {
             return {404, "FilesystemNotFound", "The specified filesystem does not exist.", {}};
         }
         auto& files = fs_it->second;
+        drop_expired(files, now());
         auto it = files.find(path);
         StoredFile* existing = it == files.end() ? nullptr : &it->second;
 
@@ -615,6 +651,8 @@ struct FakeDfs::Impl {
                 return lease(req, *existing);
             case DfsOp::list:
                 return list(req, files);
+            case DfsOp::set_expiry:
+                return set_expiry(req, existing);
             case DfsOp::head:
                 if (existing == nullptr) return {404, "PathNotFound", "The specified path does not exist.", {}};
                 {
@@ -626,6 +664,10 @@ struct FakeDfs::Impl {
                     r.headers.emplace_back("x-ms-lease-status", state == "leased" ? "locked" : "unlocked");
                     if (state == "leased") {
                         r.headers.emplace_back("x-ms-lease-duration", existing->lease.duration < 0 ? "infinite" : "fixed");
+                    }
+                    if (existing->expires_at) {
+                        auto left = std::chrono::duration_cast<std::chrono::system_clock::duration>(*existing->expires_at - now());
+                        r.headers.emplace_back("x-ms-expiry-time", pe::http_date(std::chrono::system_clock::now() + left));
                     }
                     return r;
                 }
@@ -700,6 +742,7 @@ std::optional<DfsFile> FakeDfs::file(const std::string& filesystem, const std::s
     out.pending_appends = it->second.pending.size();
     out.lease_state = lease_state(it->second.lease, impl_->now());
     out.lease_id = it->second.lease.id;
+    out.expires = it->second.expires_at.has_value();
     if (!it->second.properties.empty()) {
         for (const auto& pair : split(it->second.properties, ',')) {
             auto eq = pair.find('=');
@@ -730,6 +773,17 @@ std::vector<std::string> FakeDfs::temp_paths(const std::string& filesystem) cons
 void FakeDfs::advance_clock(std::chrono::seconds by) {
     std::lock_guard lock(impl_->mutex);
     impl_->clock_offset += std::max(by, std::chrono::seconds(0));
+    for (auto& [name, files] : impl_->filesystems) Impl::drop_expired(files, impl_->now());
+}
+
+void FakeDfs::hierarchical_namespace(bool enabled) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->hierarchical_namespace = enabled;
+}
+
+void FakeDfs::expire_file(const std::string& filesystem, const std::string& path, std::chrono::seconds after) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->filesystems.at(filesystem).at(path).expires_at = impl_->now() + after;
 }
 
 void FakeDfs::list_page_size(std::size_t entries) {

@@ -13,6 +13,10 @@
 // 15-60 s or -1; an active lease refuses writes, deletes and rename-as-source without its id;
 // expiry runs on the fake's clock, which a test can move forward. The lease moves with a
 // renamed file (the service does not document it; the stricter reading).
+// Set Blob Expiry (PUT ?comp=expiry, which the blob endpoint serves; here the same host) works on
+// a hierarchical-namespace account only (400 HierarchicalNamespaceNotEnabled otherwise): an
+// expired path is gone; the expiry moves with a renamed file (undocumented; the stricter reading).
+// Lease Blob (PUT ?comp=lease, the Blob endpoint's spelling, used by the SDKs) is the same operation.
 // Path List (GET /fs?resource=filesystem) honours directory, recursive=false, maxResults and
 // an opaque continuation, with a page size a test can shrink.
 #include <chrono>
@@ -27,7 +31,7 @@
 
 namespace testing {
 
-enum class DfsOp { create, append, flush, set_properties, rename, remove, head, lease, list };
+enum class DfsOp { create, append, flush, set_properties, rename, remove, head, lease, list, set_expiry };
 
 enum class DfsAuthMode { shared_key, sas, bearer };
 
@@ -52,6 +56,7 @@ struct DfsFile {
     std::size_t pending_appends = 0;                // appended but not yet flushed
     std::string lease_state;                        // available, leased, expired, broken
     std::string lease_id;                           // of the current or last lease
+    bool expires = false;                           // carries a server-side expiry
 };
 
 // One append request as it reached the fake's checks (authorized, no fault before it), so a
@@ -91,7 +96,12 @@ public:
     // Paths that look like the sinks' temporary files (".NAME.pigment-tmp-...").
     std::vector<std::string> temp_paths(const std::string& filesystem) const;
 
-    // Moves the clock leases expire by (never backwards).
+    // true (the default): an ADLS Gen2 account; false: a flat namespace, refusing Set Blob Expiry.
+    void hierarchical_namespace(bool enabled);
+    // Gives a file an expiry as another client would (RelativeToNow).
+    void expire_file(const std::string& filesystem, const std::string& path, std::chrono::seconds after);
+
+    // Moves the clock leases and expiries run by (never backwards).
     void advance_clock(std::chrono::seconds by);
     // The most entries one Path List page returns (the service's own cap is 5000).
     void list_page_size(std::size_t entries);

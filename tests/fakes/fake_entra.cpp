@@ -24,11 +24,32 @@ void aadsts(httplib::Response& response, int status, const std::string& error, i
 FakeEntra::FakeEntra(std::string tenant) : tenant_(std::move(tenant)) {
     server_.server().Post(R"(/([^/]+)/oauth2/v2.0/token)",
                           [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); });
+    server_.server().Get(R"(/([^/]+)/v2.0/.well-known/openid-configuration)",
+                         [this](const httplib::Request& req, httplib::Response& res) { discovery(req, res); });
 }
 
 void FakeEntra::add_app(FakeEntraApp app) { apps_[app.client_id] = std::move(app); }
 void FakeEntra::start() { server_.start(); }
 std::string FakeEntra::authority() const { return server_.base_url(); }
+
+// MSAL reads the authority's endpoints here before its first token request (the tool does
+// not). The endpoints name the host the client asked, over https as the service's always are.
+void FakeEntra::discovery(const httplib::Request& request, httplib::Response& response) {
+    journal_.record(request);
+    if (request.matches[1] != tenant_) {
+        return aadsts(response, 400, "invalid_tenant", 90002, "Tenant '" + std::string(request.matches[1]) + "' not found.");
+    }
+    std::string base = "https://" + request.get_header_value("Host") + "/" + tenant_;
+    nlohmann::json body = {{"issuer", base + "/v2.0"},
+                           {"token_endpoint", base + "/oauth2/v2.0/token"},
+                           {"authorization_endpoint", base + "/oauth2/v2.0/authorize"},
+                           {"end_session_endpoint", base + "/oauth2/v2.0/logout"},
+                           {"jwks_uri", base + "/discovery/v2.0/keys"},
+                           {"token_endpoint_auth_methods_supported", {"client_secret_post", "private_key_jwt", "client_secret_basic"}},
+                           {"response_types_supported", {"code", "id_token", "code id_token", "id_token token"}},
+                           {"tenant_region_scope", nullptr}};
+    response.set_content(body.dump(), "application/json");
+}
 
 void FakeEntra::handle(const httplib::Request& request, httplib::Response& response) {
     RecordedRequest r = journal_.record(request);

@@ -3,6 +3,7 @@
 // grant_type=client_credentials, a registered client_id, scope = resource + "/.default", and
 // either the app's client_secret or a client_assertion (jwt-bearer) equal to the app's
 // federated token. Errors carry AADSTS codes in error_codes and error_description.
+// GET /{tenant}/v2.0/.well-known/openid-configuration answers the discovery document MSAL reads.
 #include <chrono>
 #include <map>
 #include <string>
@@ -32,6 +33,7 @@ public:
 
 private:
     void handle(const httplib::Request& request, httplib::Response& response);
+    void discovery(const httplib::Request& request, httplib::Response& response);
 
     std::string tenant_;
     std::map<std::string, FakeEntraApp> apps_;

@@ -12,7 +12,8 @@ bool is_known_resource(const std::string& resource) {
 }
 
 FakeImds::FakeImds(FakeImdsOptions options) : options_(std::move(options)) {
-    server_.server().Get("/metadata/identity/oauth2/token",
+    // MSAL sends the token path with a trailing slash, and IMDS answers it (tests/conformance).
+    server_.server().Get(R"(/metadata/identity/oauth2/token/?)",
                          [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); });
 }
 

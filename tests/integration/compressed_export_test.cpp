@@ -319,3 +319,28 @@ TEST_CASE("compress: the config file and manifest entries set the option", "[com
     CHECK(s["exports"][1]["compression"] == "none");
     CHECK(s["total"]["csv_bytes"] == 2 * r.csv.size());
 }
+
+TEST_CASE("compress: --if-changed recognises a compressed export that did not change", "[compress][binary][dfs]") {
+    for (const Codec& codec : {kGzip, kZstd}) {
+        CAPTURE(codec.name);
+        Run r;
+        std::string dest = r.dir.file("m.csv" + codec.extension);
+        REQUIRE(r.run(dest, {"--chunk-size", "64KiB"}).exit_code == 0);
+        auto again = r.run(dest, {"--chunk-size", "64KiB", "--if-changed"});
+        INFO(again.err);
+        CHECK(again.exit_code == 0);
+        CHECK(r.summary_json()["unchanged"] == true);
+
+        FakeDfs dfs;
+        dfs.create_filesystem("lake");
+        std::string url = dfs.url("lake", "m.csv" + codec.extension);
+        std::map<std::string, std::string> key{{"AZURE_STORAGE_KEY", Azurite::kKey}};
+        REQUIRE(r.run(url, {"--storage-api", "dfs", "--chunk-size", "64KiB"}, key).exit_code == 0);
+        int renames = dfs.calls(DfsOp::rename);
+        auto on_dfs = r.run(url, {"--storage-api", "dfs", "--chunk-size", "64KiB", "--if-changed"}, key);
+        INFO(on_dfs.err);
+        CHECK(on_dfs.exit_code == 0);
+        CHECK(r.summary_json()["unchanged"] == true);
+        CHECK(dfs.calls(DfsOp::rename) == renames);
+    }
+}

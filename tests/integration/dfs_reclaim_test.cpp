@@ -173,13 +173,82 @@ TEST_CASE("binary → DFS: what leases and reclaim add to the requests of a run"
     std::string counts;
     for (auto [name, op] : {std::pair{"create", DfsOp::create}, {"append", DfsOp::append}, {"flush", DfsOp::flush},
                             {"properties", DfsOp::set_properties}, {"rename", DfsOp::rename}, {"head", DfsOp::head},
-                            {"delete", DfsOp::remove}, {"lease", DfsOp::lease}, {"list", DfsOp::list}}) {
+                            {"delete", DfsOp::remove}, {"lease", DfsOp::lease}, {"list", DfsOp::list},
+                            {"expiry", DfsOp::set_expiry}}) {
         counts += std::string(name) + "=" + std::to_string(r.dfs.calls(op)) + " ";
     }
     WARN("abandoned temporary: " << with_abandoned << "; " << counts << "total=" << r.dfs.total_calls());
     // Before: create + 4 appends + flush + properties + rename + HEAD = 9.
-    // Now: + list + lease acquire + release on the destination (+ HEAD and delete per abandoned file).
+    // Now: + list + lease acquire + release on the destination (+ HEAD and delete per abandoned file)
+    // + the temporary's expiry set and cleared (hierarchical namespace; the fake's default).
     CHECK(r.dfs.calls(DfsOp::list) == 1);
     CHECK(r.dfs.calls(DfsOp::lease) == 2);
-    CHECK(r.dfs.total_calls() == (with_abandoned ? 14 : 12));
+    CHECK(r.dfs.calls(DfsOp::set_expiry) == 2);
+    CHECK(r.dfs.total_calls() == (with_abandoned ? 16 : 14));
+}
+
+TEST_CASE("binary → DFS with a hierarchical namespace: a killed run's temporary deletes itself and a committed file never expires",
+          "[storage][binary][dfs][signal]") {
+    Reclaim r;
+    r.next_export_slow();
+    std::thread killer;
+    auto killed = r.run([&](int pid) {
+        killer = std::thread([&r, pid] {
+            r.wait_for_appends(1);
+            ::kill(pid, SIGKILL);
+        });
+    });
+    killer.join();
+    REQUIRE(killed.exit_code == 128 + SIGKILL);
+    auto left = r.dfs.temp_paths(kFs);
+    REQUIRE(left.size() == 1);
+    CHECK(r.dfs.file(kFs, left[0])->expires);
+    r.dfs.advance_clock(std::chrono::hours(7 * 24) + 1s);  // no later run came
+    CHECK(r.dfs.temp_paths(kFs).empty());
+    CHECK(r.dfs.file(kFs, kPath)->content == "old;content\n");
+
+    auto next = r.run();
+    INFO(next.err);
+    CHECK(next.exit_code == 0);
+    auto committed = r.dfs.file(kFs, kPath);
+    CHECK(committed->content == r.csv);
+    CHECK_FALSE(committed->expires);  // the fake moves an expiry with the rename: the run cleared it first
+    CHECK(r.dfs.calls(DfsOp::set_expiry) == 3);  // the killed run set one; this run set and cleared its own
+}
+
+TEST_CASE("binary → DFS without a hierarchical namespace: the refused expiry costs one request and no warning",
+          "[storage][binary][dfs]") {
+    Reclaim r;
+    r.dfs.hierarchical_namespace(false);
+    auto result = r.run();
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    CHECK(result.err.find("warning") == std::string::npos);
+    CHECK(r.dfs.calls(DfsOp::set_expiry) == 1);
+    CHECK(r.dfs.file(kFs, kPath)->content == r.csv);
+    CHECK_FALSE(r.dfs.file(kFs, kPath)->expires);
+}
+
+TEST_CASE("binary → DFS: an expiry refused (403) is one warning and the export lands", "[storage][binary][dfs]") {
+    Reclaim r;
+    r.dfs.inject({DfsOp::set_expiry, 1, -1, 403, "AuthorizationPermissionMismatch"});
+    auto result = r.run();
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    CHECK(result.err.find("could not give the temporary file") != std::string::npos);
+    CHECK(r.dfs.calls(DfsOp::set_expiry) == 1);  // nothing set, so nothing to clear
+    CHECK(r.dfs.file(kFs, kPath)->content == r.csv);
+    CHECK(r.dfs.temp_paths(kFs).empty());
+}
+
+TEST_CASE("binary → DFS: an expiry that cannot be cleared stops the run before the rename", "[storage][binary][dfs]") {
+    Reclaim r;
+    r.dfs.inject({DfsOp::set_expiry, 2, -1, 403, "AuthorizationPermissionMismatch"});
+    auto result = r.run();
+    INFO(result.err);
+    CHECK(result.exit_code == 5);
+    CHECK(result.err.find("clear the expiry of the temporary file") != std::string::npos);
+    CHECK(r.dfs.calls(DfsOp::rename) == 0);
+    CHECK(r.dfs.file(kFs, kPath)->content == "old;content\n");
+    CHECK(r.dfs.temp_paths(kFs).empty());
 }

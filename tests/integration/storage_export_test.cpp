@@ -4,6 +4,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+
+#include <filesystem>
 #include <sstream>
 
 #include "fakes/azurite.hpp"
@@ -504,4 +507,86 @@ TEST_CASE("binary: --storage-api dfs writes a hidden temporary and renames it (B
     REQUIRE(final_writes.size() == 1);
     CHECK(final_writes.front() == "PUT lake/dir/out.csv");
     CHECK(r.err.find("x-ms-rename-source") != std::string::npos);
+}
+
+// Issue 13, item 5: --if-changed leaves a destination that already holds the export's bytes
+// alone (no commit, so no storage event and no new Last-Modified), on every sink; a changed
+// export is committed as usual.
+TEST_CASE("binary: --if-changed leaves a destination holding the same bytes alone on every sink",
+          "[storage][binary][dfs][azurite][if-changed]") {
+    auto check_unchanged = [](const RunResult& result, const nlohmann::json& summary) {
+        INFO(result.err);
+        CHECK(result.exit_code == 0);
+        CHECK(result.err.find("(unchanged: it already held these bytes, nothing was written)") != std::string::npos);
+        CHECK(summary["status"] == "ok");
+        CHECK(summary["unchanged"] == true);
+        CHECK(summary["committed"] == false);
+    };
+    SECTION("DFS") {
+        DfsRun r;
+        REQUIRE(r.run_dfs().exit_code == 0);
+        auto before = r.dfs.file(r.fs, r.path);
+        int renames = r.dfs.calls(DfsOp::rename);
+        auto again = r.run_dfs({"--if-changed"});
+        check_unchanged(again, r.summary_json());
+        CHECK(r.dfs.calls(DfsOp::rename) == renames);
+        CHECK(r.dfs.file(r.fs, r.path)->etag == before->etag);
+        CHECK(r.dfs.temp_paths(r.fs).empty());
+
+        std::string changed = r.csv + "Q4;2026;1\n";
+        r.pigment.add_block("metric", kId, changed);
+        auto result = r.run_dfs({"--if-changed"});
+        INFO(result.err);
+        CHECK(result.exit_code == 0);
+        CHECK(r.dfs.file(r.fs, r.path)->content == changed);
+        CHECK(r.summary_json()["unchanged"] == false);
+        CHECK(r.summary_json()["committed"] == true);
+    }
+    SECTION("Blob, one chunk and several") {
+        std::string chunk_size = GENERATE(std::string("4MiB"), std::string("64KiB"));
+        Run r;
+        std::string csv = generate_csv_string(300'000);
+        r.pigment.add_block("metric", kId, csv);
+        auto& azurite = shared_azurite();
+        std::string container = fresh_container();
+        azurite.create_container(container);
+        std::string dest = azurite.base_url() + "/" + container + "/out.csv";
+        std::map<std::string, std::string> env = {{"AZURE_STORAGE_KEY", Azurite::kKey}};
+        REQUIRE(r.run(dest, {"--chunk-size", chunk_size}, env).exit_code == 0);
+        std::string etag = header(azurite.get_blob(container, "out.csv"), "ETag");
+        auto again = r.run(dest, {"--chunk-size", chunk_size, "--if-changed"}, env);
+        check_unchanged(again, r.summary_json());
+        CHECK(header(azurite.get_blob(container, "out.csv"), "ETag") == etag);
+
+        std::string changed = csv + "Q4;2026;1\n";
+        r.pigment.add_block("metric", kId, changed);
+        auto result = r.run(dest, {"--chunk-size", chunk_size, "--if-changed"}, env);
+        CHECK(result.exit_code == 0);
+        CHECK(azurite.get_blob(container, "out.csv").body == changed);
+    }
+    SECTION("local file, one chunk and several") {
+        std::string chunk_size = GENERATE(std::string("4MiB"), std::string("64KiB"));
+        Run r;
+        std::string csv = generate_csv_string(300'000);
+        r.pigment.add_block("metric", kId, csv);
+        std::string dest = r.dir.file("out.csv");
+        REQUIRE(r.run(dest, {"--chunk-size", chunk_size}, {}).exit_code == 0);
+        struct stat before{};
+        REQUIRE(::stat(dest.c_str(), &before) == 0);
+        auto again = r.run(dest, {"--chunk-size", chunk_size, "--if-changed"}, {});
+        check_unchanged(again, r.summary_json());
+        struct stat after{};
+        REQUIRE(::stat(dest.c_str(), &after) == 0);
+        CHECK(after.st_ino == before.st_ino);  // not replaced by a rename
+        CHECK(list_dir(r.dir.file("")).size() == 2);  // out.csv and summary.json: no temporary left
+
+        // Same length, other bytes: compared by MD5, so committed.
+        std::string changed = csv;
+        changed[changed.size() - 2] = changed[changed.size() - 2] == '1' ? '2' : '1';
+        r.pigment.add_block("metric", kId, changed);
+        auto result = r.run(dest, {"--chunk-size", chunk_size, "--if-changed"}, {});
+        CHECK(result.exit_code == 0);
+        CHECK(read_file(dest) == changed);
+        CHECK(r.summary_json()["unchanged"] == false);
+    }
 }

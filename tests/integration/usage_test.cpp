@@ -145,6 +145,9 @@ TEST_CASE("options the run would drop, empty values and repeats exit 2 with one 
         Case{with({"--credential", "managed-identity"}), "--credential is not used"},
         Case{{"--block-type", "metric", "--block-id", kId, "--dest", "-", "--no-overwrite"},
              "--overwrite/--no-overwrite do not apply to --dest -"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", "-", "--if-changed"},
+             "--if-changed does not apply to --dest - (stdout)"},
+        Case{with({"--if-changed", "--no-overwrite"}), "--if-changed cannot apply with --no-overwrite"},
         Case{{"--block-type", "metric", "--block-id", kId, "--dest", "abfss://raw@acct.dfs.core.windows.net/a.csv",
               "--credential", "azure-cli", "--client-id", "7d1e2f3a-0000-4000-8000-00000000abcd"},
              "--client-id does not apply to --credential azure-cli"},
@@ -228,4 +231,38 @@ TEST_CASE("manifest: a repeat on the shared command line and a deeply nested man
     CHECK(deep.err.find("nests deeper than 64 levels") != std::string::npos);
     CHECK(line_count(deep.err) == 1);
     CHECK(pigment.export_requests() == 0);
+}
+
+TEST_CASE("manifest and config file: if-changed is a flag like on the command line", "[usage][manifest][if-changed]") {
+    FakePigment pigment("k3y-abcdef-123");
+    pigment.add_block("metric", kId, "m\n1\n");
+    pigment.add_block("list", kId, "l\n1\n");
+    TempDir dir;
+    write_file(dir.file("metric.csv"), "m\n1\n");  // already the export
+    write_file(dir.file("list.csv"), "l\n1\n");
+    nlohmann::json manifest = {
+        {"defaults", {{"pigment-url", pigment.base_url()}, {"if-changed", true}}},
+        {"exports",
+         {{{"block-type", "metric"}, {"block-id", kId}, {"dest", dir.file("metric.csv")}},
+          {{"block-type", "list"}, {"block-id", kId}, {"dest", dir.file("list.csv")}, {"if-changed", false}}}}};
+    write_file(dir.file("manifest.json"), manifest.dump());
+    RunOptions options;
+    options.env = {{"PIGMENT_API_KEY", "k3y-abcdef-123"}};
+    auto r = run_program({"--manifest", dir.file("manifest.json")}, options);
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    auto unchanged_lines = [](const std::string& err) {
+        std::size_t n = 0;
+        for (auto at = err.find("(unchanged:"); at != std::string::npos; at = err.find("(unchanged:", at + 1)) ++n;
+        return n;
+    };
+    CHECK(unchanged_lines(r.err) == 1);  // the metric only: the list entry turned it off
+
+    write_file(dir.file("export.toml"), "if-changed = true\nblock-type = \"metric\"\nblock-id = \"" + kId +
+                                             "\"\npigment-url = \"" + pigment.base_url() + "\"\ndest = \"" +
+                                             dir.file("metric.csv") + "\"\n");
+    auto c = run_program({"--config", dir.file("export.toml")}, options);
+    INFO(c.err);
+    CHECK(c.exit_code == 0);
+    CHECK(unchanged_lines(c.err) == 1);
 }

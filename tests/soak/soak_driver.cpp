@@ -7,6 +7,9 @@
 //   G4 the API key and the storage account key appear in no stdout, stderr or summary;
 //   G5 the exit code names the failing stage (the one the drawn fault belongs to), and the
 //      summary JSON's status/stage/exit_code agree with it.
+// A "kill9" draw SIGKILLs the run mid-transfer, which no run can clean up after itself; the
+// guarantees are then checked after the next run to the same destination (started once a DFS
+// lease could have lapsed), which must reclaim what the killed one left and commit.
 // (G2, "nothing partial visible even for a moment", is a property of the sinks' temp+rename
 // protocol; the soak observes it only indirectly, through G1 after every kind of failure.)
 //
@@ -55,7 +58,7 @@ struct Draw {
     bool no_overwrite = false;
     bool parent_missing = false;      // local: the destination folder does not exist
     bool truncated_quotes = false;    // the CSV ends inside a quoted field
-    int signal = 0;                   // SIGTERM / SIGINT sent mid-transfer
+    int signal = 0;                   // SIGTERM / SIGINT / SIGKILL sent mid-transfer
     std::chrono::milliseconds signal_after{0};
     bool small = false;               // keep the CSV small (slow streaming)
 };
@@ -96,7 +99,7 @@ Draw draw_fault(std::mt19937_64& rng, bool dfs, bool dest_exists, std::uint64_t 
     std::vector<std::string> kinds = {
         "none", "none", "pigment_status_fatal", "pigment_transient_absorbed", "pigment_transient_exhausted",
         "pigment_reset_before_body", "pigment_html_200", "pigment_cut_mid_stream", "pigment_stall_mid_stream",
-        "pigment_slow", "csv_ends_in_quotes", "wrong_api_key", "api_key_file_missing", "no_overwrite", "signal"};
+        "pigment_slow", "csv_ends_in_quotes", "wrong_api_key", "api_key_file_missing", "no_overwrite", "signal", "kill9"};
     if (dfs) {
         kinds.insert(kinds.end(), {"dfs_create_fatal", "dfs_append_persistent", "dfs_append_transient", "dfs_append_lost_reply",
                                    "dfs_flush_fatal", "dfs_flush_transient", "dfs_flush_lost_reply", "dfs_rename_fatal",
@@ -152,6 +155,12 @@ Draw draw_fault(std::mt19937_64& rng, bool dfs, bool dest_exists, std::uint64_t 
         d.signal_after = std::chrono::milliseconds(pick(rng, 150, 900));
         d.pigment.push_back(pkind(PigmentFault::Kind::slow, 0, 5ms));
         d.expected = {0, d.signal == SIGTERM ? 143 : 130};  // 0 when the run beat the signal
+    } else if (d.kind == "kill9") {
+        d.small = true;
+        d.signal = SIGKILL;
+        d.signal_after = std::chrono::milliseconds(pick(rng, 150, 900));
+        d.pigment.push_back(pkind(PigmentFault::Kind::slow, 0, 5ms));
+        d.expected = {0};  // of the run after the killed one
     } else if (d.kind == "local_parent_missing") {
         d.parent_missing = true;
         d.expected = {0};
@@ -298,9 +307,16 @@ Outcome soak_one(std::uint64_t seed, int index, bool verbose, Totals& totals) {
     }
     RunResult r = run_program(args, options);
     if (signaller.joinable()) signaller.join();
+    Outcome o;
+    if (d.signal == SIGKILL) {
+        if (r.exit_code != 0 && r.exit_code != 128 + SIGKILL) o.fail("kill -9: exit " + std::to_string(r.exit_code));
+        totals.exits[r.exit_code]++;
+        if (use_dfs) dfs->advance_clock(31s);  // the killed run's lease has lapsed by now
+        options.on_started = {};
+        r = run_program(args, options);
+    }
     totals.exits[r.exit_code]++;
 
-    Outcome o;
     // The destination now: old, absent, or new.
     std::optional<std::string> now;
     std::string stored_md5;

@@ -44,6 +44,12 @@ public:
         ++opens;
     }
 
+    bool holds(const CommitInfo& info) override {
+        std::lock_guard lock(mutex_);
+        ++holds_calls;
+        return holds_md5 == info.md5_base64;
+    }
+
     void upload(unsigned worker, const ChunkView& chunk) override {
         int now = ++in_flight_;
         int seen = max_in_flight.load();
@@ -109,7 +115,8 @@ public:
     std::chrono::milliseconds upload_delay{0};
 
     // observations
-    int opens = 0, commits = 0, commit_singles = 0, aborts = 0;
+    int opens = 0, commits = 0, commit_singles = 0, aborts = 0, holds_calls = 0;
+    std::string holds_md5;  // holds() answers true for an export of this MD5
     std::vector<UploadRecord> uploads;
     std::string single_data;
     std::uint64_t single_crc64 = 0;
@@ -545,4 +552,43 @@ TEST_CASE("an empty export compressed is one small chunk holding an empty stream
         CHECK(sink.single_crc64 == crc64(sink.single_data.data(), sink.single_data.size()));
         CHECK((codec == Codec::gzip ? testing::gunzip(sink.single_data) : testing::unzstd(sink.single_data)).empty());
     }
+}
+
+TEST_CASE("--if-changed: a destination holding the same bytes is left alone and the upload discarded", "[transfer]") {
+    RecordingSink sink(4);
+    const std::string data = make_csv(2000);
+    sink.holds_md5 = md5_base64_openssl(data);
+    auto opts = options(4096, 4);
+    opts.if_changed = true;
+    PipelineResult result;
+    {
+        Pipeline p(sink, opts);
+        p.start();
+        feed_in_random_pieces(p, data, 3);
+        result = p.finish(commit_info());
+    }
+    CHECK(result.unchanged);
+    CHECK(result.md5_base64 == sink.holds_md5);
+    CHECK(sink.holds_calls == 1);
+    CHECK(sink.commits == 0);
+    CHECK(sink.commit_singles == 0);
+    CHECK(sink.aborts >= 1);
+}
+
+TEST_CASE("--if-changed: other bytes commit as usual and without the option nothing is compared", "[transfer]") {
+    bool if_changed = GENERATE(true, false);
+    RecordingSink sink(4);
+    sink.holds_md5 = "another export";
+    auto opts = options(1u << 20, 4);  // one chunk: commit_single
+    opts.if_changed = if_changed;
+    PipelineResult result;
+    {
+        Pipeline p(sink, opts);
+        p.start();
+        feed_in_random_pieces(p, make_csv(50), 5);
+        result = p.finish(commit_info());
+    }
+    CHECK_FALSE(result.unchanged);
+    CHECK(sink.holds_calls == (if_changed ? 1 : 0));
+    CHECK(sink.commit_singles == 1);
 }

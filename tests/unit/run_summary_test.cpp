@@ -53,7 +53,7 @@ std::vector<std::string> keys_of(const nlohmann::ordered_json& j) {
 TEST_CASE("a successful run's summary JSON: exact keys, order and values", "[app]") {
     redactor::clear_for_tests();
     CHECK(summary_json(ok_run()) ==
-          R"({"status":"ok","committed":true,"stage":null,"exit_code":0,"block_type":"metric","block_id":"3f2a-01",)"
+          R"({"status":"ok","committed":true,"unchanged":false,"stage":null,"exit_code":0,"block_type":"metric","block_id":"3f2a-01",)"
           R"("destination":"https://acct.blob.core.windows.net/exports/m.csv","bytes":10000000,"csv_bytes":10000000,)"
           R"("stored_bytes":10000000,"compression":"none","rows":12345,)"
           R"("md5":"1B2M2Y8AsgTpgAmY7PhCfg==","reclaimed":0,"duration_s":2.5,"error":null})");
@@ -62,8 +62,9 @@ TEST_CASE("a successful run's summary JSON: exact keys, order and values", "[app
 TEST_CASE("summary JSON types", "[app]") {
     redactor::clear_for_tests();
     auto j = nlohmann::ordered_json::parse(summary_json(ok_run()));
-    CHECK(keys_of(j) == std::vector<std::string>{"status", "committed", "stage", "exit_code", "block_type", "block_id", "destination",
-                                                 "bytes", "csv_bytes", "stored_bytes", "compression", "rows", "md5", "reclaimed", "duration_s", "error"});
+    CHECK(keys_of(j) == std::vector<std::string>{"status", "committed", "unchanged", "stage", "exit_code", "block_type", "block_id",
+                                                 "destination", "bytes", "csv_bytes", "stored_bytes", "compression", "rows", "md5",
+                                                 "reclaimed", "duration_s", "error"});
     CHECK(j["status"].is_string());
     CHECK(j["stage"].is_null());
     CHECK(j["exit_code"].is_number_integer());
@@ -196,4 +197,16 @@ TEST_CASE("a compressed run's summary gives the CSV's and the stored bytes and t
     CHECK(summary_line(s) ==
           "exported metric 3f2a-01: 12345 rows, 9.5 MiB of CSV stored as 2.4 MiB zstd (2.50 s, 4.0 MB/s) -> "
           "https://acct.blob.core.windows.net/exports/m.csv");
+}
+
+TEST_CASE("an unchanged destination: status ok but not committed and the line says why", "[app]") {
+    redactor::clear_for_tests();
+    RunSummary s = ok_run();
+    s.unchanged = true;
+    auto j = nlohmann::ordered_json::parse(summary_json(s));
+    CHECK(j["status"] == "ok");
+    CHECK(j["unchanged"] == true);
+    CHECK(j["committed"] == false);
+    CHECK(summary_line(s).find("(unchanged: it already held these bytes, nothing was written)") != std::string::npos);
+    CHECK(summary_line(ok_run()).find("unchanged") == std::string::npos);
 }

@@ -22,11 +22,13 @@ struct RunSummary {
     std::uint64_t rows = 0;
     std::string md5_base64;
     std::uint64_t reclaimed = 0;  // abandoned temporaries of earlier runs removed by this one
+    bool unchanged = false;       // --if-changed: the destination already held the export; nothing written
     double duration_s = 0;
     std::optional<FailureInfo> error;
 };
 
-// The destination holds this run's export: it succeeded, or failed only after the commit.
+// This run replaced the destination: it succeeded (and the destination did not already hold the
+// export, see --if-changed), or it failed only after the commit.
 bool committed(const RunSummary& summary);
 
 std::string summary_json(const RunSummary& summary);

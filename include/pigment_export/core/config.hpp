@@ -47,6 +47,7 @@ struct TransferSettings {
     unsigned parallel = 4;
     unsigned max_retries = 5;
     bool overwrite = true;
+    bool if_changed = false;  // --if-changed: no commit when the destination already holds the export
     StorageApi storage_api = StorageApi::automatic;
     CompressionSettings compression;  // what is stored: the CSV, or the CSV compressed on the way
 };

@@ -21,6 +21,7 @@ public:
     void upload(unsigned worker, const ChunkView& chunk) override;
     void commit(const CommitInfo& info) override;
     void commit_single(const ChunkView& only, const CommitInfo& info) override;
+    bool holds(const CommitInfo& info) override;
     void abort() noexcept override;
     std::string location() const override;
 

@@ -7,7 +7,9 @@
 //
 // A killed run (kill -9, OOM, an evicted pod) cannot delete its temporary file, so the lease
 // is the run's liveness signal: a background thread renews it while the run lives, and every
-// run first deletes the temporaries of the same destination whose lease nobody holds.
+// run first deletes the temporaries of the same destination whose lease nobody holds. On an
+// account with a hierarchical namespace the temporary also expires by itself (storage/dfs_expiry),
+// cleared before the rename so that the committed file never expires.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -17,6 +19,7 @@
 #include <string_view>
 #include <thread>
 
+#include "pigment_export/storage/dfs_expiry.hpp"
 #include "pigment_export/storage/storage_session.hpp"
 
 namespace pe::storage {
@@ -49,6 +52,7 @@ public:
     void upload(unsigned worker, const ChunkView& chunk) override;
     void commit(const CommitInfo& info) override;
     void commit_single(const ChunkView& only, const CommitInfo& info) override;
+    bool holds(const CommitInfo& info) override;
     void abort() noexcept override;
     std::string location() const override;
 
@@ -65,6 +69,11 @@ private:
     http::Response list_page(const std::string& folder, std::size_t max_entries, const std::string& continuation);
     bool reclaim(const std::string& path);
     void acquire_lease();
+    void expire_temporary_eventually();
+    void clear_temporary_expiry();
+    http::Response send_expiry(const std::string& path, ExpiryMode mode, const std::string& lease_id,
+                               const std::string& operation);
+    http::Response read_back_without_expiry();
     void renew_lease();
     void renew_lease_if_due();
     void release_lease_on_destination() noexcept;
@@ -85,6 +94,7 @@ private:
     std::string etag_;  // of the temporary file, after its last change
     bool temp_exists_ = false;
     bool renamed_ = false;
+    bool expiry_set_ = false;  // the temporary carries a server-side expiry that must go before the rename
     std::size_t reclaimed_ = 0;
     std::atomic<std::uint64_t> bytes_uploaded_{0};
     std::atomic<std::uint64_t> chunks_uploaded_{0};

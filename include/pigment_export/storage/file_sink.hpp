@@ -19,6 +19,7 @@ public:
     void open() override;
     void upload(unsigned worker, const ChunkView& chunk) override;
     void commit(const CommitInfo& info) override;
+    bool holds(const CommitInfo& info) override;
     void abort() noexcept override;
     std::string location() const override;
     std::size_t reclaimed() const override { return reclaimed_; }

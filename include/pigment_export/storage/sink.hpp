@@ -52,6 +52,10 @@ public:
         commit(info);
     }
 
+    // True when the destination already holds exactly the export `info` describes (its length
+    // and whole-file MD5, or its bytes), so --if-changed can leave it alone. Throws Failure.
+    virtual bool holds(const CommitInfo& info) = 0;
+
     // Removes every temporary object and leaves the destination as it was. Never throws.
     virtual void abort() noexcept = 0;
 

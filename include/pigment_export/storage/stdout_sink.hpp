@@ -13,6 +13,7 @@ public:
     void open() override {}
     void upload(unsigned worker, const ChunkView& chunk) override;
     void commit(const CommitInfo& info) override;
+    bool holds(const CommitInfo&) override { return false; }  // a pipe holds nothing to compare with
     void abort() noexcept override {}
     std::string location() const override { return "-"; }
 };

@@ -48,14 +48,15 @@ private:
     std::vector<http::Client> clients_;
 };
 
-// Base64 MD5 of the bytes, as Content-MD5 carries it.
-std::string content_md5(std::string_view bytes);
-
 // A random lower-case hex string of `length` characters.
 std::string random_hex(std::size_t length);
 
 // Name/value pairs stored with the object: block type, block id, rows, export time.
 std::vector<std::pair<std::string, std::string>> export_metadata(const CommitInfo& info);
+
+// True when a HEAD reply shows an object of the export's length whose stored Content-MD5 is the
+// export's (an object stored without one is never taken for the export).
+bool holds_export(const http::Response& head, const CommitInfo& info);
 
 // After a commit: reads the destination back (`read_back`, a HEAD) and checks that its size (and
 // MD5, when the service stored one) match what was streamed. The old content is gone by now, so

@@ -33,6 +33,10 @@ std::string encode_path(std::string_view path);
 std::string request_path(const Target& target, std::string_view object_path);
 // scheme://host + request_path(...)
 std::string object_url(const Target& target, std::string_view object_path);
+// object_url() on the account's blob endpoint, for the few Blob operations a DFS path needs
+// (Set Blob Expiry): ACCOUNT.dfs.SUFFIX becomes ACCOUNT.blob.SUFFIX; any other host (an
+// emulator, a private endpoint's own name) is kept, as the official SDKs keep it.
+std::string blob_endpoint_url(const Target& target, std::string_view object_path);
 
 // A hidden sibling of `object_path` in the same folder: "dir/.name.pigment-tmp-<suffix>".
 std::string temporary_sibling(std::string_view object_path, std::string_view suffix);

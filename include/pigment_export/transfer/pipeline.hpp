@@ -25,11 +25,11 @@
 
 #include "pigment_export/core/config.hpp"
 #include "pigment_export/core/failure.hpp"
+#include "pigment_export/core/md5.hpp"
 #include "pigment_export/storage/sink.hpp"
 #include "pigment_export/transfer/chunk_pool.hpp"
 #include "pigment_export/transfer/compressor.hpp"
 #include "pigment_export/transfer/csv_record_counter.hpp"
-#include "pigment_export/transfer/md5.hpp"
 
 namespace pe {
 
@@ -38,6 +38,7 @@ struct PipelineOptions {
     unsigned parallel = 4;
     DataGuards guards;
     CompressionSettings compression;
+    bool if_changed = false;  // leave a destination that already holds these bytes alone
 };
 
 struct PipelineResult {
@@ -46,6 +47,7 @@ struct PipelineResult {
     std::uint64_t rows = 0;
     std::uint64_t chunks = 0;
     std::string md5_base64;  // of the stored bytes
+    bool unchanged = false;  // --if-changed found the export at the destination: nothing committed
 };
 
 class Pipeline {

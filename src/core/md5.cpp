@@ -1,4 +1,4 @@
-#include "pigment_export/transfer/md5.hpp"
+#include "pigment_export/core/md5.hpp"
 
 #include <openssl/evp.h>
 

@@ -1,5 +1,6 @@
 #pragma once
-// Incremental MD5 (OpenSSL EVP) for the whole-file Content-MD5 the destination stores.
+// Incremental MD5 (OpenSSL EVP): the whole-file Content-MD5 the destination stores, the
+// transactional Content-MD5 of a single Put Blob, and --if-changed's look at a local file.
 #include <cstddef>
 #include <memory>
 #include <string>
