@@ -15,6 +15,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
         g++ cmake ninja-build pkg-config \
         libcurl4-openssl-dev libssl-dev libcli11-dev nlohmann-json3-dev libspdlog-dev libtomlplusplus-dev \
+        libisal-dev libzstd-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Only what the binary is built from (.dockerignore keeps the context to these too).
@@ -30,9 +31,10 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DPIGMENT_TESTS=OFF
 # ---- runtime -------------------------------------------------------------------------------
 FROM debian:bookworm-slim
 # The binary links libcurl.so.4 (libcurl4, which brings libssl3 for libcrypto.so.3),
-# libspdlog.so.1.10 (libspdlog1.10, which brings libfmt9) and libstdc++ (already in the base image).
+# libspdlog.so.1.10 (libspdlog1.10, which brings libfmt9), libisal.so.2 (libisal2, --compress gzip),
+# libzstd.so.1 (libzstd1, --compress zstd) and libstdc++ (already in the base image).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates libcurl4 libspdlog1.10 \
+ && apt-get install -y --no-install-recommends ca-certificates libcurl4 libspdlog1.10 libisal2 libzstd1 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 pigment \
  && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \

@@ -22,6 +22,8 @@ LABELS = {
     "verify-pe-dfs": "MD5 pass: pigment-export -> discard --md5 (DFS)",
     "verify-pe-blob": "MD5 pass: pigment-export -> discard --md5 (Blob)",
     "verify-rclone": "MD5 pass: rclone -> discard --md5 (Blob)",
+    "verify-pe-gzip": "decompression pass: pigment-export --compress gzip -> local file, gzip -t + MD5 of gzip -dc",
+    "verify-pe-zstd": "decompression pass: pigment-export --compress zstd -> local file, zstd -t + MD5 of zstd -dc",
     "scale-1x": "memory scaling: pigment-export -> discard (DFS), 1x",
     "scale-8x": "memory scaling: pigment-export -> discard (DFS), 8x (generated on the fly)",
 }
@@ -48,6 +50,20 @@ def agg(name):
         "checks": sorted(set(r["check"] for r in rs)),
         "first_ms": statistics.median(firsts) if firsts else None,
     }
+
+
+COMPRESSED = {
+    "pe-gzip": "pigment-export --compress gzip (level 1) -> discard (Blob)",
+    "pe-zstd": "pigment-export --compress zstd (level 1) -> discard (Blob)",
+    "pigz": f"curl \\| pigz -1 \\| rclone rcat -> discard (Blob, chunk {rclone_chunk})",
+    "gzip1": f"curl \\| gzip -1 \\| rclone rcat -> discard (Blob, chunk {rclone_chunk})",
+    "zstd1": f"curl \\| zstd -1 -T2 \\| rclone rcat -> discard (Blob, chunk {rclone_chunk})",
+}
+
+
+def stored(name):
+    sizes = [int(r["stored_bytes"]) for r in rows if r["name"] == name and r.get("stored_bytes", "-") not in ("-", "", None)]
+    return statistics.median(sizes) if sizes else None
 
 
 def fmt_size(b):
@@ -90,6 +106,46 @@ out.append(f"- pigment-export (DFS) / curl: {ratio('pe-dfs', 'curl')}; (Blob) / 
 out.append(f"- pigment-export (DFS) / rclone: {ratio('pe-dfs', 'rclone')}; (Blob) / rclone: {ratio('pe-blob', 'rclone')}")
 out.append("")
 
+cstats = {}
+if any(agg(n) for n in COMPRESSED):
+    out.append("Compressed (MB/s of CSV in; ratio = CSV bytes / stored bytes; peak RSS of the largest process of a pipeline):")
+    out.append("")
+    out.append("| Transfer | CSV size | runs | MB/s of CSV (median) | MB/s min–max | stored MiB | ratio | CPU s/GiB of CSV | peak RSS MiB (max) | check |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|")
+    for name, label in COMPRESSED.items():
+        a = agg(name)
+        if a is None:
+            continue
+        a["stored"] = stored(name)
+        cstats[name] = a
+        st = f"{a['stored'] / 2**20:.1f}" if a["stored"] else "–"
+        rt = f"{a['bytes'] / a['stored']:.2f}" if a["stored"] else "–"
+        out.append(f"| {label} | {fmt_size(a['bytes'])} | {a['n']} | **{a['mbps']:.0f}** | {a['mbps_range'][0]:.0f}–{a['mbps_range'][1]:.0f} "
+                   f"| {st} | {rt} | {a['cpu_gib']:.2f} | {a['rss_mib']:.1f} | {', '.join(a['checks'])} |")
+    gz6 = stored("gzip6")
+    if gz6:
+        out.append(f"| reference: gzip -6 of the same CSV (untimed) | | | | | {gz6 / 2**20:.1f} | {int(rows[0]['bytes']) / gz6:.2f} | | | |")
+    out.append("")
+
+
+def ctarget(ours, peer, speed, size_ref, size_factor, size_label):
+    if ours not in cstats:
+        return None
+    a = cstats[ours]
+    parts = [f"- {ours}: {a['mbps']:.0f} MB/s of CSV"]
+    if a["checks"] != ["ok"]:
+        parts.append(f"checks {', '.join(a['checks'])}: FAIL")
+    if peer in cstats:
+        r = a["mbps"] / cstats[peer]["mbps"]
+        parts.append(f"{r:.2f}x {peer} (target ≥{speed}x) {'PASS' if r >= speed else 'FAIL'}")
+    ref = stored(size_ref)
+    if ref and a["stored"]:
+        q = a["stored"] / ref
+        parts.append(f"stored {q:.3f}x {size_label} (target ≤{size_factor}x) {'PASS' if q <= size_factor else 'FAIL'}")
+    parts.append(f"peak RSS {a['rss_mib']:.1f} MiB (target ≤64) {'PASS' if a['rss_mib'] <= 64 else 'FAIL'}")
+    return "; ".join(parts)
+
+
 # Targets from issue 6.
 targets = []
 for name in ("pe-dfs", "pe-blob"):
@@ -115,4 +171,11 @@ if os.path.exists(startup):
 out.append("Targets (issue 6):")
 out.append("")
 out.extend(targets)
+ctargets = [t for t in (ctarget("pe-gzip", "pigz", 2, "gzip1", 1.15, "gzip -1's"),
+                        ctarget("pe-zstd", "zstd1", 1.5, "gzip6", 1.0, "gzip -6's")) if t]
+if ctargets:
+    out.append("")
+    out.append("Targets (issue 15, compression):")
+    out.append("")
+    out.extend(ctargets)
 print("\n".join(out))

@@ -10,6 +10,8 @@
 #   SCALE=1           memory-scaling run (SIZE and 8x SIZE generated on the fly); 0 skips it
 #   STARTUP=1         time --help and --dry-run (hyperfine); 0 skips it
 #   VERIFY=1          untimed MD5 pass through a second discard server that hashes in order
+#   COMPRESS=1        the --compress gzip|zstd rows beside curl | pigz -1 / gzip -1 / zstd -1 -T2 | rclone rcat;
+#                     0 skips them
 #   RCLONE_CHUNK=4M   rclone --azureblob-chunk-size (the tool's default chunk and rclone's own: 4 MiB)
 #   PE_ARGS=""        extra pigment-export arguments, e.g. "--parallel 2 --chunk-size 4MiB"
 #   BUILD_DIR=...     where to build (default <repo>/build-bench)
@@ -26,6 +28,7 @@ AZ_RUNS=${AZ_RUNS:-1}
 SCALE=${SCALE:-1}
 STARTUP=${STARTUP:-1}
 VERIFY=${VERIFY:-1}
+COMPRESS=${COMPRESS:-1}
 RCLONE_CHUNK=${RCLONE_CHUNK:-4M}
 PE_ARGS=${PE_ARGS:-}
 BUILD=${BUILD_DIR:-$ROOT/build-bench}
@@ -41,6 +44,8 @@ log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 install_deps() {
     "$ROOT/scripts/install-deps.sh"
     local pkgs=(rclone time python3 openssl xxd)
+    # The compression peers (pigz; zstd and gzip's CLIs also check the stored files).
+    [[ $COMPRESS == 1 ]] && pkgs+=(pigz zstd gzip)
     command -v hyperfine >/dev/null 2>&1 || pkgs+=(hyperfine)
     local missing=()
     for p in "${pkgs[@]}"; do
@@ -160,7 +165,7 @@ export PIGMENT_API_KEY=bench-key
 SAS='sv=2021-08-06&ss=b&srt=sco&sp=rwdlac&sig=x'
 
 RAW=$OUT/raw.tsv
-printf 'name\trun\tbytes\twall_s\tuser_s\tsys_s\trss_kib\tcheck\tfirst_append_ms\n' >"$RAW"
+printf 'name\trun\tbytes\twall_s\tuser_s\tsys_s\trss_kib\tcheck\tfirst_append_ms\tstored_bytes\n' >"$RAW"
 
 # measure NAME RUN BYTES CHECKFN CMD... : runs CMD under /usr/bin/time, then CHECKFN (prints ok/FAIL...).
 measure() {
@@ -174,10 +179,10 @@ measure() {
     local user sys rss
     read -r user sys rss < <(tail -n1 "$tf")
     local wall; wall=$(python3 -c "print(f'{$t1-$t0:.3f}')")
-    local check first
-    read -r check first <<<"$($checkfn)"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$run" "$bytes" "$wall" "$user" "$sys" "$rss" "$check" "${first:--}" >>"$RAW"
-    log "$name #$run: ${wall}s user ${user}s sys ${sys}s rss ${rss} KiB check=$check first_append_ms=${first:--}"
+    local check first stored
+    read -r check first stored <<<"$($checkfn)"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$run" "$bytes" "$wall" "$user" "$sys" "$rss" "$check" "${first:--}" "${stored:--}" >>"$RAW"
+    log "$name #$run: ${wall}s user ${user}s sys ${sys}s rss ${rss} KiB check=$check first_append_ms=${first:--} stored=${stored:--}"
 }
 
 CUR_EXPECT=""   # "bytes rows md5 possum" of the stream being measured
@@ -217,6 +222,42 @@ check_discard() {
     else
         echo "FAIL(${why%,}) $first"
     fi
+}
+
+# A compressed transfer into the discard server: its bytes are not kept, so this checks that
+# something was committed, and for pigment-export that the summary's rows, csv_bytes and
+# stored_bytes are the export's and the sink's, and its MD5 the one the commit claimed. Prints
+# "ok FIRST STORED". That the stored bytes decompress to the export is the untimed pass below.
+check_compressed() {
+    read -r b rows _ _ <<<"$CUR_EXPECT"
+    local line; line=$(curl -s "http://127.0.0.1:$CUR_DPORT/__stats" | awk -v k="$CUR_KEY" '$1=="file" && $2==k')
+    local src; src=$(curl -s "http://127.0.0.1:$SPORT/__stats" | awk '{print $2}')
+    curl -s "http://127.0.0.1:$CUR_DPORT/__reset" >/dev/null
+    if [[ -z $line ]]; then echo "FAIL(not-committed)"; return; fi
+    read -r _ _ glen _ _ gclaim gfirst _ <<<"$line"
+    local why=""
+    if [[ -s $OUT/summary.json ]]; then
+        local srows scsv sstored smd5
+        read -r srows scsv sstored smd5 < <(python3 -c "import json;d=json.load(open('$OUT/summary.json'));print(d.get('rows'),d.get('csv_bytes'),d.get('stored_bytes'),d.get('md5'))")
+        [[ $srows == "$rows" ]] || why+="rows:$srows,"
+        [[ $scsv == "$b" ]] || why+="csv_bytes:$scsv,"
+        [[ $sstored == "$glen" ]] || why+="stored_bytes:$sstored,"
+        [[ $gclaim == - || $gclaim == "$smd5" ]] || why+="md5-claimed,"
+        rm -f "$OUT/summary.json"
+    fi
+    local first; first=$(python3 -c "print(f'{($gfirst-$src)/1e6:.1f}')" 2>/dev/null || echo -)
+    [[ -z $why ]] && echo "ok $first $glen" || echo "FAIL(${why%,}) $first $glen"
+}
+
+# A compressed local file: `gzip -t`/`zstd -t` pass and it decompresses to the export's MD5.
+check_compressed_file() {
+    read -r b rows md5 _ <<<"$CUR_EXPECT"
+    local tool=gzip; [[ $CUR_KEY == *.zst ]] && tool=zstd
+    local why="" stored; stored=$(stat -c %s "$CUR_KEY" 2>/dev/null || echo 0)
+    "$tool" -t "$CUR_KEY" 2>/dev/null || why+="$tool-t,"
+    [[ $("$tool" -dc "$CUR_KEY" | openssl md5 -binary | base64) == "$md5" ]] || why+="decompressed-md5,"
+    rm -f "$CUR_KEY"
+    [[ -z $why ]] && echo "ok+decompressed - $stored" || echo "FAIL(${why%,}) - $stored"
 }
 
 check_file() {
@@ -294,6 +335,35 @@ run_one() {  # run_one NAME RUN  (the four headline transfers)
     esac
 }
 
+# curl | COMPRESSOR | rclone rcat: the peers of --compress (rclone has no compression of its own).
+# Both sides use the discard server's Blob API, as rclone does.
+pipe_cmd() {  # pipe_cmd SOURCE_URL DISCARD_PORT NAME COMPRESSOR...
+    local url=$1 port=$2 name=$3; shift 3
+    echo "curl -s -X POST -H 'Authorization: Bearer $PIGMENT_API_KEY' $url | $* | RCLONE_CONFIG=/dev/null rclone rcat \
+--azureblob-chunk-size $RCLONE_CHUNK \":azureblob,sas_url='http://127.0.0.1:$port/devstoreaccount1/bench?$SAS':bench/$name\""
+}
+
+run_compressed() {  # run_compressed NAME RUN
+    local name=$1 run=$2
+    CUR_EXPECT="$BYTES $ROWS $MD5 $POSSUM"
+    CUR_DPORT=$DPORT
+    case $name in
+        pe-gzip|pe-zstd)
+            local codec=${name#pe-} ext=.gz
+            [[ $codec == zstd ]] && ext=.zst
+            CUR_KEY=/bench/$name-$run.csv$ext
+            # shellcheck disable=SC2046
+            measure "$name" "$run" "$BYTES" check_compressed \
+                $(pe_cmd "$UUID" "http://127.0.0.1:$DPORT/devstoreaccount1$CUR_KEY" blob) --compress "$codec" ;;
+        pigz|gzip1|zstd1)
+            local compressor="pigz -1" ext=.gz
+            [[ $name == gzip1 ]] && compressor="gzip -1"
+            [[ $name == zstd1 ]] && compressor="zstd -1 -T2 -q" && ext=.zst
+            CUR_KEY=/bench/$name-$run.csv$ext
+            measure "$name" "$run" "$BYTES" check_compressed bash -c "$(pipe_cmd "$SRC_URL" "$DPORT" "$name-$run.csv$ext" $compressor)" ;;
+    esac
+}
+
 NAMES=(curl pe-dfs pe-blob rclone)
 log "timed runs: $RUNS x ${NAMES[*]} at $SIZE ($BYTES bytes, $ROWS rows), alternating"
 for run in $(seq "$RUNS"); do
@@ -302,6 +372,29 @@ for run in $(seq "$RUNS"); do
         run_one "${NAMES[$(((k + run - 1) % ${#NAMES[@]}))]}" "$run"
     done
 done
+
+if [[ $COMPRESS == 1 ]]; then
+    CNAMES=(pe-gzip pe-zstd pigz gzip1 zstd1)
+    log "timed runs: $RUNS x ${CNAMES[*]} at $SIZE, alternating"
+    for run in $(seq "$RUNS"); do
+        for k in "${!CNAMES[@]}"; do
+            run_compressed "${CNAMES[$(((k + run - 1) % ${#CNAMES[@]}))]}" "$run"
+        done
+    done
+    # Untimed: what the stored bytes are (the discard server keeps none): local files that must pass
+    # gzip -t / zstd -t and decompress to the export, and gzip -6's size, the zstd size target.
+    for codec in gzip zstd; do
+        ext=.gz; [[ $codec == zstd ]] && ext=.zst
+        CUR_EXPECT="$BYTES $ROWS $MD5 $POSSUM"
+        CUR_KEY=${TMPDIR:-/tmp}/pigment-bench-$$.csv$ext
+        [[ -d /dev/shm && -w /dev/shm ]] && CUR_KEY=/dev/shm/pigment-bench-$$.csv$ext
+        # shellcheck disable=SC2046
+        measure "verify-pe-$codec" 1 "$BYTES" check_compressed_file $(pe_cmd "$UUID" "$CUR_KEY" auto)
+        rm -f "$OUT/summary.json"
+    done
+    [[ -s $CSV.gz6 ]] || { log "gzip -6 of the export (once, for its size)"; gzip -6 -c "$CSV" | wc -c >"$CSV.gz6"; }
+    printf 'gzip6\t1\t%s\t0\t0\t0\t0\tref\t-\t%s\n' "$BYTES" "$(cat "$CSV.gz6")" >>"$RAW"
+fi
 
 # Reference rows: the local file sink, and Azurite (Blob API, smaller size: it is slow).
 FILE_DEST=${TMPDIR:-/tmp}/pigment-bench-$$.csv

@@ -26,6 +26,7 @@ _pigment_export()
         --block-type --block-id --pigment-url --pigment-api --field-delimiter --date-format --export-options
         --key-vault-url --secret-name --secret-version --api-key-file --credential --client-id
         --dest --storage-api --overwrite --no-overwrite --if-changed --no-if-changed --chunk-size --parallel
+        --compress --compress-level
         --min-rows --expect-header --manifest --jobs
         --max-retries --ca-bundle --connect-timeout --stall-timeout --timeout
         --log-level --log-format --progress --summary-json --dry-run"
@@ -43,6 +44,7 @@ _pigment_export()
             COMPREPLY=($(compgen -W "auto managed-identity workload-identity client-secret azure-cli" -- "$cur"))
             return ;;
         --storage-api)  COMPREPLY=($(compgen -W "auto dfs blob" -- "$cur")); return ;;
+        --compress)     COMPREPLY=($(compgen -W "gzip zstd none" -- "$cur")); return ;;
         --log-level)    COMPREPLY=($(compgen -W "trace debug info warn error off" -- "$cur")); return ;;
         --log-format)   COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
         --progress)     COMPREPLY=($(compgen -W "auto on off" -- "$cur")); return ;;
@@ -71,7 +73,7 @@ _pigment_export()
             [[ -z $cur ]] && COMPREPLY+=("-" "abfss://")
             return ;;
         --block-id | --pigment-url | --key-vault-url | --secret-name | --secret-version | --client-id | \
-        --parallel | --jobs | --min-rows | --expect-header | --max-retries | --connect-timeout | --stall-timeout | --timeout)
+        --parallel | --compress-level | --jobs | --min-rows | --expect-header | --max-retries | --connect-timeout | --stall-timeout | --timeout)
             return ;;  # free-form values
     esac
 

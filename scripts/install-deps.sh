@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 packages=(g++ cmake ninja-build pkg-config git openssl ca-certificates curl
           libcurl4-openssl-dev libssl-dev libcli11-dev nlohmann-json3-dev libspdlog-dev
           catch2 libcpp-httplib-dev clang libclang-rt-14-dev libtomlplusplus-dev
-          clang-format clang-tidy)
+          libisal-dev libzstd-dev gzip zstd clang-format clang-tidy)
+# gzip and zstd: the tests check stored files with `gzip -t` / `zstd -t`. pigz, the benchmark's
+# peer, is installed by bench/run.sh, which alone uses it.
 # Node.js may come from outside Debian (this machine image ships its own); any working npm will do.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()

@@ -49,6 +49,7 @@ std::string describe_plan(const Config& c) {
              " in flight, " + (c.transfer.overwrite ? "overwrite" : "no overwrite") +
             (c.transfer.if_changed ? " if changed (same length and MD5: nothing written)" : "") + ", up to " +
             std::to_string(c.transfer.max_retries) + " retries per request\n";
+    plan += "            compression " + describe_compression(c.transfer.compression) + "\n";
     return plan;
 }
 

@@ -40,6 +40,7 @@ public:
         summary.block_type = block_type_name(config_.export_.block_type);
         summary.block_id = config_.export_.block_id;
         summary.destination = config_.destination.display;
+        summary.compression = config_.transfer.compression.codec;
         try {
             RunTimeout timeout(config_.network.total_timeout);
             stages(summary);
@@ -77,7 +78,7 @@ private:
         auto sink = make_sink(config_, env_, [&] { return credential_.storage_token(); });
         summary.destination = sink->location();
         Pipeline pipeline(*sink, PipelineOptions{config_.transfer.chunk_size, config_.transfer.parallel, config_.guards,
-                                                   config_.transfer.if_changed});
+                                                   config_.transfer.compression, config_.transfer.if_changed});
         pipeline.start();
         summary.reclaimed = sink->reclaimed();
 
@@ -105,7 +106,8 @@ private:
         info.block_id = summary.block_id;
         info.exported_at = export_started;
         PipelineResult result = pipeline.finish(info);
-        summary.bytes = result.bytes;
+        summary.csv_bytes = result.csv_bytes;
+        summary.stored_bytes = result.stored_bytes;
         summary.rows = result.rows;
         summary.md5_base64 = result.md5_base64;
         summary.unchanged = result.unchanged;

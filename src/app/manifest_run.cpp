@@ -60,17 +60,19 @@ std::vector<Config> load_configs(const cli::ManifestRequest& request, const EnvL
 
 std::string aggregate_json(const std::vector<RunSummary>& summaries, int exit_code_value, double seconds) {
     nlohmann::ordered_json exports = nlohmann::ordered_json::array();
-    std::uint64_t bytes = 0, rows = 0;
+    std::uint64_t csv_bytes = 0, stored_bytes = 0, rows = 0;
     std::size_t failed = 0;
     for (const auto& s : summaries) {
         exports.push_back(nlohmann::ordered_json::parse(summary_json(s)));
-        bytes += s.bytes;
+        csv_bytes += s.csv_bytes;
+        stored_bytes += s.stored_bytes;
         rows += s.rows;
         failed += s.ok ? 0 : 1;
     }
     nlohmann::ordered_json total = {{"status", failed == 0 ? "ok" : "failed"}, {"exit_code", exit_code_value},
                                     {"exports", summaries.size()},          {"failed", failed},
-                                    {"bytes", bytes},                       {"rows", rows},
+                                    {"bytes", stored_bytes},                {"csv_bytes", csv_bytes},
+                                    {"stored_bytes", stored_bytes},         {"rows", rows},
                                     {"duration_s", static_cast<double>(static_cast<long long>(seconds * 1000.0)) / 1000.0}};
     return nlohmann::ordered_json{{"exports", exports}, {"total", total}}.dump();
 }

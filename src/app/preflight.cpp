@@ -110,7 +110,7 @@ int run_preflight(const Config& config, const EnvLookup& env, LazyCredential& cr
                 throw;
             }
             sink->abort();
-            return config.destination.display + " is writable";
+            return config.destination.display + " is writable (compression " + describe_compression(config.transfer.compression) + ")";
         });
     }
     log::clear_stage();

@@ -24,7 +24,11 @@ std::string summary_json(const RunSummary& s) {
     j["block_type"] = s.block_type;
     j["block_id"] = s.block_id;
     j["destination"] = http::strip_query(s.destination);
-    j["bytes"] = s.bytes;
+    // "bytes" is what it always was, the stored object's size; the other two tell compression apart.
+    j["bytes"] = s.stored_bytes;
+    j["csv_bytes"] = s.csv_bytes;
+    j["stored_bytes"] = s.stored_bytes;
+    j["compression"] = codec_name(s.compression);
     j["rows"] = s.rows;
     j["md5"] = s.md5_base64.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.md5_base64);
     j["reclaimed"] = s.reclaimed;
@@ -46,11 +50,15 @@ std::string summary_json(const RunSummary& s) {
 }
 
 std::string summary_line(const RunSummary& s) {
-    double mb_per_s = s.duration_s > 0 ? static_cast<double>(s.bytes) / 1e6 / s.duration_s : 0.0;
+    double mb_per_s = s.duration_s > 0 ? static_cast<double>(s.csv_bytes) / 1e6 / s.duration_s : 0.0;
     char rate[64];
     std::snprintf(rate, sizeof rate, "%.2f s, %.1f MB/s", s.duration_s, mb_per_s);
-    return "exported " + s.block_type + " " + s.block_id + ": " + std::to_string(s.rows) + " rows, " + format_size(s.bytes) +
-           " (" + rate + ") -> " + http::strip_query(s.destination) +
+    std::string size = format_size(s.csv_bytes);
+    if (s.compression != Codec::none) {
+        size += " of CSV stored as " + format_size(s.stored_bytes) + " " + codec_name(s.compression);
+    }
+    return "exported " + s.block_type + " " + s.block_id + ": " + std::to_string(s.rows) + " rows, " + size + " (" + rate +
+           ") -> " + http::strip_query(s.destination) +
            (s.unchanged ? " (unchanged: it already held these bytes, nothing was written)" : "");
 }
 

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "pigment_export/cli/compression_option.hpp"
 #include "pigment_export/cli/config_file.hpp"
 #include "pigment_export/cli/destination_parser.hpp"
 #include "pigment_export/cli/placeholders.hpp"
@@ -29,6 +30,7 @@ struct Raw {
     std::string key_vault_url, secret_name, secret_version, api_key_file, credential = "auto", client_id;
     std::string dest, storage_api = "auto", chunk_size = "4MiB", log_level = "info", log_format = "text";
     std::string progress = "auto", summary_json, ca_bundle, min_rows, expect_header, manifest, jobs, config;
+    std::string compress, compress_level;
     bool overwrite = true, if_changed = false, dry_run = false;
     std::set<std::string> given;  // long names (no dashes) set by the command line or --config
     unsigned parallel = 4, max_retries = 5;
@@ -106,6 +108,8 @@ void define_options(CLI::App& app, Raw& raw) {
                  "leave the destination alone when it already holds exactly these bytes (length and MD5)")->group(dst);
     app.add_option("--chunk-size", raw.chunk_size, "upload chunk size, e.g. 4MiB (bounds memory)")->group(dst);
     app.add_option("--parallel", raw.parallel, "concurrent upload requests (default 4)")->group(dst);
+    app.add_option("--compress", raw.compress, "gzip | zstd | none (default: from a --dest ending in .gz or .zst, else none)")->group(dst);
+    app.add_option("--compress-level", raw.compress_level, "gzip 0-3 (default 1), zstd 1-19 (default 1)")->group(dst);
 
     const char* guard = "Data guards";
     app.add_option("--min-rows", raw.min_rows, "refuse to replace the destination when the export has fewer data rows")->group(guard);
@@ -354,6 +358,7 @@ Config build_config(Raw& raw, const EnvLookup& env, std::chrono::system_clock::t
     if (c.destination.kind == DestinationKind::standard_output && c.summary_json == "-") {
         usage("--dest - and --summary-json - both want stdout", "write the summary to a file");
     }
+    t.compression = choose_compression(raw.compress, raw.compress_level, c.destination);
     if (c.destination.kind != DestinationKind::storage && t.storage_api != StorageApi::automatic) {
         usage("--storage-api applies to Azure Storage destinations only");
     }

@@ -64,7 +64,7 @@ void BlobSink::upload(unsigned worker, const ChunkView& chunk) {
 }
 
 void BlobSink::add_commit_headers(http::Request& r, const CommitInfo& info) const {
-    r.headers.push_back({"x-ms-blob-content-type", "text/csv"});
+    r.headers.push_back({"x-ms-blob-content-type", session_.content_type()});
     r.headers.push_back({"x-ms-blob-content-md5", info.md5_base64});
     for (const auto& [name, value] : export_metadata(info)) {
         r.headers.push_back({"x-ms-meta-" + name, value});

@@ -115,7 +115,7 @@ void DfsSink::create_temporary() {
         ++attempts;
         auto r = request("PUT", temp_path_, "?resource=file");
         r.headers.push_back({"If-None-Match", "*"});
-        r.headers.push_back({"x-ms-content-type", "text/csv"});
+        r.headers.push_back({"x-ms-content-type", session_.content_type()});
         return r;
     });
     if (response.status == 409 && attempts > 1) {
@@ -376,7 +376,7 @@ void DfsSink::flush(const CommitInfo& info) {
         r.headers.push_back({"If-Match", etag_});
         r.headers.push_back({"x-ms-lease-id", lease_id_});
         r.headers.push_back({"x-ms-content-md5", info.md5_base64});
-        r.headers.push_back({"x-ms-content-type", "text/csv"});
+        r.headers.push_back({"x-ms-content-type", session_.content_type()});
         return r;
     });
     if (response.status == 412 && attempts > 1) {
@@ -400,7 +400,7 @@ void DfsSink::set_properties(const CommitInfo& info) {
         r.headers.push_back({"x-ms-properties", properties_header(info)});
         r.headers.push_back({"x-ms-lease-id", lease_id_});
         r.headers.push_back({"x-ms-content-md5", info.md5_base64});
-        r.headers.push_back({"x-ms-content-type", "text/csv"});
+        r.headers.push_back({"x-ms-content-type", session_.content_type()});
         return r;
     });
     if (response.status != 200) {

@@ -18,7 +18,8 @@ Session::Session(const Config& config, Target target, std::shared_ptr<const Auth
     : target_(std::move(target)),
       auth_(std::move(auth)),
       workers_(std::max(1u, config.transfer.parallel)),
-      overwrite_(config.transfer.overwrite) {
+      overwrite_(config.transfer.overwrite),
+      content_type_(stored_content_type(config.transfer.compression.codec)) {
     policy_.max_retries = config.transfer.max_retries;
     http::ClientOptions options = http::client_options_for(config.network);
     // Chunk bodies are megabytes: a bigger send buffer than libcurl's 64 KiB means fewer

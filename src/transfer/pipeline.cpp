@@ -11,7 +11,10 @@
 namespace pe {
 
 Pipeline::Pipeline(Sink& sink, PipelineOptions options)
-    : sink_(sink), options_(options), pool_(options.chunk_size, std::max(1u, options.parallel) + 1) {}
+    : sink_(sink),
+      options_(options),
+      pool_(options.chunk_size, std::max(1u, options.parallel) + 1),
+      compressor_(make_compressor(options.compression)) {}
 
 Pipeline::~Pipeline() {
     if (!finished_) {
@@ -43,32 +46,70 @@ bool Pipeline::feed(const char* data, std::size_t size) {
     if (!header_checked_ && options_.guards.expect_header) {
         check_header(data, size);
     }
+    // The CSV's checks read Pigment's bytes (still in cache from libcurl's write), whatever is stored.
+    counter_.feed(data, size);
+    rows_.store(counter_.data_rows(), std::memory_order_relaxed);
+    bool stored = compressor_ ? compress(data, size) : store(data, size);
+    return stored && !failed_.load(std::memory_order_relaxed);
+}
+
+ChunkBuffer* Pipeline::chunk_to_fill() {
+    if (current_ == nullptr) {
+        current_ = pool_.acquire();  // blocks while every buffer is busy: back-pressure
+    }
+    return current_;
+}
+
+void Pipeline::filled(std::size_t n) {
+    // While the bytes are still in cache: the chunk's CRC for its upload.
+    current_->crc64 = crc64(current_->data.get() + current_->size, n, current_->crc64);
+    current_->size += n;
+    stored_ += n;
+    if (current_->size == current_->capacity) {
+        dispatch(current_);
+        current_ = nullptr;
+    }
+}
+
+bool Pipeline::store(const char* data, std::size_t size) {
     while (size > 0) {
-        if (failed_.load(std::memory_order_relaxed)) {
+        if (failed_.load(std::memory_order_relaxed) || chunk_to_fill() == nullptr) {
             return false;
         }
-        if (current_ == nullptr) {
-            current_ = pool_.acquire();  // blocks while every buffer is busy: back-pressure
-            if (current_ == nullptr) {
-                return false;
-            }
-        }
         std::size_t n = std::min(size, current_->capacity - current_->size);
-        char* into = current_->data.get() + current_->size;
-        std::memcpy(into, data, n);
-        // While the bytes are still in cache: the chunk's CRC for its upload and the row count.
-        current_->crc64 = crc64(into, n, current_->crc64);
-        counter_.feed(into, n);
-        current_->size += n;
+        std::memcpy(current_->data.get() + current_->size, data, n);
+        filled(n);
         data += n;
         size -= n;
-        if (current_->size == current_->capacity) {
-            dispatch(current_);
-            current_ = nullptr;
+    }
+    return true;
+}
+
+bool Pipeline::compress(const char* data, std::size_t size) {
+    while (size > 0) {
+        if (failed_.load(std::memory_order_relaxed) || chunk_to_fill() == nullptr) {
+            return false;
+        }
+        CompressStep step = compressor_->compress(data, size, current_->data.get() + current_->size,
+                                                  current_->capacity - current_->size);
+        filled(step.produced);
+        data += step.consumed;
+        size -= step.consumed;
+    }
+    return true;
+}
+
+bool Pipeline::finish_compression() {
+    for (;;) {
+        if (failed_.load() || chunk_to_fill() == nullptr) {
+            return false;
+        }
+        CompressStep step = compressor_->finish(current_->data.get() + current_->size, current_->capacity - current_->size);
+        filled(step.produced);
+        if (step.ended) {
+            return true;
         }
     }
-    rows_.store(counter_.data_rows(), std::memory_order_relaxed);
-    return !failed_.load(std::memory_order_relaxed);
 }
 
 // Compares the first line with --expect-header as soon as it has arrived, so a wrong
@@ -185,6 +226,9 @@ PipelineResult Pipeline::finish(CommitInfo info) {
         if (failed_.load()) {
             throw Failure(*failure());
         }
+        if (compressor_ && !finish_compression()) {
+            throw Failure(failure().value_or(FailureInfo{Stage::store, 0, {}, "the upload stopped", {}}));
+        }
         bool single = next_index_ == 0;
         if (!single && current_ != nullptr && current_->size > 0) {
             dispatch(current_);
@@ -213,22 +257,23 @@ PipelineResult Pipeline::finish(CommitInfo info) {
                                       "check the block's filters and data in Pigment, or lower --min-rows"});
         }
         PipelineResult result;
-        result.bytes = bytes_in_.load();
+        result.csv_bytes = bytes_in_.load();
+        result.stored_bytes = stored_;
         result.rows = counter_.data_rows();
-        // An empty export is no chunk at all, so every sink's count check agrees with what it uploaded.
-        bool empty = bytes_in_.load() == 0;
-        result.chunks = empty ? 0 : single ? 1 : next_index_;
-        if (empty) {
+        // Nothing stored is no chunk at all, so every sink's count check agrees with what it uploaded
+        // (an empty export compressed is still a gzip or zstd frame: one chunk).
+        result.chunks = stored_ == 0 ? 0 : single ? 1 : next_index_;
+        if (result.csv_bytes == 0) {
             spdlog::warn("the export is empty (0 bytes, not even a header row); committing an empty file "
                          "(--min-rows 1 or --expect-header would refuse it)");
         }
         result.md5_base64 = base64_encode(md5_.finish());
-        info.total_bytes = result.bytes;
+        info.total_bytes = result.stored_bytes;
         info.chunk_count = result.chunks;
         info.md5_base64 = result.md5_base64;
         info.rows = result.rows;
-        spdlog::debug("stream complete: {} in {} chunk(s), {} rows; committing", format_size(result.bytes),
-                      result.chunks, result.rows);
+        spdlog::debug("stream complete: {} of CSV, {} rows; {} stored in {} chunk(s); committing", format_size(result.csv_bytes),
+                      result.rows, format_size(result.stored_bytes), result.chunks);
         if (options_.if_changed && sink_.holds(info)) {
             // Committing the same bytes again would fire storage events and move Last-Modified.
             result.unchanged = true;
@@ -243,7 +288,7 @@ PipelineResult Pipeline::finish(CommitInfo info) {
         } else {
             sink_.commit(info);
         }
-        bytes_out_.store(result.bytes);
+        bytes_out_.store(result.stored_bytes);
         finished_ = true;
         stop_threads();
         return result;

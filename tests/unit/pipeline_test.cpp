@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "decompress.hpp"
 #include "pigment_export/core/crc64.hpp"
 #include "pigment_export/core/failure.hpp"
 #include "pigment_export/storage/sink.hpp"
@@ -187,7 +188,8 @@ TEST_CASE("chunks are contiguous and reassemble the stream exactly", "[transfer]
         p.start();
         feed_in_random_pieces(p, data, 1);
         auto result = p.finish(commit_info());
-        CHECK(result.bytes == data.size());
+        CHECK(result.csv_bytes == data.size());
+        CHECK(result.stored_bytes == data.size());
         CHECK(result.rows == 2000);
         CHECK(result.chunks == (data.size() + chunk - 1) / chunk);
         CHECK(result.md5_base64 == md5_base64_openssl(data));
@@ -238,7 +240,8 @@ TEST_CASE("a stream that fits in one chunk uses commit_single and no upload", "[
         auto result = p.finish(commit_info());
         CHECK(result.chunks == 1);
         CHECK(result.rows == 2);
-        CHECK(result.bytes == data.size());
+        CHECK(result.csv_bytes == data.size());
+        CHECK(result.stored_bytes == data.size());
     }
     CHECK(sink.uploads.empty());
     CHECK(sink.commit_singles == 1);
@@ -260,7 +263,8 @@ TEST_CASE("an empty stream commits a single empty chunk", "[transfer]") {
         Pipeline p(sink, options(1024, 2));
         p.start();
         auto result = p.finish(commit_info());
-        CHECK(result.bytes == 0);
+        CHECK(result.csv_bytes == 0);
+        CHECK(result.stored_bytes == 0);
         CHECK(result.rows == 0);
         CHECK(result.md5_base64 == "1B2M2Y8AsgTpgAmY7PhCfg==");
     }
@@ -493,6 +497,60 @@ TEST_CASE("memory stays bounded: at most parallel + 1 distinct buffers", "[trans
         CHECK(sink.uploads.size() == 200);
         CHECK(sink.distinct_buffers() <= parallel + 1);
         CHECK(sink.distinct_buffers() >= 1);
+    }
+}
+
+TEST_CASE("with --compress the chunks CRC MD5 and length are of the stored bytes and the rows of the CSV", "[transfer][compress]") {
+    // Random numbers beside the quoted fields, so the stored stream spans many 64 KiB chunks.
+    std::mt19937 rng(5);
+    std::string csv = "id;name;note\r\n";
+    for (int i = 0; i < 40'000; ++i) {
+        csv += std::to_string(rng()) + ";\"n " + std::to_string(rng()) + "\";\"a;b\r\nc \"\"q\"\"\"\r\n";
+    }
+    for (Codec codec : {Codec::gzip, Codec::zstd}) {
+        CAPTURE(codec_name(codec));
+        RecordingSink sink;
+        auto o = options(64 << 10, 3);
+        o.compression = CompressionSettings{codec, level_range(codec).default_level};
+        Pipeline p(sink, o);
+        p.start();
+        feed_in_random_pieces(p, csv, 11);
+        PipelineResult result = p.finish(commit_info());
+        auto uploads = sink.sorted_uploads();
+        REQUIRE(uploads.size() > 2);
+        std::string stored;
+        for (const auto& u : uploads) {
+            CHECK(u.offset == stored.size());
+            CHECK(u.crc64 == crc64(u.data.data(), u.data.size()));
+            stored += u.data;
+        }
+        CHECK((codec == Codec::gzip ? testing::gunzip(stored) : testing::unzstd(stored)) == csv);
+        CHECK(result.csv_bytes == csv.size());
+        CHECK(result.stored_bytes == stored.size());
+        CHECK(result.rows == 40'000);
+        CHECK(sink.committed.total_bytes == stored.size());
+        CHECK(sink.committed.chunk_count == uploads.size());
+        CHECK(sink.committed.md5_base64 == md5_base64_openssl(stored));
+        CHECK(result.md5_base64 == md5_base64_openssl(stored));
+    }
+}
+
+TEST_CASE("an empty export compressed is one small chunk holding an empty stream", "[transfer][compress]") {
+    for (Codec codec : {Codec::gzip, Codec::zstd}) {
+        CAPTURE(codec_name(codec));
+        RecordingSink sink;
+        auto o = options(64 << 10, 2);
+        o.compression = CompressionSettings{codec, 1};
+        Pipeline p(sink, o);
+        p.start();
+        PipelineResult result = p.finish(commit_info());
+        CHECK(sink.commit_singles == 1);
+        CHECK(sink.uploads.empty());
+        CHECK(result.csv_bytes == 0);
+        CHECK(result.chunks == 1);
+        CHECK(result.stored_bytes == sink.single_data.size());
+        CHECK(sink.single_crc64 == crc64(sink.single_data.data(), sink.single_data.size()));
+        CHECK((codec == Codec::gzip ? testing::gunzip(sink.single_data) : testing::unzstd(sink.single_data)).empty());
     }
 }
 

@@ -19,7 +19,8 @@ RunSummary ok_run() {
     s.block_type = "metric";
     s.block_id = "3f2a-01";
     s.destination = "https://acct.blob.core.windows.net/exports/m.csv";
-    s.bytes = 10'000'000;
+    s.csv_bytes = 10'000'000;
+    s.stored_bytes = 10'000'000;
     s.rows = 12345;
     s.md5_base64 = "1B2M2Y8AsgTpgAmY7PhCfg==";
     s.duration_s = 2.5;
@@ -34,7 +35,8 @@ RunSummary failed_run() {
     s.block_type = "list";
     s.block_id = "L1";
     s.destination = "abfss://raw@acct.dfs.core.windows.net/x.csv";
-    s.bytes = 4096;
+    s.csv_bytes = 4096;
+    s.stored_bytes = 4096;
     s.error = FailureInfo{Stage::store,
                           403,
                           "AuthorizationPermissionMismatch",
@@ -58,15 +60,17 @@ TEST_CASE("a successful run's summary JSON: exact keys, order and values", "[app
     redactor::clear_for_tests();
     CHECK(summary_json(ok_run()) ==
           R"({"status":"ok","committed":true,"unchanged":false,"stage":null,"exit_code":0,"block_type":"metric","block_id":"3f2a-01",)"
-          R"("destination":"https://acct.blob.core.windows.net/exports/m.csv","bytes":10000000,"rows":12345,)"
+          R"("destination":"https://acct.blob.core.windows.net/exports/m.csv","bytes":10000000,"csv_bytes":10000000,)"
+          R"("stored_bytes":10000000,"compression":"none","rows":12345,)"
           R"("md5":"1B2M2Y8AsgTpgAmY7PhCfg==","reclaimed":0,"duration_s":2.5,"error":null})");
 }
 
 TEST_CASE("summary JSON types", "[app]") {
     redactor::clear_for_tests();
     auto j = nlohmann::ordered_json::parse(summary_json(ok_run()));
-    CHECK(keys_of(j) == std::vector<std::string>{"status", "committed", "unchanged", "stage", "exit_code", "block_type", "block_id", "destination",
-                                                 "bytes", "rows", "md5", "reclaimed", "duration_s", "error"});
+    CHECK(keys_of(j) == std::vector<std::string>{"status", "committed", "unchanged", "stage", "exit_code", "block_type", "block_id",
+                                                 "destination", "bytes", "csv_bytes", "stored_bytes", "compression", "rows", "md5",
+                                                 "reclaimed", "duration_s", "error"});
     CHECK(j["status"].is_string());
     CHECK(j["stage"].is_null());
     CHECK(j["exit_code"].is_number_integer());
@@ -172,7 +176,8 @@ TEST_CASE("summary_line for a successful run", "[app]") {
           "exported metric 3f2a-01: 12345 rows, 9.5 MiB (2.50 s, 4.0 MB/s) -> https://acct.blob.core.windows.net/exports/m.csv");
     auto zero = ok_run();
     zero.duration_s = 0;
-    zero.bytes = 0;
+    zero.csv_bytes = 0;
+    zero.stored_bytes = 0;
     zero.rows = 0;
     zero.destination = "-";
     CHECK(summary_line(zero) == "exported metric 3f2a-01: 0 rows, 0 B (0.00 s, 0.0 MB/s) -> -");
@@ -188,6 +193,21 @@ TEST_CASE("committed: true for a success or a failure after the commit and false
     after.exit_code = 6;
     CHECK(committed(after));
     CHECK(nlohmann::ordered_json::parse(summary_json(after))["committed"] == true);
+}
+
+TEST_CASE("a compressed run's summary gives the CSV's and the stored bytes and the codec", "[app][compress]") {
+    redactor::clear_for_tests();
+    RunSummary s = ok_run();
+    s.compression = Codec::zstd;
+    s.stored_bytes = 2'500'000;
+    auto j = nlohmann::ordered_json::parse(summary_json(s));
+    CHECK(j["compression"] == "zstd");
+    CHECK(j["csv_bytes"] == 10'000'000);
+    CHECK(j["stored_bytes"] == 2'500'000);
+    CHECK(j["bytes"] == 2'500'000);  // the stored object's size, as md5 is of the stored bytes
+    CHECK(summary_line(s) ==
+          "exported metric 3f2a-01: 12345 rows, 9.5 MiB of CSV stored as 2.4 MiB zstd (2.50 s, 4.0 MB/s) -> "
+          "https://acct.blob.core.windows.net/exports/m.csv");
 }
 
 TEST_CASE("an unchanged destination: status ok but not committed and the line says why", "[app]") {

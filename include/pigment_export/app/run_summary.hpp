@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "pigment_export/core/compression.hpp"
 #include "pigment_export/core/failure.hpp"
 
 namespace pe {
@@ -15,7 +16,9 @@ struct RunSummary {
     std::string block_type;
     std::string block_id;
     std::string destination;  // the final location, never with a SAS
-    std::uint64_t bytes = 0;
+    Codec compression = Codec::none;
+    std::uint64_t csv_bytes = 0;     // as Pigment sent them: what the rows were counted in
+    std::uint64_t stored_bytes = 0;  // at the destination: what the MD5 is of
     std::uint64_t rows = 0;
     std::string md5_base64;
     std::uint64_t reclaimed = 0;  // abandoned temporaries of earlier runs removed by this one

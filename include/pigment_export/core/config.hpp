@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "pigment_export/core/compression.hpp"
 #include "pigment_export/core/destination.hpp"
 #include "pigment_export/core/env.hpp"
 #include "pigment_export/core/log_settings.hpp"
@@ -48,6 +49,7 @@ struct TransferSettings {
     bool overwrite = true;
     bool if_changed = false;  // --if-changed: no commit when the destination already holds the export
     StorageApi storage_api = StorageApi::automatic;
+    CompressionSettings compression;  // what is stored: the CSV, or the CSV compressed on the way
 };
 
 struct NetworkSettings {

@@ -26,6 +26,8 @@ public:
     const Target& target() const noexcept { return target_; }
     const Auth& auth() const noexcept { return *auth_; }
     bool overwrite() const noexcept { return overwrite_; }
+    // The stored object's Content-Type (core/compression's stored_content_type for --compress).
+    const char* content_type() const noexcept { return content_type_; }
 
     // Sends on connection `connection` with retries; `build` is called once per attempt and the
     // result is authorized afresh. Transport failures become Failure (store), cancellation wins.
@@ -41,6 +43,7 @@ private:
     std::shared_ptr<const Auth> auth_;
     unsigned workers_;
     bool overwrite_;
+    const char* content_type_;
     http::RetryPolicy policy_;
     std::vector<http::Client> clients_;
 };

@@ -9,6 +9,10 @@
 // (sink.upload, up to the sink's concurrency). The buffer returns to the pool when both are
 // done. When the pool is empty feed() waits, which stalls the download: memory stays at
 // chunk size × (parallel + 1), the one extra buffer being the one the download is filling.
+//
+// With --compress the CSV checks (row count, --expect-header) read the bytes as Pigment sent
+// them, and a compressor (transfer/compressor) writes into the chunk being filled: from there
+// on (chunks, CRC-64, MD5, length) everything is of the stored, compressed bytes.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -21,10 +25,11 @@
 
 #include "pigment_export/core/config.hpp"
 #include "pigment_export/core/failure.hpp"
+#include "pigment_export/core/md5.hpp"
 #include "pigment_export/storage/sink.hpp"
 #include "pigment_export/transfer/chunk_pool.hpp"
+#include "pigment_export/transfer/compressor.hpp"
 #include "pigment_export/transfer/csv_record_counter.hpp"
-#include "pigment_export/core/md5.hpp"
 
 namespace pe {
 
@@ -32,14 +37,16 @@ struct PipelineOptions {
     std::size_t chunk_size = 4u << 20;
     unsigned parallel = 4;
     DataGuards guards;
+    CompressionSettings compression;
     bool if_changed = false;  // leave a destination that already holds these bytes alone
 };
 
 struct PipelineResult {
-    std::uint64_t bytes = 0;
+    std::uint64_t csv_bytes = 0;     // as Pigment sent them
+    std::uint64_t stored_bytes = 0;  // as stored (compressed, or the same as csv_bytes)
     std::uint64_t rows = 0;
     std::uint64_t chunks = 0;
-    std::string md5_base64;
+    std::string md5_base64;  // of the stored bytes
     bool unchanged = false;  // --if-changed found the export at the destination: nothing committed
 };
 
@@ -79,6 +86,15 @@ private:
         std::atomic<int> readers{2};  // hasher, uploader
     };
 
+    // Copies CSV bytes into chunks, or compresses them into chunks.
+    bool store(const char* data, std::size_t size);
+    bool compress(const char* data, std::size_t size);
+    // Ends the compressed stream into the chunks. False once the sink has failed.
+    bool finish_compression();
+    // The current chunk, acquired if needed; nullptr once the pool is closed.
+    ChunkBuffer* chunk_to_fill();
+    // `n` bytes were written at the current chunk's end: CRC them, dispatch a full chunk.
+    void filled(std::size_t n);
     void dispatch(ChunkBuffer* buffer);
     void check_header(const char* data, std::size_t size);
     void done_with(Job* job);
@@ -95,6 +111,8 @@ private:
     ChunkPool pool_;
     Md5 md5_;
     CsvRecordCounter counter_;
+    std::unique_ptr<Compressor> compressor_;  // null: the CSV is stored as it is
+    std::uint64_t stored_ = 0;                // bytes written into chunks so far
 
     mutable std::mutex mutex_;
     std::condition_variable work_;   // jobs queued, or stopping
