@@ -29,7 +29,9 @@ bool g_md5 = false;
 std::atomic<uint64_t> g_body_bytes{0}, g_requests{0};
 
 uint64_t now_ns() {
-    return uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
+    return uint64_t(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+            .count());
 }
 
 std::string b64(const unsigned char* d, size_t n) {
@@ -100,7 +102,9 @@ struct Reply {
 void send_reply(mini::Conn& c, const mini::Request& r, const Reply& rep) {
     std::string out = "HTTP/1.1 " + std::to_string(rep.status) + " " + mini::reason(rep.status) + "\r\n";
     out += "Date: " + mini::http_date() + "\r\n";
-    out += "x-ms-version: 2021-08-06\r\nx-ms-request-id: 00000000-0000-0000-0000-000000000000\r\nServer: bench-discard\r\n";
+    out +=
+        "x-ms-version: 2021-08-06\r\nx-ms-request-id: 00000000-0000-0000-0000-000000000000\r\nServer: "
+        "bench-discard\r\n";
     bool has_length = false;
     for (auto& [k, v] : rep.headers) {
         out += k + ": " + v + "\r\n";
@@ -198,8 +202,9 @@ void handle(mini::Conn& c) {
             for (auto& [k, f] : g_files) {
                 if (!f.exists) continue;
                 rep.body += "file " + k + " " + std::to_string(f.length) + " " + f.committed.hex() + " " +
-                            (f.md5_computed.empty() ? "-" : f.md5_computed) + " " + (f.md5_claimed.empty() ? "-" : f.md5_claimed) +
-                            " " + std::to_string(f.first_data_ns) + " " + std::to_string(f.commit_ns) + "\n";
+                            (f.md5_computed.empty() ? "-" : f.md5_computed) + " " +
+                            (f.md5_claimed.empty() ? "-" : f.md5_claimed) + " " + std::to_string(f.first_data_ns) +
+                            " " + std::to_string(f.commit_ns) + "\n";
             }
             rep.body += "total " + std::to_string(g_body_bytes.load()) + " " + std::to_string(g_requests.load()) + "\n";
             send_reply(c, r, rep);
@@ -222,7 +227,9 @@ void handle(mini::Conn& c) {
                 // Create / properties / list of a container: always there, always empty.
                 if (r.param("comp") == "list") {
                     rep.headers.push_back({"Content-Type", "application/xml"});
-                    rep.body = "<?xml version=\"1.0\" encoding=\"utf-8\"?><EnumerationResults><Blobs/><NextMarker/></EnumerationResults>";
+                    rep.body =
+                        "<?xml version=\"1.0\" "
+                        "encoding=\"utf-8\"?><EnumerationResults><Blobs/><NextMarker/></EnumerationResults>";
                 } else {
                     rep.status = m == "PUT" ? 201 : 200;
                     rep.headers.push_back({"ETag", "\"0x8DC0\""});
@@ -315,7 +322,9 @@ void handle(mini::Conn& c) {
                 } else {
                     bool acquire = m == "POST" && r.header("x-ms-lease-action") == "acquire";
                     rep.status = acquire ? 201 : 200;
-                    if (m == "POST") rep.headers.push_back({"x-ms-lease-id", std::string(acquire ? r.header("x-ms-proposed-lease-id") : r.header("x-ms-lease-id"))});
+                    if (m == "POST")
+                        rep.headers.push_back({"x-ms-lease-id", std::string(acquire ? r.header("x-ms-proposed-lease-id")
+                                                                                    : r.header("x-ms-lease-id"))});
                     rep.headers.push_back({"ETag", etag_of(it->second)});
                 }
             } else if (m == "PUT" && r.param("comp") == "block") {
@@ -413,9 +422,12 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--checksum" && i + 1 < argc) return checksum_main(argv[++i]);
-        if (a == "--port" && i + 1 < argc) port = std::atoi(argv[++i]);
-        else if (a == "--port-file" && i + 1 < argc) port_file = argv[++i];
-        else if (a == "--md5") g_md5 = true;
+        if (a == "--port" && i + 1 < argc)
+            port = std::atoi(argv[++i]);
+        else if (a == "--port-file" && i + 1 < argc)
+            port_file = argv[++i];
+        else if (a == "--md5")
+            g_md5 = true;
         else {
             std::fprintf(stderr, "usage: discard_server [--port N] [--port-file F] [--md5] | --checksum FILE|-\n");
             return 2;

@@ -17,9 +17,12 @@ uint64_t parse_size(const std::string& s) {
     double v = std::strtod(s.c_str(), &end);
     std::string unit(end);
     uint64_t mul = 1;
-    if (unit == "KiB" || unit == "K") mul = 1ull << 10;
-    else if (unit == "MiB" || unit == "M") mul = 1ull << 20;
-    else if (unit == "GiB" || unit == "G") mul = 1ull << 30;
+    if (unit == "KiB" || unit == "K")
+        mul = 1ull << 10;
+    else if (unit == "MiB" || unit == "M")
+        mul = 1ull << 20;
+    else if (unit == "GiB" || unit == "G")
+        mul = 1ull << 30;
     else if (!unit.empty() && unit != "B") {
         std::fprintf(stderr, "bad size %s\n", s.c_str());
         std::exit(2);
@@ -37,24 +40,44 @@ struct Rng {
     }
 };
 
-const char* kMonths[] = {"Jan 23", "Feb 23", "Mar 23", "Apr 23", "May 23", "Jun 23", "Jul 23", "Aug 23", "Sep 23", "Oct 23", "Nov 23", "Dec 23",
-                         "Jan 24", "Feb 24", "Mar 24", "Apr 24", "May 24", "Jun 24", "Jul 24", "Aug 24", "Sep 24", "Oct 24", "Nov 24", "Dec 24"};
-const char* kCountries[] = {"France", "Deutschland", "Österreich", "España", "Italia", "United Kingdom", "Côte d'Ivoire", "日本",
-                            "Brasil", "Sverige", "Polska", "Ελλάδα", "Türkiye", "México", "Canada", "United States"};
+const char* kMonths[] = {"Jan 23", "Feb 23", "Mar 23", "Apr 23", "May 23", "Jun 23", "Jul 23", "Aug 23",
+                         "Sep 23", "Oct 23", "Nov 23", "Dec 23", "Jan 24", "Feb 24", "Mar 24", "Apr 24",
+                         "May 24", "Jun 24", "Jul 24", "Aug 24", "Sep 24", "Oct 24", "Nov 24", "Dec 24"};
+const char* kCountries[] = {"France",        "Deutschland", "Österreich", "España",       "Italia", "United Kingdom",
+                            "Côte d'Ivoire", "日本",        "Brasil",     "Sverige",      "Polska", "Ελλάδα",
+                            "Türkiye",       "México",      "Canada",     "United States"};
 // Some need quoting: a delimiter, a doubled quote.
-const char* kProducts[] = {"Widget S", "Widget M", "\"Widget; large\"", "Gadget Pro", "\"Gadget \"\"Max\"\"\"", "Café crème",
-                           "Straße-Set", "\"Bolts; nuts & washers\"", "Panel 2000", "Sensor X1", "Kabel 5 m", "Überraschung"};
+const char* kProducts[] = {
+    "Widget S",   "Widget M",    "\"Widget; large\"",         "Gadget Pro", "\"Gadget \"\"Max\"\"\"",
+    "Café crème", "Straße-Set",  "\"Bolts; nuts & washers\"", "Panel 2000", "Sensor X1",
+    "Kabel 5 m",  "Überraschung"};
 const char* kChannels[] = {"Retail", "Online", "Wholesale", "Partner", "Direct"};
 const char* kScenarios[] = {"Actual", "Budget", "Forecast Q2", "\"Plan; v3\""};
 // Most comments are empty; some carry quotes, delimiters and line breaks inside quotes.
-const char* kComments[] = {"", "", "", "", "", "", "", "", "", "", "", "", "Reviewed",
+const char* kComments[] = {"",
+                           "",
+                           "",
+                           "",
+                           "",
+                           "",
+                           "",
+                           "",
+                           "",
+                           "",
+                           "",
+                           "",
+                           "Reviewed",
                            "\"Customer said \"\"urgent\"\"; ship first\"",
                            "\"Line one\nline two\"",
                            "\"Price incl. VAT; see note\r\nsecond line\"",
-                           "Prévision révisée", "\"Ärger mit \"\"Lieferung\"\"\"", "\"Multi\nline\nnote; with delimiter\""};
+                           "Prévision révisée",
+                           "\"Ärger mit \"\"Lieferung\"\"\"",
+                           "\"Multi\nline\nnote; with delimiter\""};
 
 template <size_t N>
-const char* pick(const char* const (&arr)[N], Rng& r) { return arr[r.next() % N]; }
+const char* pick(const char* const (&arr)[N], Rng& r) {
+    return arr[r.next() % N];
+}
 
 char* put(char* p, const char* s) {
     size_t n = std::strlen(s);

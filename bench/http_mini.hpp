@@ -3,9 +3,9 @@
 // recv() into a large buffer is the cheapest way to drain loopback at GB/s.
 #pragma once
 #include <arpa/inet.h>
-#include <signal.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -25,7 +25,9 @@
 
 namespace mini {
 
-inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c + 32) : c; }
+inline char lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? char(c + 32) : c;
+}
 
 inline bool iequals(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
@@ -59,7 +61,8 @@ struct Request {
             auto amp = q.find('&');
             std::string_view kv = q.substr(0, amp);
             auto eq = kv.find('=');
-            if (kv.substr(0, eq) == name) return eq == std::string_view::npos ? std::string() : std::string(kv.substr(eq + 1));
+            if (kv.substr(0, eq) == name)
+                return eq == std::string_view::npos ? std::string() : std::string(kv.substr(eq + 1));
             if (amp == std::string_view::npos) break;
             q.remove_prefix(amp + 1);
         }
@@ -230,15 +233,24 @@ inline std::string http_date(time_t t = std::time(nullptr)) {
 
 inline const char* reason(int status) {
     switch (status) {
-        case 100: return "Continue";
-        case 200: return "OK";
-        case 201: return "Created";
-        case 202: return "Accepted";
-        case 400: return "Bad Request";
-        case 404: return "Not Found";
-        case 409: return "Conflict";
-        case 412: return "Precondition Failed";
-        default: return "Status";
+        case 100:
+            return "Continue";
+        case 200:
+            return "OK";
+        case 201:
+            return "Created";
+        case 202:
+            return "Accepted";
+        case 400:
+            return "Bad Request";
+        case 404:
+            return "Not Found";
+        case 409:
+            return "Conflict";
+        case 412:
+            return "Precondition Failed";
+        default:
+            return "Status";
     }
 }
 

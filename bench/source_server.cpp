@@ -32,7 +32,9 @@ std::map<std::string, Route> g_routes;
 std::atomic<uint64_t> g_first_byte_ns{0};
 
 uint64_t now_ns() {
-    return uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
+    return uint64_t(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+            .count());
 }
 
 bool send_range(int sock, int fd, uint64_t offset, uint64_t n) {
@@ -57,20 +59,22 @@ void handle(mini::Conn& c) {
         auto it = g_routes.find(r.path);
         if (r.path == "/__stats") {
             std::string body = "first_byte_ns " + std::to_string(g_first_byte_ns.load()) + "\n";
-            head = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+            head = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
+                   "\r\n\r\n" + body;
             c.send_all(head.data(), head.size());
             continue;
         }
         if (it == g_routes.end()) {
             std::string body = "{\"message\":\"not found\"}";
-            head = "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-                   "\r\n\r\n" + body;
+            head = "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: " +
+                   std::to_string(body.size()) + "\r\n\r\n" + body;
             c.send_all(head.data(), head.size());
             continue;
         }
         const Route& route = it->second;
-        head = "HTTP/1.1 200 OK\r\nContent-Type: text/csv; charset=utf-8\r\nContent-Length: " + std::to_string(route.total()) +
-               "\r\nDate: " + mini::http_date() + "\r\n" + (r.keep_alive ? "" : "Connection: close\r\n") + "\r\n";
+        head = "HTTP/1.1 200 OK\r\nContent-Type: text/csv; charset=utf-8\r\nContent-Length: " +
+               std::to_string(route.total()) + "\r\nDate: " + mini::http_date() + "\r\n" +
+               (r.keep_alive ? "" : "Connection: close\r\n") + "\r\n";
         if (!c.send_all(head.data(), head.size())) return;
         if (r.method == "HEAD") continue;
         g_first_byte_ns = now_ns();
@@ -79,7 +83,8 @@ void handle(mini::Conn& c) {
             ok = send_range(c.fd(), route.fd, 0, route.size);
         } else {
             ok = send_range(c.fd(), route.fd, 0, route.header_len);
-            for (unsigned i = 0; ok && i < route.repeat; ++i) ok = send_range(c.fd(), route.fd, route.header_len, route.size - route.header_len);
+            for (unsigned i = 0; ok && i < route.repeat; ++i)
+                ok = send_range(c.fd(), route.fd, route.header_len, route.size - route.header_len);
         }
         if (!ok || !r.keep_alive) return;
     }
@@ -106,7 +111,7 @@ int main(int argc, char** argv) {
                 file.resize(star);
             }
             route.fd = ::open(file.c_str(), O_RDONLY);
-            struct stat st{};
+            struct stat st {};
             if (route.fd < 0 || fstat(route.fd, &st) != 0) {
                 std::perror(file.c_str());
                 return 1;

@@ -10,7 +10,9 @@ void forbid_core_dumps() noexcept {
     // and the zero limit is inherited by the processes we start (the Azure CLI), which the
     // dumpable flag is not (execve resets it).
     ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-    struct rlimit none {0, 0};
+    struct rlimit none {
+        0, 0
+    };
     ::setrlimit(RLIMIT_CORE, &none);
 }
 

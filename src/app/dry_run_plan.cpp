@@ -10,11 +10,16 @@ namespace {
 
 const char* credential_name(CredentialKind kind) {
     switch (kind) {
-        case CredentialKind::managed_identity: return "managed-identity";
-        case CredentialKind::workload_identity: return "workload-identity";
-        case CredentialKind::client_secret: return "client-secret";
-        case CredentialKind::azure_cli: return "azure-cli";
-        case CredentialKind::automatic: break;
+        case CredentialKind::managed_identity:
+            return "managed-identity";
+        case CredentialKind::workload_identity:
+            return "workload-identity";
+        case CredentialKind::client_secret:
+            return "client-secret";
+        case CredentialKind::azure_cli:
+            return "azure-cli";
+        case CredentialKind::automatic:
+            break;
     }
     return "auto";
 }
@@ -22,9 +27,12 @@ const char* credential_name(CredentialKind kind) {
 std::string storage_description(const Config& c) {
     const auto& d = c.destination;
     switch (d.kind) {
-        case DestinationKind::standard_output: return "stdout (in order; a failed run is signalled by the exit code only)";
-        case DestinationKind::local_file: return "local file " + d.local_path.string() + " (temporary file beside it, fsync, rename)";
-        case DestinationKind::storage: break;
+        case DestinationKind::standard_output:
+            return "stdout (in order; a failed run is signalled by the exit code only)";
+        case DestinationKind::local_file:
+            return "local file " + d.local_path.string() + " (temporary file beside it, fsync, rename)";
+        case DestinationKind::storage:
+            break;
     }
     bool dfs = c.transfer.storage_api == StorageApi::dfs ||
                (c.transfer.storage_api == StorageApi::automatic && d.storage.endpoint == StorageEndpoint::dfs);
@@ -46,7 +54,7 @@ std::string describe_plan(const Config& c) {
     if (!request.body.empty()) plan += "  body " + request.body;
     plan += "\n  3 store   " + storage_description(c);
     plan += "\n            chunk " + format_size(c.transfer.chunk_size) + " x " + std::to_string(c.transfer.parallel) +
-             " in flight, " + (c.transfer.overwrite ? "overwrite" : "no overwrite") +
+            " in flight, " + (c.transfer.overwrite ? "overwrite" : "no overwrite") +
             (c.transfer.if_changed ? " if changed (same length and MD5: nothing written)" : "") + ", up to " +
             std::to_string(c.transfer.max_retries) + " retries per request\n";
     plan += "            compression " + describe_compression(c.transfer.compression) + "\n";

@@ -21,9 +21,12 @@ bool progress_enabled(const Config& config) {
     // JSON logs promise that every stderr line is one JSON object: no progress drawing.
     if (config.log.format == LogFormat::json) return false;
     switch (config.progress) {
-        case ProgressMode::on: return true;
-        case ProgressMode::off: return false;
-        case ProgressMode::automatic: break;
+        case ProgressMode::on:
+            return true;
+        case ProgressMode::off:
+            return false;
+        case ProgressMode::automatic:
+            break;
     }
     const char* term = std::getenv("TERM");
     return isatty(STDERR_FILENO) == 1 && (term == nullptr || std::string(term) != "dumb");
@@ -78,7 +81,7 @@ private:
         auto sink = make_sink(config_, env_, [&] { return credential_.storage_token(); });
         summary.destination = sink->location();
         Pipeline pipeline(*sink, PipelineOptions{config_.transfer.chunk_size, config_.transfer.parallel, config_.guards,
-                                                   config_.transfer.compression, config_.transfer.if_changed});
+                                                 config_.transfer.compression, config_.transfer.if_changed});
         pipeline.start();
         summary.reclaimed = sink->reclaimed();
 
@@ -88,8 +91,9 @@ private:
         {
             auto began = std::chrono::steady_clock::now();
             ProgressReporter progress(progress_enabled(config_), [&] {
-                return ProgressSnapshot{pipeline.bytes_received(), pipeline.rows_so_far(),
-                                        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began)};
+                return ProgressSnapshot{
+                    pipeline.bytes_received(), pipeline.rows_so_far(),
+                    std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began)};
             });
             pigment::ExportClient client(config_.export_, config_.network, config_.transfer.max_retries);
             end = client.stream(api_key, [&](const char* data, std::size_t size) { return pipeline.feed(data, size); });

@@ -25,14 +25,16 @@ namespace {
 }
 
 std::vector<Config> load_configs(const cli::ManifestRequest& request, const EnvLookup& env) {
-    auto runs = cli::manifest_runs(read_input_file(request.path, InputFile{"--manifest", Stage::usage, cli::kMaxManifestBytes}),
-                                   request.shared_args);
+    auto runs =
+        cli::manifest_runs(read_input_file(request.path, InputFile{"--manifest", Stage::usage, cli::kMaxManifestBytes}),
+                           request.shared_args);
     auto now = std::chrono::system_clock::now();
     std::vector<Config> configs;
     for (std::size_t i = 0; i < runs.size(); ++i) {
         try {
             auto outcome = cli::parse_command_line(runs[i], env, now);
-            if (!outcome.config) usage("manifest exports[" + std::to_string(i) + "]: --help/--version have no place in a manifest");
+            if (!outcome.config)
+                usage("manifest exports[" + std::to_string(i) + "]: --help/--version have no place in a manifest");
             configs.push_back(std::move(*outcome.config));
         } catch (const Failure& f) {
             FailureInfo info = f.info();
@@ -46,7 +48,9 @@ std::vector<Config> load_configs(const cli::ManifestRequest& request, const EnvL
                   "set --credential and --client-id in defaults or on the command line");
         }
         if (c.preflight) usage("`check` does not combine with --manifest");
-        if (c.summary_json) usage("manifest exports[" + std::to_string(i) + "]: give --summary-json on the command line, for the whole run");
+        if (c.summary_json)
+            usage("manifest exports[" + std::to_string(i) +
+                  "]: give --summary-json on the command line, for the whole run");
         if (c.destination.kind == DestinationKind::standard_output && runs.size() > 1) {
             usage("manifest exports[" + std::to_string(i) + "]: several exports cannot share stdout");
         }
@@ -69,11 +73,16 @@ std::string aggregate_json(const std::vector<RunSummary>& summaries, int exit_co
         rows += s.rows;
         failed += s.ok ? 0 : 1;
     }
-    nlohmann::ordered_json total = {{"status", failed == 0 ? "ok" : "failed"}, {"exit_code", exit_code_value},
-                                    {"exports", summaries.size()},          {"failed", failed},
-                                    {"bytes", stored_bytes},                {"csv_bytes", csv_bytes},
-                                    {"stored_bytes", stored_bytes},         {"rows", rows},
-                                    {"duration_s", static_cast<double>(static_cast<long long>(seconds * 1000.0)) / 1000.0}};
+    nlohmann::ordered_json total = {
+        {"status", failed == 0 ? "ok" : "failed"},
+        {"exit_code", exit_code_value},
+        {"exports", summaries.size()},
+        {"failed", failed},
+        {"bytes", stored_bytes},
+        {"csv_bytes", csv_bytes},
+        {"stored_bytes", stored_bytes},
+        {"rows", rows},
+        {"duration_s", static_cast<double>(static_cast<long long>(seconds * 1000.0)) / 1000.0}};
     return nlohmann::ordered_json{{"exports", exports}, {"total", total}}.dump();
 }
 
@@ -119,9 +128,11 @@ int run_manifest(const cli::ManifestRequest& request, const EnvLookup& env) {
     if (failed == 0) {
         spdlog::info("manifest: all {} exports succeeded", summaries.size());
     } else {
-        spdlog::error("manifest: {} of {} exports failed; exit code {} is the first failure's", failed, summaries.size(), code);
+        spdlog::error("manifest: {} of {} exports failed; exit code {} is the first failure's", failed,
+                      summaries.size(), code);
     }
-    if (request.summary_json) return publish_summary(*request.summary_json, aggregate_json(summaries, code, seconds), code);
+    if (request.summary_json)
+        return publish_summary(*request.summary_json, aggregate_json(summaries, code, seconds), code);
     return code;
 }
 

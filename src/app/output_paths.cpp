@@ -21,14 +21,15 @@ ExistingOutput inspect(const std::filesystem::path& path, std::string_view what)
     try {
         return inspect_output(path, Stage::usage, what);
     } catch (const Failure& f) {
-        if (f.info().service_code != "OutputNotRegular") return {};  // unreadable folders fail later, in the store stage
+        if (f.info().service_code != "OutputNotRegular")
+            return {};  // unreadable folders fail later, in the store stage
         throw;
     }
 }
 
 // An input is read through links, so it is compared by the file it reaches.
 bool same_file(const std::filesystem::path& input, const ExistingOutput& output) {
-    struct stat st{};
+    struct stat st {};
     return output.exists && ::stat(input.c_str(), &st) == 0 && st.st_dev == output.device && st.st_ino == output.inode;
 }
 
@@ -71,7 +72,8 @@ void check_output_paths(const Config& config, const std::optional<std::string>& 
     for (const auto& out : outputs) {
         for (const auto& in : read) {
             if (same_file(in, out.existing)) {
-                usage(std::string(out.what) + " '" + out.path.string() + "' is also a file this run reads ('" + in.string() + "')",
+                usage(std::string(out.what) + " '" + out.path.string() + "' is also a file this run reads ('" +
+                          in.string() + "')",
                       "write the output elsewhere: the run would overwrite its own input");
             }
         }

@@ -86,7 +86,8 @@ int run_preflight(const Config& config, const EnvLookup& env, LazyCredential& cr
     if (key) {
         list.check("pigment", Stage::export_, [&] {
             pigment::ExportClient(config.export_, config.network, config.transfer.max_retries).probe(*key);
-            return std::string("the key may export ") + block_type_name(config.export_.block_type) + " " + config.export_.block_id;
+            return std::string("the key may export ") + block_type_name(config.export_.block_type) + " " +
+                   config.export_.block_id;
         });
     } else {
         list.skip("pigment", "no API key");
@@ -110,7 +111,8 @@ int run_preflight(const Config& config, const EnvLookup& env, LazyCredential& cr
                 throw;
             }
             sink->abort();
-            return config.destination.display + " is writable (compression " + describe_compression(config.transfer.compression) + ")";
+            return config.destination.display + " is writable (compression " +
+                   describe_compression(config.transfer.compression) + ")";
         });
     }
     log::clear_stage();

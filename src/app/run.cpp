@@ -75,7 +75,8 @@ int run_main(int argc, char** argv) {
         print_failure(internal);
         code = exit_code(internal.stage());
     } catch (...) {
-        Failure internal(FailureInfo{Stage::internal, 0, "InternalError", "an unknown exception", "please report this as a bug"});
+        Failure internal(
+            FailureInfo{Stage::internal, 0, "InternalError", "an unknown exception", "please report this as a bug"});
         print_failure(internal);
         code = exit_code(internal.stage());
     }

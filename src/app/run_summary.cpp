@@ -12,7 +12,9 @@
 
 namespace pe {
 
-bool committed(const RunSummary& s) { return (s.ok && !s.unchanged) || s.failed_stage == Stage::after_commit; }
+bool committed(const RunSummary& s) {
+    return (s.ok && !s.unchanged) || s.failed_stage == Stage::after_commit;
+}
 
 std::string summary_json(const RunSummary& s) {
     nlohmann::ordered_json j;
@@ -57,8 +59,8 @@ std::string summary_line(const RunSummary& s) {
     if (s.compression != Codec::none) {
         size += " of CSV stored as " + format_size(s.stored_bytes) + " " + codec_name(s.compression);
     }
-    return "exported " + s.block_type + " " + s.block_id + ": " + std::to_string(s.rows) + " rows, " + size + " (" + rate +
-           ") -> " + http::strip_query(s.destination) +
+    return "exported " + s.block_type + " " + s.block_id + ": " + std::to_string(s.rows) + " rows, " + size + " (" +
+           rate + ") -> " + http::strip_query(s.destination) +
            (s.unchanged ? " (unchanged: it already held these bytes, nothing was written)" : "");
 }
 
@@ -75,7 +77,8 @@ int publish_summary(const std::string& path, const std::string& json, int run_ex
     try {
         if (path == "-") {
             if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
-                throw Failure(FailureInfo{Stage::store, 0, "LocalIoError", "cannot write the summary to stdout", "check what reads stdout"});
+                throw Failure(FailureInfo{Stage::store, 0, "LocalIoError", "cannot write the summary to stdout",
+                                          "check what reads stdout"});
             }
         } else {
             write_output_atomically(path, text, Stage::store, "--summary-json");

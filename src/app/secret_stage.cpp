@@ -18,7 +18,7 @@ constexpr std::size_t kMaxKeyFile = 64u << 10;
 
 Secret read_key_file(const std::filesystem::path& path) {
     std::string where = "--api-key-file '" + path.string() + "'";
-    struct stat st{};
+    struct stat st {};
     if (::stat(path.c_str(), &st) == 0 && (st.st_mode & S_IROTH) != 0) {
         spdlog::warn("{} is readable by every user on this machine; chmod 600 it", where);
     }
@@ -31,7 +31,8 @@ Secret read_key_file(const std::filesystem::path& path) {
 std::string describe_key_source(const Config& config) {
     const auto& s = config.secret;
     if (!s.key_vault_url.empty()) {
-        return "Key Vault " + s.key_vault_url + "/secrets/" + s.secret_name + (s.secret_version.empty() ? "" : "/" + s.secret_version);
+        return "Key Vault " + s.key_vault_url + "/secrets/" + s.secret_name +
+               (s.secret_version.empty() ? "" : "/" + s.secret_version);
     }
     if (!s.api_key_file.empty()) return "file " + s.api_key_file.string();
     return "environment variable PIGMENT_API_KEY";

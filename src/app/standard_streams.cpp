@@ -25,7 +25,10 @@ void reopen_closed_standard_streams() noexcept {
 
 void refuse_closed_stdout(const Config& config) {
     if (g_stdout_was_closed && config.destination.kind == DestinationKind::standard_output) {
-        throw Failure(FailureInfo{Stage::usage, 0, {}, "--dest - but standard output is closed",
+        throw Failure(FailureInfo{Stage::usage,
+                                  0,
+                                  {},
+                                  "--dest - but standard output is closed",
                                   "give the export somewhere to go: redirect stdout (> file) or name a --dest file"});
     }
 }

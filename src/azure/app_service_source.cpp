@@ -20,9 +20,14 @@ http::Request AppServiceSource::build_request(const std::string& resource) const
     std::string url = endpoint_ + (endpoint_.find('?') == std::string::npos ? "?" : "&") +
                       "api-version=2019-08-01&resource=" + percent_encode(resource);
     switch (id_.kind) {
-        case ManagedIdentityId::Kind::client_id: url += "&client_id=" + percent_encode(id_.value); break;
-        case ManagedIdentityId::Kind::resource_id: url += "&mi_res_id=" + percent_encode(id_.value); break;
-        case ManagedIdentityId::Kind::system_assigned: break;
+        case ManagedIdentityId::Kind::client_id:
+            url += "&client_id=" + percent_encode(id_.value);
+            break;
+        case ManagedIdentityId::Kind::resource_id:
+            url += "&mi_res_id=" + percent_encode(id_.value);
+            break;
+        case ManagedIdentityId::Kind::system_assigned:
+            break;
     }
     http::Request request;
     request.url = std::move(url);

@@ -22,7 +22,10 @@ constexpr std::string_view kRefusedHint =
     "the Arc agent rejected the key file's content: run as a member of the himds group (or root) and retry";
 
 [[noreturn]] void refuse(const std::string& why) {
-    throw Failure(FailureInfo{Stage::secret, 401, {}, "the Azure Arc challenge names " + why,
+    throw Failure(FailureInfo{Stage::secret,
+                              401,
+                              {},
+                              "the Azure Arc challenge names " + why,
                               "only key files the Arc agent writes to " + platform_arc_key_dir().string() +
                                   " are read; check that the agent (himds) is healthy"});
 }
@@ -88,7 +91,8 @@ AccessToken ArcSource::get_token(const TokenRequest& token_request) {
         policy.max_retries = 3;
         http::Response challenge = http::send_with_retry(client, policy, [&] { return build_request(resource); });
         if (challenge.status != 401) {
-            return managed_identity_token(challenge, "the Azure Arc agent", host, ManagedIdentityId{}, in_chain_, kRefusedHint);
+            return managed_identity_token(challenge, "the Azure Arc agent", host, ManagedIdentityId{}, in_chain_,
+                                          kRefusedHint);
         }
         auto header = http::find_header(challenge.headers, "WWW-Authenticate");
         Secret key = read_arc_key_file(header.value_or(std::string_view{}), key_dir_);
@@ -98,7 +102,8 @@ AccessToken ArcSource::get_token(const TokenRequest& token_request) {
             request.headers.push_back({"Authorization", authorization.reveal()});
             return request;
         });
-        return managed_identity_token(response, "the Azure Arc agent", host, ManagedIdentityId{}, in_chain_, kRefusedHint);
+        return managed_identity_token(response, "the Azure Arc agent", host, ManagedIdentityId{}, in_chain_,
+                                      kRefusedHint);
     } catch (const http::TransportError& e) {
         throw_managed_identity_unreachable(e, "the Azure Arc agent", false);
     }

@@ -64,7 +64,8 @@ std::vector<std::string> azure_cli_arguments(const std::string& program, const T
 
 AccessToken parse_azure_cli_output(std::string_view json_text) {
     auto unusable = [](const std::string& why) {
-        return Failure(Stage::secret, "Azure CLI: " + why, "update the Azure CLI (2.54 or later) and run `az login` again");
+        return Failure(Stage::secret, "Azure CLI: " + why,
+                       "update the Azure CLI (2.54 or later) and run `az login` again");
     };
     nlohmann::json json = parse_bounded_json(json_text);
     if (json.is_discarded() || !json.is_object()) {
@@ -105,8 +106,9 @@ void throw_azure_cli_failure(const ChildResult& result) {
     if (result.err.find("az login") != std::string::npos || result.err.find("az account set") != std::string::npos) {
         throw CredentialUnavailable("Azure CLI: not logged in (" + err + ")", kLoginHint);
     }
-    throw Failure(Stage::secret, "Azure CLI: `az account get-access-token` failed with exit code " +
-                                     std::to_string(result.exit_code) + (err.empty() ? "" : ": " + err),
+    throw Failure(Stage::secret,
+                  "Azure CLI: `az account get-access-token` failed with exit code " + std::to_string(result.exit_code) +
+                      (err.empty() ? "" : ": " + err),
                   kLoginHint);
 }
 

@@ -51,7 +51,8 @@ CloudEndpoints cloud_endpoints(std::string_view key_vault_url, const EnvLookup& 
     if (cloud == nullptr) {
         cloud = &kClouds[0];
     }
-    return {std::string(cloud->key_vault_resource), authority_env ? *authority_env : std::string(cloud->authority_host)};
+    return {std::string(cloud->key_vault_resource),
+            authority_env ? *authority_env : std::string(cloud->authority_host)};
 }
 
 }  // namespace pe::azure

@@ -32,7 +32,9 @@ std::string missing(const Context& ctx, const std::vector<std::string>& names) {
     return out;
 }
 
-EntraApp entra_app(const Context& ctx) { return {ctx.authority, ctx.env("AZURE_TENANT_ID").value_or(""), ctx.client_id}; }
+EntraApp entra_app(const Context& ctx) {
+    return {ctx.authority, ctx.env("AZURE_TENANT_ID").value_or(""), ctx.client_id};
+}
 
 // Each returns the source, or an UnavailableCredential saying which variables are missing.
 std::unique_ptr<TokenCredential> client_secret_source(const Context& ctx) {
@@ -41,7 +43,8 @@ std::unique_ptr<TokenCredential> client_secret_source(const Context& ctx) {
         return std::make_unique<UnavailableCredential>("client secret", absent + " not set",
                                                        "set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET");
     }
-    return std::make_unique<ClientSecretCredential>(entra_app(ctx), Secret(*ctx.env("AZURE_CLIENT_SECRET")), ctx.network);
+    return std::make_unique<ClientSecretCredential>(entra_app(ctx), Secret(*ctx.env("AZURE_CLIENT_SECRET")),
+                                                    ctx.network);
 }
 
 std::unique_ptr<TokenCredential> workload_identity_source(const Context& ctx) {
@@ -73,11 +76,16 @@ std::unique_ptr<TokenCredential> required(std::unique_ptr<TokenCredential> sourc
 
 std::unique_ptr<TokenCredential> make_source(const Context& ctx) {
     switch (ctx.settings.credential) {
-        case CredentialKind::client_secret: return required(client_secret_source(ctx));
-        case CredentialKind::workload_identity: return required(workload_identity_source(ctx));
-        case CredentialKind::managed_identity: return required(managed_identity_source(ctx, false));
-        case CredentialKind::azure_cli: return std::make_unique<AzureCliCredential>();
-        case CredentialKind::automatic: break;
+        case CredentialKind::client_secret:
+            return required(client_secret_source(ctx));
+        case CredentialKind::workload_identity:
+            return required(workload_identity_source(ctx));
+        case CredentialKind::managed_identity:
+            return required(managed_identity_source(ctx, false));
+        case CredentialKind::azure_cli:
+            return std::make_unique<AzureCliCredential>();
+        case CredentialKind::automatic:
+            break;
     }
     std::vector<std::unique_ptr<TokenCredential>> chain;
     chain.push_back(client_secret_source(ctx));
@@ -91,7 +99,8 @@ std::unique_ptr<TokenCredential> make_source(const Context& ctx) {
 
 std::shared_ptr<TokenCredential> make_credential(const SecretSettings& settings, const NetworkSettings& network,
                                                  const EnvLookup& env) {
-    Context ctx{settings, network, env, settings.client_id, cloud_endpoints(settings.key_vault_url, env).authority_host};
+    Context ctx{settings, network, env, settings.client_id,
+                cloud_endpoints(settings.key_vault_url, env).authority_host};
     if (ctx.client_id.empty()) {
         ctx.client_id = env("AZURE_CLIENT_ID").value_or("");
     }

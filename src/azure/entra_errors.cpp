@@ -23,8 +23,9 @@ constexpr KnownCode kHints[] = {
     {"AADSTS700016", "no app with this client id in the tenant: check AZURE_CLIENT_ID and AZURE_TENANT_ID"},
     {"AADSTS90002", "the tenant does not exist: check AZURE_TENANT_ID and AZURE_AUTHORITY_HOST (sovereign cloud?)"},
     {"AADSTS900023", "the tenant id is malformed: check AZURE_TENANT_ID"},
-    {"AADSTS70021", "no federated credential matches the token's issuer/subject: check the app's federated credentials "
-                    "against the service account"},
+    {"AADSTS70021",
+     "no federated credential matches the token's issuer/subject: check the app's federated credentials "
+     "against the service account"},
     {"AADSTS700024", "the federated token has expired: check that AZURE_FEDERATED_TOKEN_FILE is refreshed"},
     {"AADSTS700211", "no federated credential matches the token's issuer: check the cluster's OIDC issuer URL"},
     {"AADSTS500011", "the resource is unknown in this tenant or cloud: check AZURE_AUTHORITY_HOST"},

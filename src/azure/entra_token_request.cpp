@@ -70,7 +70,8 @@ Secret client_secret_form(const EntraApp& app, const Secret& client_secret, std:
 Secret client_assertion_form(const EntraApp& app, const Secret& assertion, std::string_view resource) {
     return Secret(common_fields(app, resource) +
                   "&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
-                  "&client_assertion=" + percent_encode(assertion.reveal()));
+                  "&client_assertion=" +
+                  percent_encode(assertion.reveal()));
 }
 
 AccessToken request_entra_token(const EntraApp& app, const Secret& form, const NetworkSettings& network,
@@ -110,9 +111,12 @@ AccessToken request_entra_token(const EntraApp& app, const Secret& form, const N
         return token;
     } catch (const TokenResponseError& e) {
         wipe(response.body);
-        throw Failure(FailureInfo{Stage::secret, response.status, {},
-                                  std::string(source) + ": Entra ID at " + host + " sent an unusable token response: " + e.what(),
-                                  "check AZURE_AUTHORITY_HOST points at an Entra ID endpoint"});
+        throw Failure(
+            FailureInfo{Stage::secret,
+                        response.status,
+                        {},
+                        std::string(source) + ": Entra ID at " + host + " sent an unusable token response: " + e.what(),
+                        "check AZURE_AUTHORITY_HOST points at an Entra ID endpoint"});
     }
 }
 

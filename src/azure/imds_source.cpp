@@ -29,7 +29,9 @@ http::RetryPolicy imds_retry_policy() {
     return policy;
 }
 
-double imds_jitter(double random01) { return 0.5 + 0.5 * random01; }
+double imds_jitter(double random01) {
+    return 0.5 + 0.5 * random01;
+}
 
 ImdsSource::ImdsSource(std::string base_url, ManagedIdentityId id, NetworkSettings network, bool in_chain)
     : base_url_(std::move(base_url)), id_(std::move(id)), network_(std::move(network)), in_chain_(in_chain) {
@@ -40,11 +42,17 @@ ImdsSource::ImdsSource(std::string base_url, ManagedIdentityId id, NetworkSettin
 }
 
 http::Request ImdsSource::build_request(const std::string& resource) const {
-    std::string url = base_url_ + "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=" + percent_encode(resource);
+    std::string url =
+        base_url_ + "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=" + percent_encode(resource);
     switch (id_.kind) {
-        case ManagedIdentityId::Kind::client_id: url += "&client_id=" + percent_encode(id_.value); break;
-        case ManagedIdentityId::Kind::resource_id: url += "&msi_res_id=" + percent_encode(id_.value); break;
-        case ManagedIdentityId::Kind::system_assigned: break;
+        case ManagedIdentityId::Kind::client_id:
+            url += "&client_id=" + percent_encode(id_.value);
+            break;
+        case ManagedIdentityId::Kind::resource_id:
+            url += "&msi_res_id=" + percent_encode(id_.value);
+            break;
+        case ManagedIdentityId::Kind::system_assigned:
+            break;
     }
     http::Request request;
     request.url = std::move(url);
@@ -78,9 +86,10 @@ AccessToken ImdsSource::get_token(const TokenRequest& token_request) {
     std::string host = parse_endpoint_url(base_url_) ? parse_endpoint_url(base_url_)->host : base_url_;
     try {
         http::Response response = send_probe_then_retry(resource);
-        return managed_identity_token(response, "IMDS", host, id_, in_chain_,
-                                      "something other than IMDS answered at this address (a firewall or egress filter?); "
-                                      "run on an Azure VM, or choose another --credential");
+        return managed_identity_token(
+            response, "IMDS", host, id_, in_chain_,
+            "something other than IMDS answered at this address (a firewall or egress filter?); "
+            "run on an Azure VM, or choose another --credential");
     } catch (const http::TransportError& e) {
         throw_managed_identity_unreachable(e, "IMDS", in_chain_ && !reached_.load());
     }

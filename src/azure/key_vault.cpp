@@ -38,7 +38,10 @@ Secret secret_value(http::Response& response, const KeyVaultTarget& target) {
     wipe(response.body);
     auto value = json.is_object() ? json.find("value") : json.end();
     if (json.is_discarded() || value == json.end() || !value->is_string()) {
-        throw Failure(FailureInfo{Stage::secret, 200, {}, where + " sent no secret value for '" + target.secret_name + "'",
+        throw Failure(FailureInfo{Stage::secret,
+                                  200,
+                                  {},
+                                  where + " sent no secret value for '" + target.secret_name + "'",
                                   "check that --key-vault-url points at the vault itself"});
     }
     std::string text = std::move(value->get_ref<std::string&>());
@@ -88,11 +91,13 @@ std::string key_vault_secret_url(const std::string& vault_url, const std::string
         throw Failure(Stage::usage, "--key-vault-url must be an https URL, e.g. https://myvault.vault.azure.net",
                       "use the vault's URI from the portal's Overview page");
     }
-    if (!all_of(name, [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; }) || name.size() > 127) {
+    if (!all_of(name, [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; }) ||
+        name.size() > 127) {
         throw Failure(Stage::usage, "--secret-name may hold only letters, digits and '-' (1 to 127 characters)");
     }
-    if (!version.empty() &&
-        (version.size() != 32 || !all_of(version, [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }))) {
+    if (!version.empty() && (version.size() != 32 || !all_of(version, [](char c) {
+                                 return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+                             }))) {
         throw Failure(Stage::usage, "--secret-version must be a 32-digit hexadecimal version id");
     }
     std::string out = url->scheme + "://" + url->host + "/secrets/" + name;

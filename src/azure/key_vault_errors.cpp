@@ -37,7 +37,8 @@ KeyVaultError parse_key_vault_error(std::string_view body) {
     return out;
 }
 
-Failure key_vault_failure(int status, const http::Headers& headers, std::string_view body, const KeyVaultTarget& target) {
+Failure key_vault_failure(int status, const http::Headers& headers, std::string_view body,
+                          const KeyVaultTarget& target) {
     KeyVaultError error = parse_key_vault_error(body);
     std::string code = error.inner_code.empty() ? error.code : error.inner_code;
     std::string secret = "secret '" + target.secret_name + "' in " + target.host;

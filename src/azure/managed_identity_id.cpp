@@ -14,9 +14,12 @@ ManagedIdentityId ManagedIdentityId::from_setting(const std::string& client_id) 
 
 std::string ManagedIdentityId::describe() const {
     switch (kind) {
-        case Kind::client_id: return "the user-assigned identity with client id " + value;
-        case Kind::resource_id: return "the user-assigned identity " + value;
-        case Kind::system_assigned: break;
+        case Kind::client_id:
+            return "the user-assigned identity with client id " + value;
+        case Kind::resource_id:
+            return "the user-assigned identity " + value;
+        case Kind::system_assigned:
+            break;
     }
     return "the system-assigned identity";
 }

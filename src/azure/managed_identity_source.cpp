@@ -90,18 +90,21 @@ ManagedIdentityHost detect_managed_identity_host(const EnvLookup& env) {
     return ManagedIdentityHost::imds;
 }
 
-std::filesystem::path platform_arc_key_dir() { return "/var/opt/azcmagent/tokens"; }
+std::filesystem::path platform_arc_key_dir() {
+    return "/var/opt/azcmagent/tokens";
+}
 
 std::unique_ptr<TokenCredential> make_managed_identity_credential(const EnvLookup& env,
                                                                   const ManagedIdentityOptions& options) {
     auto host = detect_managed_identity_host(env);
     switch (host) {
         case ManagedIdentityHost::app_service:
-            return std::make_unique<AppServiceSource>(*env("IDENTITY_ENDPOINT"), platform_secret(env, "IDENTITY_HEADER"),
-                                                      options.id, options.network, options.in_chain);
+            return std::make_unique<AppServiceSource>(*env("IDENTITY_ENDPOINT"),
+                                                      platform_secret(env, "IDENTITY_HEADER"), options.id,
+                                                      options.network, options.in_chain);
         case ManagedIdentityHost::app_service_2017:
-            return std::make_unique<LegacyMsiSource>(*env("MSI_ENDPOINT"), platform_secret(env, "MSI_SECRET"), options.id,
-                                                     options.network, options.in_chain);
+            return std::make_unique<LegacyMsiSource>(*env("MSI_ENDPOINT"), platform_secret(env, "MSI_SECRET"),
+                                                     options.id, options.network, options.in_chain);
         case ManagedIdentityHost::machine_learning:
             return std::make_unique<LegacyMsiSource>(*env("MSI_ENDPOINT"), platform_secret(env, "MSI_SECRET"),
                                                      options.id, options.network, options.in_chain,
@@ -123,8 +126,8 @@ std::unique_ptr<TokenCredential> make_managed_identity_credential(const EnvLooku
         case ManagedIdentityHost::imds:
             break;
     }
-    return std::make_unique<ImdsSource>(env("AZURE_POD_IDENTITY_AUTHORITY_HOST").value_or(kImdsDefaultHost),
-                                        options.id, options.network, options.in_chain);
+    return std::make_unique<ImdsSource>(env("AZURE_POD_IDENTITY_AUTHORITY_HOST").value_or(kImdsDefaultHost), options.id,
+                                        options.network, options.in_chain);
 }
 
 http::ClientOptions managed_identity_client_options(const NetworkSettings& network) {
@@ -144,8 +147,12 @@ AccessToken managed_identity_token(http::Response& response, std::string_view so
             return token;
         } catch (const TokenResponseError& e) {
             wipe(response.body);
-            throw Failure(FailureInfo{Stage::secret, response.status, {}, where + " sent an unusable token response: " + e.what(),
-                                      "the managed-identity endpoint misbehaves; retry later or use another --credential"});
+            throw Failure(
+                FailureInfo{Stage::secret,
+                            response.status,
+                            {},
+                            where + " sent an unusable token response: " + e.what(),
+                            "the managed-identity endpoint misbehaves; retry later or use another --credential"});
         }
     }
     EndpointError error = endpoint_error(response.body);
@@ -176,7 +183,8 @@ AccessToken managed_identity_token(http::Response& response, std::string_view so
 void throw_managed_identity_unreachable(const http::TransportError& error, std::string_view source, bool in_chain) {
     cancellation::throw_if_requested();
     FailureInfo info = http::describe_transport_failure(
-        error, {Stage::secret, std::string(source) + " at " + error.host(), "run on an Azure host with a managed identity, or choose another --credential"});
+        error, {Stage::secret, std::string(source) + " at " + error.host(),
+                "run on an Azure host with a managed identity, or choose another --credential"});
     // Only an endpoint that is not there means "no managed identity here"; one that answers
     // garbage or fails TLS is a fault to report, even inside the chain.
     if (in_chain && error.kind() == http::TransportKind::network) {

@@ -24,7 +24,9 @@ std::optional<long long> parse_integer(std::string_view text) {
     return value;
 }
 
-int to_int(const std::ssub_match& m) { return std::stoi(m.str()); }
+int to_int(const std::ssub_match& m) {
+    return std::stoi(m.str());
+}
 
 int month_number(std::string_view name) {
     static constexpr std::string_view kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
@@ -38,7 +40,7 @@ int month_number(std::string_view name) {
 }
 
 std::optional<system_clock::time_point> civil_time(int year, int month, int day, int hour, int minute, int second,
-                                                    std::chrono::minutes utc_offset) {
+                                                   std::chrono::minutes utc_offset) {
     using namespace std::chrono;
     // Outside this window the nanosecond clock overflows; no real token expires there.
     if (year < 1970 || year > 2200) {
@@ -68,7 +70,8 @@ std::chrono::minutes zone_offset(const std::string& zone) {
 }
 
 std::optional<system_clock::time_point> parse_rfc3339(const std::string& text) {
-    static const std::regex re(R"(^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(Z|z|[+-]\d{2}:?\d{2})?$)");
+    static const std::regex re(
+        R"(^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(Z|z|[+-]\d{2}:?\d{2})?$)");
     std::smatch m;
     if (!std::regex_match(text, m, re)) return std::nullopt;
     return civil_time(to_int(m[1]), to_int(m[2]), to_int(m[3]), to_int(m[4]), to_int(m[5]), to_int(m[6]),
@@ -76,17 +79,20 @@ std::optional<system_clock::time_point> parse_rfc3339(const std::string& text) {
 }
 
 std::optional<system_clock::time_point> parse_rfc1123(const std::string& text) {
-    static const std::regex re(R"(^[A-Za-z]{3}, (\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) (GMT|UTC|[+-]\d{4})$)");
+    static const std::regex re(
+        R"(^[A-Za-z]{3}, (\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) (GMT|UTC|[+-]\d{4})$)");
     std::smatch m;
     if (!std::regex_match(text, m, re)) return std::nullopt;
     int month = month_number(m[2].str());
     if (month == 0) return std::nullopt;
-    return civil_time(to_int(m[3]), month, to_int(m[1]), to_int(m[4]), to_int(m[5]), to_int(m[6]), zone_offset(m[7].str()));
+    return civil_time(to_int(m[3]), month, to_int(m[1]), to_int(m[4]), to_int(m[5]), to_int(m[6]),
+                      zone_offset(m[7].str()));
 }
 
 // App Service 2017: month/day/year with a 12-hour clock, observed with hour "00" as well.
 std::optional<system_clock::time_point> parse_app_service_2017(const std::string& text) {
-    static const std::regex re(R"(^(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d{2}):(\d{2})(?: ([AaPp][Mm]))?(?: ([+-]\d{2}:?\d{2}))?$)");
+    static const std::regex re(
+        R"(^(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d{2}):(\d{2})(?: ([AaPp][Mm]))?(?: ([+-]\d{2}:?\d{2}))?$)");
     std::smatch m;
     if (!std::regex_match(text, m, re)) return std::nullopt;
     int hour = to_int(m[4]);
@@ -94,7 +100,8 @@ std::optional<system_clock::time_point> parse_app_service_2017(const std::string
         bool pm = m[7].str()[0] == 'P' || m[7].str()[0] == 'p';
         hour = hour % 12 + (pm ? 12 : 0);
     }
-    return civil_time(to_int(m[3]), to_int(m[1]), to_int(m[2]), hour, to_int(m[5]), to_int(m[6]), zone_offset(m[8].str()));
+    return civil_time(to_int(m[3]), to_int(m[1]), to_int(m[2]), hour, to_int(m[5]), to_int(m[6]),
+                      zone_offset(m[8].str()));
 }
 
 // Epoch seconds and lifetimes beyond this (about the year 2200) would overflow the clock.
@@ -105,11 +112,13 @@ std::optional<long long> number_field(const nlohmann::json& json, const char* na
     auto it = json.find(name);
     if (it == json.end()) return std::nullopt;
     std::optional<long long> value;
-    if (it->is_number_integer()) value = it->get<long long>();
+    if (it->is_number_integer())
+        value = it->get<long long>();
     else if (it->is_number()) {
         double d = it->get<double>();
         if (d >= 0 && d < kMaxSeconds) value = static_cast<long long>(d);
-    } else if (it->is_string()) value = parse_integer(it->get_ref<const std::string&>());
+    } else if (it->is_string())
+        value = parse_integer(it->get_ref<const std::string&>());
     if (value && (*value < 0 || *value > kMaxSeconds)) return std::nullopt;
     return value;
 }
@@ -157,7 +166,8 @@ AccessToken parse_token_response(std::string_view body, system_clock::time_point
     if (expires_on != json.end()) {
         std::optional<system_clock::time_point> when;
         if (expires_on->is_number()) {
-            if (auto epoch = number_field(json, "expires_on")) when = system_clock::time_point(std::chrono::seconds(*epoch));
+            if (auto epoch = number_field(json, "expires_on"))
+                when = system_clock::time_point(std::chrono::seconds(*epoch));
         } else if (expires_on->is_string()) {
             when = parse_expiry_text(expires_on->get_ref<const std::string&>());
         }

@@ -12,8 +12,8 @@ namespace {
 constexpr std::size_t kMaxFederatedToken = 64u << 10;
 
 Secret read_federated_token(const std::filesystem::path& path) {
-    Secret token(read_input_file(path, InputFile{"workload identity: the federated token file", Stage::secret,
-                                                 kMaxFederatedToken}));
+    Secret token(read_input_file(
+        path, InputFile{"workload identity: the federated token file", Stage::secret, kMaxFederatedToken}));
     // Kubernetes writes the JWT alone; a hand-made file may end with a line break.
     std::string_view value = token.reveal();
     while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.remove_suffix(1);

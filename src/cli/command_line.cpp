@@ -56,7 +56,8 @@ std::string describe_extras(const std::vector<std::string>& extras) {
     std::string out;
     for (const auto& word : extras) {
         bool option_like = word.size() <= 40 && word.rfind('-', 0) == 0;
-        for (char c : word) option_like = option_like && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_');
+        for (char c : word)
+            option_like = option_like && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_');
         out += (out.empty() ? "" : " ") + (option_like ? word : std::string("<value>"));
     }
     return out;
@@ -79,59 +80,85 @@ std::string read_options_json(const std::string& text) {
 }
 
 void define_options(CLI::App& app, Raw& raw) {
-    app.add_option("--config", raw.config, "TOML file with the same keys as the long options (e.g. block-id = \"...\")")->group("General");
+    app.add_option("--config", raw.config, "TOML file with the same keys as the long options (e.g. block-id = \"...\")")
+        ->group("General");
     app.set_version_flag("--version", std::string("pigment-export ") + PIGMENT_EXPORT_VERSION);
 
     const char* exp = "Export (stage 2)";
-    app.add_option("--block-type", raw.block_type, "view | list | metric | table   [env PIGMENT_BLOCK_TYPE]")->group(exp);
+    app.add_option("--block-type", raw.block_type, "view | list | metric | table   [env PIGMENT_BLOCK_TYPE]")
+        ->group(exp);
     app.add_option("--block-id", raw.block_id, "the block's id (a UUID)   [env PIGMENT_BLOCK_ID]")->group(exp);
-    app.add_option("--pigment-url", raw.pigment_url, "API base (default https://pigment.app)   [env PIGMENT_URL]")->group(exp);
+    app.add_option("--pigment-url", raw.pigment_url, "API base (default https://pigment.app)   [env PIGMENT_URL]")
+        ->group(exp);
     app.add_option("--pigment-api", raw.pigment_api, "v1 (/api/v1/export/...) | legacy (/api/export/...)")->group(exp);
     app.add_option("--field-delimiter", raw.field_delimiter, "';' or ','")->group(exp);
     app.add_option("--date-format", raw.date_format, "legacy | iso8601")->group(exp);
-    app.add_option("--export-options", raw.export_options, "JSON object or @FILE: body for list/metric/table exports")->group(exp);
+    app.add_option("--export-options", raw.export_options, "JSON object or @FILE: body for list/metric/table exports")
+        ->group(exp);
 
     const char* sec = "API key (stage 1)";
-    app.add_option("--key-vault-url", raw.key_vault_url, "https://NAME.vault.azure.net   [env PIGMENT_KEY_VAULT_URL]")->group(sec);
-    app.add_option("--secret-name", raw.secret_name, "Key Vault secret holding the Pigment key   [env PIGMENT_SECRET_NAME]")->group(sec);
+    app.add_option("--key-vault-url", raw.key_vault_url, "https://NAME.vault.azure.net   [env PIGMENT_KEY_VAULT_URL]")
+        ->group(sec);
+    app.add_option("--secret-name", raw.secret_name,
+                   "Key Vault secret holding the Pigment key   [env PIGMENT_SECRET_NAME]")
+        ->group(sec);
     app.add_option("--secret-version", raw.secret_version, "a specific secret version (default: latest)")->group(sec);
     app.add_option("--api-key-file", raw.api_key_file, "read the key from a file (or set PIGMENT_API_KEY)")->group(sec);
     app.add_option("--credential", raw.credential,
-                   "auto | managed-identity | workload-identity | client-secret | azure-cli")->group(sec);
-    app.add_option("--client-id", raw.client_id, "user-assigned identity / app client id   [env AZURE_CLIENT_ID]")->group(sec);
+                   "auto | managed-identity | workload-identity | client-secret | azure-cli")
+        ->group(sec);
+    app.add_option("--client-id", raw.client_id, "user-assigned identity / app client id   [env AZURE_CLIENT_ID]")
+        ->group(sec);
 
     const char* dst = "Destination (stage 3)";
-    app.add_option("--dest", raw.dest, "abfss://FS@ACCT.dfs.core.windows.net/PATH, https://..., a path, or -   [env PIGMENT_DEST]")->group(dst);
+    app.add_option("--dest", raw.dest,
+                   "abfss://FS@ACCT.dfs.core.windows.net/PATH, https://..., a path, or -   [env PIGMENT_DEST]")
+        ->group(dst);
     app.add_option("--storage-api", raw.storage_api, "auto | dfs | blob")->group(dst);
-    app.add_flag("--overwrite,!--no-overwrite", raw.overwrite, "replace an existing destination (default) / refuse to")->group(dst);
+    app.add_flag("--overwrite,!--no-overwrite", raw.overwrite, "replace an existing destination (default) / refuse to")
+        ->group(dst);
     app.add_flag("--if-changed,!--no-if-changed", raw.if_changed,
-                 "leave the destination alone when it already holds exactly these bytes (length and MD5)")->group(dst);
+                 "leave the destination alone when it already holds exactly these bytes (length and MD5)")
+        ->group(dst);
     app.add_option("--chunk-size", raw.chunk_size, "upload chunk size, e.g. 4MiB (bounds memory)")->group(dst);
     app.add_option("--parallel", raw.parallel, "concurrent upload requests (default 4)")->group(dst);
-    app.add_option("--compress", raw.compress, "gzip | zstd | none (default: from a --dest ending in .gz or .zst, else none)")->group(dst);
+    app.add_option("--compress", raw.compress,
+                   "gzip | zstd | none (default: from a --dest ending in .gz or .zst, else none)")
+        ->group(dst);
     app.add_option("--compress-level", raw.compress_level, "gzip 0-3 (default 1), zstd 1-19 (default 1)")->group(dst);
 
     const char* guard = "Data guards";
-    app.add_option("--min-rows", raw.min_rows, "refuse to replace the destination when the export has fewer data rows")->group(guard);
-    app.add_option("--expect-header", raw.expect_header, "refuse an export whose header row differs, e.g. \"Region;Month;Value\"")->group(guard);
+    app.add_option("--min-rows", raw.min_rows, "refuse to replace the destination when the export has fewer data rows")
+        ->group(guard);
+    app.add_option("--expect-header", raw.expect_header,
+                   "refuse an export whose header row differs, e.g. \"Region;Month;Value\"")
+        ->group(guard);
 
     const char* net = "Network";
-    app.add_option("--max-retries", raw.max_retries, "retries per request for transient failures (default 5)")->group(net);
-    app.add_option("--ca-bundle", raw.ca_bundle, "PEM file of trusted CAs (default: SSL_CERT_FILE, CURL_CA_BUNDLE, system)")->group(net);
-    app.add_option("--connect-timeout", raw.connect_timeout, "seconds to establish a connection (default 10)")->group(net);
-    app.add_option("--stall-timeout", raw.stall_timeout, "abort a transfer idle for this many seconds (default 60)")->group(net);
+    app.add_option("--max-retries", raw.max_retries, "retries per request for transient failures (default 5)")
+        ->group(net);
+    app.add_option("--ca-bundle", raw.ca_bundle,
+                   "PEM file of trusted CAs (default: SSL_CERT_FILE, CURL_CA_BUNDLE, system)")
+        ->group(net);
+    app.add_option("--connect-timeout", raw.connect_timeout, "seconds to establish a connection (default 10)")
+        ->group(net);
+    app.add_option("--stall-timeout", raw.stall_timeout, "abort a transfer idle for this many seconds (default 60)")
+        ->group(net);
     app.add_option("--timeout", raw.timeout, "seconds for the whole run (default: none)")->group(net);
 
     const char* out = "Output";
     app.add_option("--log-level", raw.log_level, "trace | debug | info | warn | error | off (stderr)")->group(out);
     app.add_option("--log-format", raw.log_format, "text | json")->group(out);
     app.add_option("--progress", raw.progress, "auto | on | off (stderr)")->group(out);
-    app.add_option("--summary-json", raw.summary_json, "write the run summary as JSON to PATH or - (stdout)")->group(out);
+    app.add_option("--summary-json", raw.summary_json, "write the run summary as JSON to PATH or - (stdout)")
+        ->group(out);
     app.add_flag("--dry-run", raw.dry_run, "print the plan and exit without any network call")->group(out);
 
     // Parsed by cli/manifest before this table runs; listed here for --help.
     const char* many = "Several exports";
-    app.add_option("--manifest", raw.manifest, "JSON file: {\"defaults\":{...}, \"exports\":[{\"block-type\":...,\"block-id\":...,\"dest\":...}]}")->group(many);
+    app.add_option("--manifest", raw.manifest,
+                   "JSON file: {\"defaults\":{...}, \"exports\":[{\"block-type\":...,\"block-id\":...,\"dest\":...}]}")
+        ->group(many);
     app.add_option("--jobs", raw.jobs, "exports run at once with --manifest (default 1)")->group(many);
 }
 
@@ -183,7 +210,8 @@ void apply_config_file(CLI::App& app, const std::string& path) {
         try {
             option->add_result(setting.value)->run_callback();
         } catch (const CLI::ParseError&) {
-            usage("--config " + path + " line " + std::to_string(setting.line) + ": " + setting.key + ": invalid value");
+            usage("--config " + path + " line " + std::to_string(setting.line) + ": " + setting.key +
+                  ": invalid value");
         }
     }
 }
@@ -197,19 +225,21 @@ std::set<std::string> given_options(const CLI::App& app) {
 }
 
 void apply_env(CLI::App& app, Raw& raw, const EnvLookup& env) {
-    const std::pair<const char*, std::string*> table[] = {
-        {"PIGMENT_BLOCK_TYPE", &raw.block_type},       {"PIGMENT_BLOCK_ID", &raw.block_id},
-        {"PIGMENT_URL", &raw.pigment_url},             {"PIGMENT_KEY_VAULT_URL", &raw.key_vault_url},
-        {"PIGMENT_SECRET_NAME", &raw.secret_name},     {"AZURE_CLIENT_ID", &raw.client_id},
-        {"PIGMENT_DEST", &raw.dest}};
-    const char* options[] = {"--block-type", "--block-id", "--pigment-url", "--key-vault-url", "--secret-name", "--client-id", "--dest"};
+    const std::pair<const char*, std::string*> table[] = {{"PIGMENT_BLOCK_TYPE", &raw.block_type},
+                                                          {"PIGMENT_BLOCK_ID", &raw.block_id},
+                                                          {"PIGMENT_URL", &raw.pigment_url},
+                                                          {"PIGMENT_KEY_VAULT_URL", &raw.key_vault_url},
+                                                          {"PIGMENT_SECRET_NAME", &raw.secret_name},
+                                                          {"AZURE_CLIENT_ID", &raw.client_id},
+                                                          {"PIGMENT_DEST", &raw.dest}};
+    const char* options[] = {"--block-type",  "--block-id",  "--pigment-url", "--key-vault-url",
+                             "--secret-name", "--client-id", "--dest"};
     for (std::size_t i = 0; i < std::size(table); ++i) {
         if (app.count(options[i]) == 0 && table[i].second->empty()) {
             if (auto value = env(table[i].first)) *table[i].second = *value;
         }
     }
 }
-
 
 // Key Vault always needs the credential, a storage destination only without SAS or Shared Key.
 bool uses_azure_credential(const Config& c, const EnvLookup& env) {
@@ -231,13 +261,15 @@ void refuse_unused_options(const Raw& raw, const Config& c, const EnvLookup& env
         }
     }
     if (raw.given.contains("client-id") && c.secret.credential == CredentialKind::azure_cli) {
-        usage("--client-id does not apply to --credential azure-cli", "the Azure CLI uses its signed-in account; drop --client-id");
+        usage("--client-id does not apply to --credential azure-cli",
+              "the Azure CLI uses its signed-in account; drop --client-id");
     }
     if (raw.given.contains("overwrite") && c.destination.kind == DestinationKind::standard_output) {
         usage("--overwrite/--no-overwrite do not apply to --dest - (stdout)", "drop it, or write to a file");
     }
     if (c.transfer.if_changed && c.destination.kind == DestinationKind::standard_output) {
-        usage("--if-changed does not apply to --dest - (stdout): a pipe holds nothing to compare with", "drop it, or write to a file");
+        usage("--if-changed does not apply to --dest - (stdout): a pipe holds nothing to compare with",
+              "drop it, or write to a file");
     }
     if (c.transfer.if_changed && !c.transfer.overwrite) {
         usage("--if-changed cannot apply with --no-overwrite: an existing destination is refused before the export",
@@ -249,13 +281,16 @@ Config build_config(Raw& raw, const EnvLookup& env, std::chrono::system_clock::t
     Config c;
     if (raw.block_type.empty()) usage("--block-type is required (view, list, metric or table)");
     c.export_.block_type = pick<BlockType>("--block-type", raw.block_type,
-                                           {{"view", BlockType::view}, {"list", BlockType::list},
-                                            {"metric", BlockType::metric}, {"table", BlockType::table}});
+                                           {{"view", BlockType::view},
+                                            {"list", BlockType::list},
+                                            {"metric", BlockType::metric},
+                                            {"table", BlockType::table}});
     if (raw.block_id.empty()) usage("--block-id is required");
     check_block_id(raw.block_id);
     c.export_.block_id = raw.block_id;
     if (!raw.pigment_url.empty()) c.export_.pigment_url = check_service_url("--pigment-url", raw.pigment_url);
-    c.export_.api = pick<PigmentApi>("--pigment-api", raw.pigment_api, {{"v1", PigmentApi::v1}, {"legacy", PigmentApi::legacy}});
+    c.export_.api =
+        pick<PigmentApi>("--pigment-api", raw.pigment_api, {{"v1", PigmentApi::v1}, {"legacy", PigmentApi::legacy}});
     if (!raw.field_delimiter.empty()) {
         c.export_.field_delimiter = pigment::delimiter_enum(raw.field_delimiter);
         if (!c.export_.field_delimiter) usage("--field-delimiter must be ';' or ','");
@@ -291,7 +326,8 @@ Config build_config(Raw& raw, const EnvLookup& env, std::chrono::system_clock::t
     }
     s.api_key_from_env = env("PIGMENT_API_KEY").has_value();
     if (s.key_vault_url.empty() && s.api_key_file.empty() && !s.api_key_from_env) {
-        usage("no Pigment API key source", "use --key-vault-url with --secret-name, --api-key-file PATH, or set PIGMENT_API_KEY");
+        usage("no Pigment API key source",
+              "use --key-vault-url with --secret-name, --api-key-file PATH, or set PIGMENT_API_KEY");
     }
     s.credential = pick<CredentialKind>("--credential", raw.credential,
                                         {{"auto", CredentialKind::automatic},
@@ -302,8 +338,9 @@ Config build_config(Raw& raw, const EnvLookup& env, std::chrono::system_clock::t
     s.client_id = raw.client_id;
 
     auto& t = c.transfer;
-    t.storage_api = pick<StorageApi>("--storage-api", raw.storage_api,
-                                     {{"auto", StorageApi::automatic}, {"dfs", StorageApi::dfs}, {"blob", StorageApi::blob}});
+    t.storage_api =
+        pick<StorageApi>("--storage-api", raw.storage_api,
+                         {{"auto", StorageApi::automatic}, {"dfs", StorageApi::dfs}, {"blob", StorageApi::blob}});
     t.overwrite = raw.overwrite;
     t.if_changed = raw.if_changed;
     try {
@@ -323,28 +360,37 @@ Config build_config(Raw& raw, const EnvLookup& env, std::chrono::system_clock::t
     if (!raw.ca_bundle.empty() && !std::filesystem::is_regular_file(raw.ca_bundle)) {
         usage("--ca-bundle '" + raw.ca_bundle + "' is not a readable file");
     }
-    if (raw.connect_timeout < 1 || raw.stall_timeout < 1) usage("--connect-timeout and --stall-timeout must be at least 1 second");
+    if (raw.connect_timeout < 1 || raw.stall_timeout < 1)
+        usage("--connect-timeout and --stall-timeout must be at least 1 second");
     n.connect_timeout = std::chrono::seconds(raw.connect_timeout);
     n.stall_timeout = std::chrono::seconds(raw.stall_timeout);
     if (raw.timeout > 0) n.total_timeout = std::chrono::seconds(raw.timeout);
 
     c.log.level = pick<LogLevel>("--log-level", raw.log_level,
-                                 {{"trace", LogLevel::trace}, {"debug", LogLevel::debug}, {"info", LogLevel::info},
-                                  {"warn", LogLevel::warn}, {"error", LogLevel::error}, {"off", LogLevel::off}});
-    c.log.format = pick<LogFormat>("--log-format", raw.log_format, {{"text", LogFormat::text}, {"json", LogFormat::json}});
-    c.progress = pick<ProgressMode>("--progress", raw.progress,
-                                    {{"auto", ProgressMode::automatic}, {"on", ProgressMode::on}, {"off", ProgressMode::off}});
+                                 {{"trace", LogLevel::trace},
+                                  {"debug", LogLevel::debug},
+                                  {"info", LogLevel::info},
+                                  {"warn", LogLevel::warn},
+                                  {"error", LogLevel::error},
+                                  {"off", LogLevel::off}});
+    c.log.format =
+        pick<LogFormat>("--log-format", raw.log_format, {{"text", LogFormat::text}, {"json", LogFormat::json}});
+    c.progress =
+        pick<ProgressMode>("--progress", raw.progress,
+                           {{"auto", ProgressMode::automatic}, {"on", ProgressMode::on}, {"off", ProgressMode::off}});
     if (!raw.summary_json.empty()) c.summary_json = raw.summary_json;
     c.dry_run = raw.dry_run;
 
     if (!raw.min_rows.empty()) {
         std::uint64_t rows = 0;
         auto [end, ec] = std::from_chars(raw.min_rows.data(), raw.min_rows.data() + raw.min_rows.size(), rows);
-        if (ec != std::errc() || end != raw.min_rows.data() + raw.min_rows.size()) usage("--min-rows must be a number of rows");
+        if (ec != std::errc() || end != raw.min_rows.data() + raw.min_rows.size())
+            usage("--min-rows must be a number of rows");
         c.guards.min_rows = rows;
     }
     if (!raw.expect_header.empty()) {
-        if (raw.expect_header.find_first_of("\r\n") != std::string::npos) usage("--expect-header is one line, without its line end");
+        if (raw.expect_header.find_first_of("\r\n") != std::string::npos)
+            usage("--expect-header is one line, without its line end");
         c.guards.expect_header = raw.expect_header;
     }
 
@@ -374,7 +420,8 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const EnvL
     app.get_formatter()->column_width(34);
     app.footer(
         "Examples:\n"
-        "  PIGMENT_API_KEY=... pigment-export --block-type metric --block-id 3f2a... --dest ./out/{block_id}-{date}.csv\n"
+        "  PIGMENT_API_KEY=... pigment-export --block-type metric --block-id 3f2a... --dest "
+        "./out/{block_id}-{date}.csv\n"
         "  pigment-export --block-type table --block-id 3f2a... --key-vault-url https://kv.vault.azure.net \\\n"
         "      --secret-name pigment-export-key --dest abfss://raw@acct.dfs.core.windows.net/pigment/{block_id}.csv\n"
         "  pigment-export --block-type list --block-id 3f2a... --api-key-file key.txt \\\n"
@@ -391,7 +438,8 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const EnvL
     define_options(app, raw);
     // `pigment-export check ...` takes the same options and runs the preflight instead.
     bool preflight = !args.empty() && args.front() == "check";
-    std::vector<std::string> reversed(args.rbegin(), args.rend() - (preflight ? 1 : 0));  // CLI11 consumes from the back
+    std::vector<std::string> reversed(args.rbegin(),
+                                      args.rend() - (preflight ? 1 : 0));  // CLI11 consumes from the back
     try {
         app.parse(reversed);
     } catch (const CLI::CallForHelp&) {

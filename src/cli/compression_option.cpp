@@ -8,14 +8,19 @@ namespace pe::cli {
 
 namespace {
 
-[[noreturn]] void fail(const std::string& message) { throw std::invalid_argument(message); }
+[[noreturn]] void fail(const std::string& message) {
+    throw std::invalid_argument(message);
+}
 
 // The name a reader sees: the file's or the object's; stdout has none.
 std::optional<std::string> stored_name(const Destination& destination) {
     switch (destination.kind) {
-        case DestinationKind::local_file: return destination.local_path.filename().string();
-        case DestinationKind::storage: return destination.storage.path;
-        case DestinationKind::standard_output: break;
+        case DestinationKind::local_file:
+            return destination.local_path.filename().string();
+        case DestinationKind::storage:
+            return destination.storage.path;
+        case DestinationKind::standard_output:
+            break;
     }
     return std::nullopt;
 }
@@ -41,23 +46,26 @@ int parse_level(std::string_view text, Codec codec) {
 
 }  // namespace
 
-CompressionSettings choose_compression(std::string_view compress, std::string_view level, const Destination& destination) {
+CompressionSettings choose_compression(std::string_view compress, std::string_view level,
+                                       const Destination& destination) {
     std::optional<std::string> name = stored_name(destination);
     Codec by_name = name ? codec_of_name(*name).value_or(Codec::none) : Codec::none;  // none: no codec's ending
     CompressionSettings settings;
     settings.codec = compress.empty() ? by_name : parse_codec(compress);
     if (by_name != Codec::none && by_name != settings.codec) {
-        fail("--compress " + std::string(codec_name(settings.codec)) + " conflicts with the destination's name, which ends in " +
-             std::string(codec_extension(by_name)) + " (readers would take it for " + codec_name(by_name) +
-             "): drop --compress, or rename the destination");
+        fail("--compress " + std::string(codec_name(settings.codec)) +
+             " conflicts with the destination's name, which ends in " + std::string(codec_extension(by_name)) +
+             " (readers would take it for " + codec_name(by_name) + "): drop --compress, or rename the destination");
     }
     if (name && settings.codec != Codec::none && by_name == Codec::none) {
         fail("--compress " + std::string(codec_name(settings.codec)) + " needs a destination name ending in " +
-             std::string(codec_extension(settings.codec)) + ", e.g. export.csv" + std::string(codec_extension(settings.codec)) +
+             std::string(codec_extension(settings.codec)) + ", e.g. export.csv" +
+             std::string(codec_extension(settings.codec)) +
              ": Spark, Synapse, Databricks and Fabric pick the codec from the name");
     }
     if (settings.codec == Codec::none) {
-        if (!level.empty()) fail("--compress-level needs --compress gzip or zstd (or a destination ending in .gz or .zst)");
+        if (!level.empty())
+            fail("--compress-level needs --compress gzip or zstd (or a destination ending in .gz or .zst)");
         return settings;
     }
     settings.level = level.empty() ? level_range(settings.codec).default_level : parse_level(level, settings.codec);

@@ -21,7 +21,8 @@ constexpr int kMaxNesting = 64;
 
 [[noreturn]] void fail(const std::string& path, long line, const std::string& what,
                        const std::string& hint = "see --config in pigment-export --help") {
-    throw Failure(FailureInfo{Stage::usage, 0, {}, "--config " + path + " line " + std::to_string(line) + ": " + what, hint});
+    throw Failure(
+        FailureInfo{Stage::usage, 0, {}, "--config " + path + " line " + std::to_string(line) + ": " + what, hint});
 }
 
 // A key is echoed in messages; a very long one is cut so the line stays readable.
@@ -65,16 +66,19 @@ std::string suggestion(std::string_view key, const OptionKinds& options) {
 void refuse_forbidden_key(std::string_view key, const std::string& path, long line) {
     // The API key must not sit in a file next to everything else; any spelling of it is refused.
     if (key.find("api-key") != std::string_view::npos && key != "api-key-file") {
-        fail(path, line, shown_key(key) + ": the API key never goes into a file like this; use Key Vault or --api-key-file",
+        fail(path, line,
+             shown_key(key) + ": the API key never goes into a file like this; use Key Vault or --api-key-file",
              "set key-vault-url and secret-name, or api-key-file, or PIGMENT_API_KEY");
     }
     // A config file naming another config file or a manifest would nest runs in each other.
     if (key == "config" || key == "manifest" || key == "jobs") {
-        fail(path, line, std::string(key) + " cannot be set in a config file; give --" + std::string(key) + " on the command line");
+        fail(path, line,
+             std::string(key) + " cannot be set in a config file; give --" + std::string(key) + " on the command line");
     }
 }
 
-std::string value_text(std::string_view key, const toml::node& node, OptionKind kind, const std::string& path, long line) {
+std::string value_text(std::string_view key, const toml::node& node, OptionKind kind, const std::string& path,
+                       long line) {
     std::string name = shown_key(key);
     if (node.is_table() || node.is_array()) fail(path, line, name + " takes one value, not a table or an array");
     if (kind == OptionKind::flag) {
@@ -90,11 +94,13 @@ std::string value_text(std::string_view key, const toml::node& node, OptionKind 
     return text;
 }
 
-ConfigSetting setting(const toml::key& key, const toml::node& node, const std::string& path, const OptionKinds& options) {
+ConfigSetting setting(const toml::key& key, const toml::node& node, const std::string& path,
+                      const OptionKinds& options) {
     long line = static_cast<long>(key.source().begin.line);
     refuse_forbidden_key(key.str(), path, line);
     auto known = options.find(key.str());
-    if (known == options.end()) fail(path, line, "unknown key '" + shown_key(key.str()) + "'" + suggestion(key.str(), options));
+    if (known == options.end())
+        fail(path, line, "unknown key '" + shown_key(key.str()) + "'" + suggestion(key.str(), options));
     return {std::string(key.str()), value_text(key.str(), node, known->second, path, line), line};
 }
 
@@ -105,9 +111,9 @@ ConfigSetting setting(const toml::key& key, const toml::node& node, const std::s
 // __builtin_unreachable() (undefined behaviour) for most non-ASCII characters, so none may stand
 // where it looks for whitespace: outside strings, or after a multi-line string's backslash.
 struct TomlShape {
-    long too_deep_line = 0;  // where nesting first passes the limit, 0 when it never does
-    long header_line = 0;    // the first [table] header's line, 0 when there is none
-    long non_ascii_line = 0; // the first non-ASCII byte where toml++ tests for whitespace
+    long too_deep_line = 0;   // where nesting first passes the limit, 0 when it never does
+    long header_line = 0;     // the first [table] header's line, 0 when there is none
+    long non_ascii_line = 0;  // the first non-ASCII byte where toml++ tests for whitespace
 };
 
 // A bracket is skipped only where toml++ reads string or comment text too: the scan follows
@@ -143,7 +149,8 @@ TomlShape scan_toml(std::string_view text, int limit) {
         switch (in) {
             case In::code:
                 non_ascii(c);
-                if (c == '#') in = In::comment;
+                if (c == '#')
+                    in = In::comment;
                 else if ((c == '"' || c == '\'') && opens_string(last)) {
                     bool multi = run_of(i, c) >= 3;
                     in = c == '"' ? (multi ? In::multi_basic : In::basic) : (multi ? In::multi_literal : In::literal);
@@ -201,9 +208,11 @@ toml::table parse_toml(std::string_view text, const std::string& path) {
     if (text.size() > kMaxFileSize) fail(path, 1, "the file is larger than 1 MiB");
     TomlShape shape = scan_toml(text, kMaxNesting);
     if (shape.too_deep_line > 0) fail(path, shape.too_deep_line, "arrays or tables nest deeper than 64 levels");
-    if (shape.header_line > 0) fail(path, shape.header_line, "a [table] header; every key sits at the top level, before any table");
+    if (shape.header_line > 0)
+        fail(path, shape.header_line, "a [table] header; every key sits at the top level, before any table");
     if (shape.non_ascii_line > 0) {
-        fail(path, shape.non_ascii_line, "a non-ASCII character outside a string or comment (or after a line-ending backslash)");
+        fail(path, shape.non_ascii_line,
+             "a non-ASCII character outside a string or comment (or after a line-ending backslash)");
     }
     try {
         return toml::parse(text, std::string_view(path));
@@ -214,9 +223,12 @@ toml::table parse_toml(std::string_view text, const std::string& path) {
 
 }  // namespace
 
-bool toml_nesting_exceeds(std::string_view text, int limit) { return scan_toml(text, limit).too_deep_line > 0; }
+bool toml_nesting_exceeds(std::string_view text, int limit) {
+    return scan_toml(text, limit).too_deep_line > 0;
+}
 
-std::vector<ConfigSetting> parse_config_file(std::string_view text, const std::string& path, const OptionKinds& options) {
+std::vector<ConfigSetting> parse_config_file(std::string_view text, const std::string& path,
+                                             const OptionKinds& options) {
     toml::table table = parse_toml(text, path);
     std::vector<std::pair<const toml::key*, const toml::node*>> entries;
     for (const auto& [key, node] : table) entries.emplace_back(&key, &node);

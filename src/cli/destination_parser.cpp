@@ -11,11 +11,16 @@ namespace pe::cli {
 
 namespace {
 
-constexpr std::array<std::string_view, 3> kSuffixes = {"core.windows.net", "core.chinacloudapi.cn", "core.usgovcloudapi.net"};
+constexpr std::array<std::string_view, 3> kSuffixes = {"core.windows.net", "core.chinacloudapi.cn",
+                                                       "core.usgovcloudapi.net"};
 
-[[noreturn]] void fail(const std::string& message) { throw std::invalid_argument(message); }
+[[noreturn]] void fail(const std::string& message) {
+    throw std::invalid_argument(message);
+}
 
-bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool is_lower_alnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
 
 void check_account(std::string_view account) {
     bool ok = account.size() >= 3 && account.size() <= 24;
@@ -37,12 +42,14 @@ void check_container(std::string_view name) {
 
 // The object path: non-empty segments, no '.' or '..', no control characters, not a folder.
 void check_object_path(std::string_view path) {
-    if (path.empty() || path.back() == '/') fail("the destination needs a file name after the container, e.g. .../exports/data.csv");
+    if (path.empty() || path.back() == '/')
+        fail("the destination needs a file name after the container, e.g. .../exports/data.csv");
     if (path.size() > 1024) fail("the destination path is longer than 1024 characters");
     std::size_t start = 0;
     while (start <= path.size()) {
         auto end = path.find('/', start);
-        std::string_view segment = path.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+        std::string_view segment =
+            path.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
         if (segment.empty() || segment == "." || segment == "..") {
             fail("the destination path '" + shown_value(path) + "' has an empty, '.' or '..' segment");
         }
@@ -94,8 +101,9 @@ Url split_url(std::string_view text) {
     url.scheme = std::string(text.substr(0, sep));
     std::string_view rest = text.substr(sep + 3);
     if (rest.find_first_of("?#") != std::string_view::npos) {
-        fail("the destination URL must not carry a query or fragment; pass a SAS token in AZURE_STORAGE_SAS_TOKEN "
-             "so it stays out of the command line and the logs");
+        fail(
+            "the destination URL must not carry a query or fragment; pass a SAS token in AZURE_STORAGE_SAS_TOKEN "
+            "so it stays out of the command line and the logs");
     }
     auto slash = rest.find('/');
     url.authority = std::string(rest.substr(0, slash));
@@ -115,7 +123,8 @@ AzureHost split_azure_host(std::string_view host) {
     std::string_view account = host.substr(0, dot);
     std::string_view rest = host.substr(dot + 1);
     for (std::string_view service : {"dfs", "blob"}) {
-        if (rest.size() > service.size() + 1 && rest.substr(0, service.size()) == service && rest[service.size()] == '.') {
+        if (rest.size() > service.size() + 1 && rest.substr(0, service.size()) == service &&
+            rest[service.size()] == '.') {
             std::string_view suffix = rest.substr(service.size() + 1);
             for (auto known : kSuffixes) {
                 if (suffix == known) return {std::string(account), std::string(service), std::string(suffix)};
@@ -139,10 +148,14 @@ std::pair<std::string, std::string> split_first(std::string_view path) {
 std::string displayed_path(std::string_view path) {
     std::string out;
     for (char c : path) {
-        if (c == '%') out += "%25";
-        else if (c == '?') out += "%3F";
-        else if (c == '#') out += "%23";
-        else out += c;
+        if (c == '%')
+            out += "%25";
+        else if (c == '?')
+            out += "%3F";
+        else if (c == '#')
+            out += "%23";
+        else
+            out += c;
     }
     return out;
 }
@@ -209,7 +222,8 @@ Destination parse_destination(std::string_view text) {
                                     url.authority.substr(0, at), url.path, host.suffix});
     }
     if (scheme != "https" && scheme != "http") {
-        fail("unsupported destination scheme '" + scheme + "' (use a path, file://, abfss://, https:// or - for stdout)");
+        fail("unsupported destination scheme '" + scheme +
+             "' (use a path, file://, abfss://, https:// or - for stdout)");
     }
     AzureHost host = split_azure_host(url.authority);
     if (!host.account.empty()) {
@@ -219,7 +233,8 @@ Destination parse_destination(std::string_view text) {
                                     url.authority, host.account, container, path, host.suffix});
     }
     if (!is_loopback_host(url.authority)) {
-        fail("'" + url.authority + "' is not an Azure Storage host (ACCOUNT.dfs|blob.core.windows.net); path-style URLs "
+        fail("'" + url.authority +
+             "' is not an Azure Storage host (ACCOUNT.dfs|blob.core.windows.net); path-style URLs "
              "(http(s)://HOST:PORT/ACCOUNT/CONTAINER/PATH) are accepted for loopback emulators only");
     }
     auto [account, rest] = split_first(url.path);

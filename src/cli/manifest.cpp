@@ -43,14 +43,17 @@ Layer json_layer(const nlohmann::json& object, const std::string& where) {
     if (!object.is_object()) usage("manifest: " + where + " must be an object of option names to values");
     Layer layer;
     for (const auto& [key, value] : object.items()) {
-        if (is_run_level(key)) usage("manifest: '" + key + "' in " + where + " applies to the whole run; give it on the command line");
-        if (key == "api-key") usage("manifest: the API key never goes into a file like this; use Key Vault or --api-key-file");
+        if (is_run_level(key))
+            usage("manifest: '" + key + "' in " + where + " applies to the whole run; give it on the command line");
+        if (key == "api-key")
+            usage("manifest: the API key never goes into a file like this; use Key Vault or --api-key-file");
         Setting setting{option_key(key), {}};
         if (value.is_boolean()) {
             setting.words = {(value.get<bool>() ? "--" : "--no-") + key};
         } else if (value.is_string()) {
             setting.words = {"--" + key, value.get<std::string>()};
-        } else if (value.is_number_unsigned() || value.is_number_integer() || (value.is_object() && key == "export-options")) {
+        } else if (value.is_number_unsigned() || value.is_number_integer() ||
+                   (value.is_object() && key == "export-options")) {
             setting.words = {"--" + key, value.dump()};
         } else {
             usage("manifest: " + where + "." + key + " must be a string, a number or a boolean");
@@ -63,8 +66,8 @@ Layer json_layer(const nlohmann::json& object, const std::string& where) {
 // The command line shared by every entry, split into its options. A flag takes no value; any
 // other option takes the next word unless it is an option itself (as CLI11 reads it).
 Layer command_line_layer(const std::vector<std::string>& args) {
-    static const std::set<std::string, std::less<>> kFlags = {"overwrite", "no-overwrite", "if-changed", "no-if-changed",
-                                                               "dry-run", "help", "version"};
+    static const std::set<std::string, std::less<>> kFlags = {
+        "overwrite", "no-overwrite", "if-changed", "no-if-changed", "dry-run", "help", "version"};
     Layer layer;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& word = args[i];
@@ -90,7 +93,8 @@ Layer command_line_layer(const std::vector<std::string>& args) {
 // Later layers win by key, so each option reaches parse_command_line once.
 void overlay(Layer& merged, const Layer& layer) {
     std::erase_if(merged, [&](const Setting& s) {
-        return !s.key.empty() && std::any_of(layer.begin(), layer.end(), [&](const Setting& l) { return l.key == s.key; });
+        return !s.key.empty() &&
+               std::any_of(layer.begin(), layer.end(), [&](const Setting& l) { return l.key == s.key; });
     });
     merged.insert(merged.end(), layer.begin(), layer.end());
 }
@@ -140,20 +144,23 @@ std::optional<ManifestRequest> find_manifest(const std::vector<std::string>& arg
     if (jobs) {
         unsigned n = 0;
         auto [end, ec] = std::from_chars(jobs->data(), jobs->data() + jobs->size(), n);
-        if (ec != std::errc() || end != jobs->data() + jobs->size() || n < 1 || n > 32) usage("--jobs must be between 1 and 32");
+        if (ec != std::errc() || end != jobs->data() + jobs->size() || n < 1 || n > 32)
+            usage("--jobs must be between 1 and 32");
         request.jobs = n;
     }
     return request;
 }
 
-std::vector<std::vector<std::string>> manifest_runs(const std::string& json_text, const std::vector<std::string>& shared_args) {
+std::vector<std::vector<std::string>> manifest_runs(const std::string& json_text,
+                                                    const std::vector<std::string>& shared_args) {
     // nlohmann recurses once per level: a deep document must be an error, not a stack overflow.
     if (json_text.size() > kMaxManifestBytes) usage("manifest: larger than 4 MiB");
     if (json_nesting_exceeds(json_text, kMaxDepth)) usage("manifest: nests deeper than 64 levels");
     auto manifest = nlohmann::json::parse(json_text, nullptr, false);
     if (manifest.is_discarded() || !manifest.is_object()) usage("manifest: not a JSON object");
     for (const auto& [key, _] : manifest.items()) {
-        if (key != "defaults" && key != "exports") usage("manifest: unknown key '" + key + "' (expected defaults, exports)");
+        if (key != "defaults" && key != "exports")
+            usage("manifest: unknown key '" + key + "' (expected defaults, exports)");
     }
     if (!manifest.contains("exports") || !manifest["exports"].is_array() || manifest["exports"].empty()) {
         usage("manifest: 'exports' must be a non-empty array");

@@ -11,7 +11,9 @@ namespace pe::cli {
 
 namespace {
 
-[[noreturn]] void fail(const std::string& message) { throw std::invalid_argument(message); }
+[[noreturn]] void fail(const std::string& message) {
+    throw std::invalid_argument(message);
+}
 
 }  // namespace
 
@@ -19,7 +21,8 @@ void check_block_id(std::string_view id) {
     if (id.empty() || id.size() > 128) fail("--block-id must be 1-128 characters (a Pigment UUID)");
     for (char c : id) {
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') {
-            fail("--block-id '" + shown_value(id) + "' is not a Pigment id: use letters, digits, '-' and '_' only (a UUID)");
+            fail("--block-id '" + shown_value(id) +
+                 "' is not a Pigment id: use letters, digits, '-' and '_' only (a UUID)");
         }
     }
 }
@@ -33,14 +36,18 @@ std::string check_service_url(std::string_view option, std::string_view url) {
     }
     std::string_view rest;
     bool https = url.rfind("https://", 0) == 0;
-    if (https) rest = url.substr(8);
-    else if (url.rfind("http://", 0) == 0) rest = url.substr(7);
-    else fail(name + " '" + shown_value(url) + "' must start with https://");
+    if (https)
+        rest = url.substr(8);
+    else if (url.rfind("http://", 0) == 0)
+        rest = url.substr(7);
+    else
+        fail(name + " '" + shown_value(url) + "' must start with https://");
     if (rest.find_first_of("?#") != std::string_view::npos) fail(name + " must not carry a query or fragment");
     std::string_view host = rest.substr(0, rest.find('/'));
     if (host.empty()) fail(name + " has no host");
     if (host.find('@') != std::string_view::npos) fail(name + " must not contain credentials");
-    if (!https && !is_loopback_host(host)) fail(name + " must use https:// (http:// is accepted for loopback test servers only)");
+    if (!https && !is_loopback_host(host))
+        fail(name + " must use https:// (http:// is accepted for loopback test servers only)");
     std::string out(url);
     while (out.size() > 1 && out.back() == '/') out.pop_back();
     return out;

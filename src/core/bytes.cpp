@@ -95,9 +95,13 @@ std::string base64_encode(std::string_view bytes) {
     return out;
 }
 
-std::string base64_decode(std::string_view text) { return decode_base64_common(text, true); }
+std::string base64_decode(std::string_view text) {
+    return decode_base64_common(text, true);
+}
 
-std::string base64url_decode(std::string_view text) { return decode_base64_common(text, false); }
+std::string base64url_decode(std::string_view text) {
+    return decode_base64_common(text, false);
+}
 
 std::uint64_t parse_size(std::string_view text) {
     std::uint64_t number = 0;
@@ -107,11 +111,16 @@ std::uint64_t parse_size(std::string_view text) {
     }
     std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
     std::uint64_t multiplier = 0;
-    if (unit.empty() || unit == "B") multiplier = 1;
-    else if (unit == "KiB" || unit == "K") multiplier = 1ull << 10;
-    else if (unit == "MiB" || unit == "M") multiplier = 1ull << 20;
-    else if (unit == "GiB" || unit == "G") multiplier = 1ull << 30;
-    else throw std::invalid_argument("unknown size unit '" + std::string(unit) + "' (use B, KiB, MiB or GiB)");
+    if (unit.empty() || unit == "B")
+        multiplier = 1;
+    else if (unit == "KiB" || unit == "K")
+        multiplier = 1ull << 10;
+    else if (unit == "MiB" || unit == "M")
+        multiplier = 1ull << 20;
+    else if (unit == "GiB" || unit == "G")
+        multiplier = 1ull << 30;
+    else
+        throw std::invalid_argument("unknown size unit '" + std::string(unit) + "' (use B, KiB, MiB or GiB)");
     if (number > UINT64_MAX / multiplier) {
         throw std::invalid_argument("size too large: '" + std::string(text) + "'");
     }
@@ -138,10 +147,18 @@ std::string format_size(std::uint64_t bytes) {
     return std::string(buffer.data(), static_cast<std::size_t>(n));
 }
 
-std::string utc_date(std::chrono::system_clock::time_point t) { return format_tm(t, "%Y-%m-%d"); }
-std::string utc_time_hms(std::chrono::system_clock::time_point t) { return format_tm(t, "%H%M%S"); }
-std::string utc_timestamp(std::chrono::system_clock::time_point t) { return format_tm(t, "%Y%m%dT%H%M%SZ"); }
-std::string utc_iso8601(std::chrono::system_clock::time_point t) { return format_tm(t, "%Y-%m-%dT%H:%M:%SZ"); }
+std::string utc_date(std::chrono::system_clock::time_point t) {
+    return format_tm(t, "%Y-%m-%d");
+}
+std::string utc_time_hms(std::chrono::system_clock::time_point t) {
+    return format_tm(t, "%H%M%S");
+}
+std::string utc_timestamp(std::chrono::system_clock::time_point t) {
+    return format_tm(t, "%Y%m%dT%H%M%SZ");
+}
+std::string utc_iso8601(std::chrono::system_clock::time_point t) {
+    return format_tm(t, "%Y-%m-%dT%H:%M:%SZ");
+}
 std::string http_date(std::chrono::system_clock::time_point t) {
     // strftime's %a/%b follow the C locale, which is what HTTP dates require.
     return format_tm(t, "%a, %d %b %Y %H:%M:%S GMT");

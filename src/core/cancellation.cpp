@@ -21,12 +21,20 @@ void request_stop(int signo) noexcept {
     g_signal.compare_exchange_strong(expected, signo);
 }
 
-int stop_signal() noexcept { return g_signal.load(std::memory_order_relaxed); }
+int stop_signal() noexcept {
+    return g_signal.load(std::memory_order_relaxed);
+}
 
-DeadlineBinding::DeadlineBinding(RunDeadline* deadline) noexcept : previous_(t_deadline) { t_deadline = deadline; }
-DeadlineBinding::~DeadlineBinding() { t_deadline = previous_; }
+DeadlineBinding::DeadlineBinding(RunDeadline* deadline) noexcept : previous_(t_deadline) {
+    t_deadline = deadline;
+}
+DeadlineBinding::~DeadlineBinding() {
+    t_deadline = previous_;
+}
 
-RunDeadline* current_deadline() noexcept { return t_deadline; }
+RunDeadline* current_deadline() noexcept {
+    return t_deadline;
+}
 
 Reason reason() noexcept {
     if (stop_signal() != 0) return Reason::signal;
@@ -34,9 +42,13 @@ Reason reason() noexcept {
     return Reason::none;
 }
 
-bool requested() noexcept { return reason() != Reason::none; }
+bool requested() noexcept {
+    return reason() != Reason::none;
+}
 
-void reset_for_tests() noexcept { g_signal.store(0); }
+void reset_for_tests() noexcept {
+    g_signal.store(0);
+}
 
 bool sleep_for(std::chrono::milliseconds duration) {
     constexpr auto kSlice = std::chrono::milliseconds(20);
@@ -53,11 +65,13 @@ bool sleep_for(std::chrono::milliseconds duration) {
 
 void throw_if_requested() {
     switch (reason()) {
-        case Reason::none: return;
+        case Reason::none:
+            return;
         case Reason::signal: {
             int signo = stop_signal();
             const char* name = sigabbrev_np(signo);
-            throw Failure(Stage::interrupted, std::string("stopped by SIG") + (name ? name : std::to_string(signo).c_str()));
+            throw Failure(Stage::interrupted,
+                          std::string("stopped by SIG") + (name ? name : std::to_string(signo).c_str()));
         }
         case Reason::timeout:
             throw Failure(FailureInfo{Stage::interrupted, 0, "Timeout", "the run exceeded --timeout",

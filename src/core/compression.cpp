@@ -4,18 +4,24 @@ namespace pe {
 
 const char* codec_name(Codec codec) {
     switch (codec) {
-        case Codec::gzip: return "gzip";
-        case Codec::zstd: return "zstd";
-        case Codec::none: break;
+        case Codec::gzip:
+            return "gzip";
+        case Codec::zstd:
+            return "zstd";
+        case Codec::none:
+            break;
     }
     return "none";
 }
 
 std::string_view codec_extension(Codec codec) {
     switch (codec) {
-        case Codec::gzip: return ".gz";
-        case Codec::zstd: return ".zst";
-        case Codec::none: break;
+        case Codec::gzip:
+            return ".gz";
+        case Codec::zstd:
+            return ".zst";
+        case Codec::none:
+            break;
     }
     return {};
 }
@@ -30,9 +36,12 @@ std::optional<Codec> codec_of_name(std::string_view name) {
 
 const char* stored_content_type(Codec codec) {
     switch (codec) {
-        case Codec::gzip: return "application/gzip";
-        case Codec::zstd: return "application/zstd";
-        case Codec::none: break;
+        case Codec::gzip:
+            return "application/gzip";
+        case Codec::zstd:
+            return "application/zstd";
+        case Codec::none:
+            break;
     }
     return "text/csv";
 }

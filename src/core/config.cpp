@@ -4,10 +4,14 @@ namespace pe {
 
 const char* block_type_name(BlockType type) {
     switch (type) {
-        case BlockType::view: return "view";
-        case BlockType::list: return "list";
-        case BlockType::table: return "table";
-        case BlockType::metric: break;
+        case BlockType::view:
+            return "view";
+        case BlockType::list:
+            return "list";
+        case BlockType::table:
+            return "table";
+        case BlockType::metric:
+            break;
     }
     return "metric";
 }
@@ -17,7 +21,8 @@ bool storage_needs_token(const Config& config, const EnvLookup& env) {
         auto value = env(name);
         return value && !value->empty();
     };
-    return config.destination.kind == DestinationKind::storage && !set("AZURE_STORAGE_SAS_TOKEN") && !set("AZURE_STORAGE_KEY");
+    return config.destination.kind == DestinationKind::storage && !set("AZURE_STORAGE_SAS_TOKEN") &&
+           !set("AZURE_STORAGE_KEY");
 }
 
 }  // namespace pe

@@ -162,8 +162,9 @@ __attribute__((target("avx512f,vpclmulqdq,pclmul,sse4.1"))) inline __m512i wide_
 }
 
 // Needs n >= 128.
-__attribute__((target("avx512f,vpclmulqdq,pclmul,sse4.1"))) std::uint64_t update_vpclmul(std::uint64_t state, const unsigned char* p,
-                                                                                     std::size_t n) {
+__attribute__((target("avx512f,vpclmulqdq,pclmul,sse4.1"))) std::uint64_t update_vpclmul(std::uint64_t state,
+                                                                                         const unsigned char* p,
+                                                                                         std::size_t n) {
     const __m512i k1024 = wide_keys_of(kFold1024);
     __m512i z0 = _mm512_xor_si512(load512(p), _mm512_set_epi64(0, 0, 0, 0, 0, 0, 0, static_cast<long long>(state)));
     __m512i z1 = load512(p + 64);
@@ -175,7 +176,8 @@ __attribute__((target("avx512f,vpclmulqdq,pclmul,sse4.1"))) std::uint64_t update
     }
     alignas(64) unsigned char lanes[64];
     _mm512_store_si512(static_cast<void*>(lanes), _mm512_xor_si512(fold_wide(z0, wide_keys_of(kFold512)), z1));
-    return finish_folded(fold_four(load128(lanes), load128(lanes + 16), load128(lanes + 32), load128(lanes + 48)), p, n);
+    return finish_folded(fold_four(load128(lanes), load128(lanes + 16), load128(lanes + 32), load128(lanes + 48)), p,
+                         n);
 }
 
 // Below these the folding set-up costs about what the tables take for the whole input.
@@ -191,7 +193,9 @@ detail::Crc64Path cpu_best_path() {
 
 #else
 
-detail::Crc64Path cpu_best_path() { return detail::Crc64Path::table; }
+detail::Crc64Path cpu_best_path() {
+    return detail::Crc64Path::table;
+}
 
 #endif
 

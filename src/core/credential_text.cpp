@@ -9,7 +9,8 @@ namespace pe {
 std::optional<std::string> credential_text_problem(std::string_view value, std::size_t limit) {
     if (value.empty()) return "is empty";
     if (value.size() > limit) return "is larger than " + limit_text(limit);
-    if (std::all_of(value.begin(), value.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; })) {
+    if (std::all_of(value.begin(), value.end(),
+                    [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; })) {
         return "is only whitespace";
     }
     // Every token passes here: find the first bad byte, and only then build the message.

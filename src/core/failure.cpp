@@ -37,26 +37,40 @@ Failure::Failure(Stage stage, std::string message, std::string hint)
 
 const char* stage_name(Stage stage) {
     switch (stage) {
-        case Stage::usage: return "usage";
-        case Stage::secret: return "secret";
-        case Stage::export_: return "export";
-        case Stage::store: return "store";
-        case Stage::after_commit: return "after-commit";
-        case Stage::interrupted: return "interrupted";
-        case Stage::internal: break;
+        case Stage::usage:
+            return "usage";
+        case Stage::secret:
+            return "secret";
+        case Stage::export_:
+            return "export";
+        case Stage::store:
+            return "store";
+        case Stage::after_commit:
+            return "after-commit";
+        case Stage::interrupted:
+            return "interrupted";
+        case Stage::internal:
+            break;
     }
     return "internal";
 }
 
 int exit_code(Stage stage) {
     switch (stage) {
-        case Stage::usage: return 2;
-        case Stage::secret: return 3;
-        case Stage::export_: return 4;
-        case Stage::store: return 5;
-        case Stage::after_commit: return 6;
-        case Stage::interrupted: return interrupted_exit_code();
-        case Stage::internal: break;
+        case Stage::usage:
+            return 2;
+        case Stage::secret:
+            return 3;
+        case Stage::export_:
+            return 4;
+        case Stage::store:
+            return 5;
+        case Stage::after_commit:
+            return 6;
+        case Stage::interrupted:
+            return interrupted_exit_code();
+        case Stage::internal:
+            break;
     }
     return 1;
 }

@@ -37,7 +37,7 @@ std::string read_input_file(const std::filesystem::path& path, const InputFile& 
         fail(spec, path, "InputFileUnreadable", std::string("cannot be read: ") + std::strerror(error),
              error == ENOENT ? "check the path" : "check the path and that this user may read it");
     }
-    struct stat st{};
+    struct stat st {};
     if (::fstat(file.fd, &st) != 0) {
         fail(spec, path, "InputFileUnreadable", std::string("cannot be read: ") + std::strerror(errno),
              "check the path and that this user may read it");

@@ -22,12 +22,13 @@ const char* kind_of(mode_t mode) {
 }
 
 Failure io_failure(Stage stage, std::string_view what, const std::filesystem::path& path, int err) {
-    std::string hint = err == EACCES || err == EPERM ? "check the permissions of the folder"
+    std::string hint = err == EACCES || err == EPERM    ? "check the permissions of the folder"
                        : err == ENOSPC || err == EDQUOT ? "free disk space on that file system"
-                       : err == ENOENT ? "create the folder first"
-                                       : "check the path";
+                       : err == ENOENT                  ? "create the folder first"
+                                                        : "check the path";
     return Failure(FailureInfo{stage, 0, "LocalIoError",
-                               "cannot write " + std::string(what) + " '" + path.string() + "': " + std::strerror(err), hint});
+                               "cannot write " + std::string(what) + " '" + path.string() + "': " + std::strerror(err),
+                               hint});
 }
 
 mode_t current_umask() {
@@ -39,7 +40,7 @@ mode_t current_umask() {
 }  // namespace
 
 ExistingOutput inspect_output(const std::filesystem::path& path, Stage stage, std::string_view what) {
-    struct stat st{};
+    struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) {
         int err = errno;
         if (err == ENOENT) return {};
@@ -47,10 +48,12 @@ ExistingOutput inspect_output(const std::filesystem::path& path, Stage stage, st
     }
     if (!S_ISREG(st.st_mode)) {
         std::string kind = kind_of(st.st_mode);
-        std::string hint = S_ISLNK(st.st_mode)
-                               ? "name the file itself (readlink -f) or remove the link; links are never replaced"
-                               : "name a regular file or a new path; only files the tool could have written are replaced";
-        throw Failure(FailureInfo{stage, 0, "OutputNotRegular", std::string(what) + " '" + path.string() + "' is " + kind, hint});
+        std::string hint =
+            S_ISLNK(st.st_mode)
+                ? "name the file itself (readlink -f) or remove the link; links are never replaced"
+                : "name a regular file or a new path; only files the tool could have written are replaced";
+        throw Failure(
+            FailureInfo{stage, 0, "OutputNotRegular", std::string(what) + " '" + path.string() + "' is " + kind, hint});
     }
     return {true, static_cast<mode_t>(st.st_mode & 07777), st.st_dev, st.st_ino};
 }

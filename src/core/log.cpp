@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <mutex>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/sinks/base_sink.h>
+#include <nlohmann/json.hpp>
 
 #include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/redactor.hpp"
@@ -32,7 +32,8 @@ public:
 protected:
     void sink_it_(const spdlog::details::log_msg& msg) override {
         std::string message = printable(redactor::scrub(std::string_view(msg.payload.data(), msg.payload.size())));
-        std::string level(spdlog::level::to_string_view(msg.level).data(), spdlog::level::to_string_view(msg.level).size());
+        std::string level(spdlog::level::to_string_view(msg.level).data(),
+                          spdlog::level::to_string_view(msg.level).size());
         std::string time = utc_iso8601(msg.time);
         const char* stage = current_stage();
         std::string line;
@@ -54,12 +55,18 @@ private:
 
 spdlog::level::level_enum to_spdlog(LogLevel level) {
     switch (level) {
-        case LogLevel::trace: return spdlog::level::trace;
-        case LogLevel::debug: return spdlog::level::debug;
-        case LogLevel::info: return spdlog::level::info;
-        case LogLevel::warn: return spdlog::level::warn;
-        case LogLevel::error: return spdlog::level::err;
-        case LogLevel::off: break;
+        case LogLevel::trace:
+            return spdlog::level::trace;
+        case LogLevel::debug:
+            return spdlog::level::debug;
+        case LogLevel::info:
+            return spdlog::level::info;
+        case LogLevel::warn:
+            return spdlog::level::warn;
+        case LogLevel::error:
+            return spdlog::level::err;
+        case LogLevel::off:
+            break;
     }
     return spdlog::level::off;
 }
@@ -73,7 +80,11 @@ void init(const LogSettings& settings) {
     spdlog::set_default_logger(std::move(logger));
 }
 
-void set_stage(Stage stage) { g_stage = static_cast<int>(stage); }
-void clear_stage() { g_stage = -1; }
+void set_stage(Stage stage) {
+    g_stage = static_cast<int>(stage);
+}
+void clear_stage() {
+    g_stage = -1;
+}
 
 }  // namespace pe::log

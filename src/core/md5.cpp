@@ -19,9 +19,13 @@ Md5::Md5() : impl_(std::make_unique<Impl>()) {
     }
 }
 
-Md5::~Md5() { EVP_MD_CTX_free(impl_->ctx); }
+Md5::~Md5() {
+    EVP_MD_CTX_free(impl_->ctx);
+}
 
-void Md5::update(const char* data, std::size_t size) { EVP_DigestUpdate(impl_->ctx, data, size); }
+void Md5::update(const char* data, std::size_t size) {
+    EVP_DigestUpdate(impl_->ctx, data, size);
+}
 
 std::string Md5::finish() {
     unsigned char digest[EVP_MAX_MD_SIZE];

@@ -6,7 +6,9 @@
 
 namespace pe {
 
-Secret::Secret(std::string value) : value_(std::move(value)) { redactor::add(value_); }
+Secret::Secret(std::string value) : value_(std::move(value)) {
+    redactor::add(value_);
+}
 
 Secret::Secret(const Secret& other) : value_(other.value_) {}
 
@@ -18,7 +20,9 @@ Secret& Secret::operator=(const Secret& other) {
     return *this;
 }
 
-Secret::Secret(Secret&& other) noexcept : value_(std::move(other.value_)) { other.wipe(); }
+Secret::Secret(Secret&& other) noexcept : value_(std::move(other.value_)) {
+    other.wipe();
+}
 
 Secret& Secret::operator=(Secret&& other) noexcept {
     if (this != &other) {
@@ -29,7 +33,9 @@ Secret& Secret::operator=(Secret&& other) noexcept {
     return *this;
 }
 
-Secret::~Secret() { wipe(); }
+Secret::~Secret() {
+    wipe();
+}
 
 void Secret::wipe() noexcept {
     // Overwrite the whole capacity so the bytes do not linger in freed memory or a core file.

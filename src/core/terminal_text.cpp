@@ -43,7 +43,7 @@ std::string printable(std::string_view text) {
             out.push_back(' ');
             ++i;
         } else if (byte < 0x20 || byte == 0x7F) {  // NOLINT(bugprone-branch-clone): a control byte and a broken
-            escape_byte(out, byte);                    // UTF-8 lead are escaped alike, for different reasons
+            escape_byte(out, byte);                // UTF-8 lead are escaped alike, for different reasons
             ++i;
         } else if (byte < 0x80) {
             out.push_back(static_cast<char>(byte));

@@ -145,7 +145,10 @@ ClientOptions client_options_for(const NetworkSettings& network) {
 }
 
 TransportError::TransportError(const std::string& message, std::string host, int curl_code, bool retryable)
-    : std::runtime_error(redactor::scrub(message)), host_(std::move(host)), curl_code_(curl_code), retryable_(retryable) {}
+    : std::runtime_error(redactor::scrub(message)),
+      host_(std::move(host)),
+      curl_code_(curl_code),
+      retryable_(retryable) {}
 
 struct Client::Impl {
     ClientOptions options;
@@ -200,14 +203,16 @@ struct Client::Impl {
                 while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' ')) s.remove_suffix(1);
                 return s;
             };
-            response.headers.push_back({std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
+            response.headers.push_back(
+                {std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
         }
         return line.size();
     }
 
     // "HTTP/1.1 200 OK" -> 11, "HTTP/2 200" -> 20; 0 when unreadable.
     static int http_version_of(std::string_view status_line) {
-        std::string_view v = status_line.substr(5, status_line.find(' ') == std::string_view::npos ? 0 : status_line.find(' ') - 5);
+        std::string_view v =
+            status_line.substr(5, status_line.find(' ') == std::string_view::npos ? 0 : status_line.find(' ') - 5);
         if (v.empty() || v[0] < '0' || v[0] > '9') return 0;
         int minor = v.size() >= 3 && v[1] == '.' && v[2] >= '0' && v[2] <= '9' ? v[2] - '0' : 0;
         return (v[0] - '0') * 10 + minor;
@@ -353,7 +358,8 @@ struct Client::Impl {
         curl_slist_free_all(list);
         // Drop every option that points into the caller's memory or ours before returning.
         curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
-        auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+        auto elapsed =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
 
         if (callback_error) {
             std::rethrow_exception(std::exchange(callback_error, nullptr));
@@ -361,8 +367,9 @@ struct Client::Impl {
         if (code != CURLE_OK) {
             std::string host = host_of(request.url);
             if (headers_too_large) {
-                throw TransportError("the response headers exceed " + std::to_string(options.max_header_bytes / 1024) + " KiB or " +
-                                         std::to_string(options.max_header_count) + " lines (" + host + ")",
+                throw TransportError("the response headers exceed " + std::to_string(options.max_header_bytes / 1024) +
+                                         " KiB or " + std::to_string(options.max_header_count) + " lines (" + host +
+                                         ")",
                                      host, CURLE_WEIRD_SERVER_REPLY, false);
             }
             if (stalled) {
@@ -374,8 +381,10 @@ struct Client::Impl {
                 throw TransportError("transfer aborted", host, CURLE_ABORTED_BY_CALLBACK, false);
             }
             std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
-            spdlog::debug("{} {} failed after {} ms: {}", request.method, redact_url(request.url), elapsed.count(), redactor::scrub(detail));
-            throw TransportError(detail + " (" + host + ")", host, static_cast<int>(code), is_transient_curl_code(code));
+            spdlog::debug("{} {} failed after {} ms: {}", request.method, redact_url(request.url), elapsed.count(),
+                          redactor::scrub(detail));
+            throw TransportError(detail + " (" + host + ")", host, static_cast<int>(code),
+                                 is_transient_curl_code(code));
         }
         if (!headers_delivered) {
             deliver_headers();
@@ -413,7 +422,8 @@ struct Client::Impl {
             spdlog::trace("  > {}: {}", h.name, redact_header_value(h.name, h.value));
         }
         if (!request.body.empty()) {
-            spdlog::trace("  > body: {} bytes{}", request.body.size(), request.body_is_secret ? " (secret, not shown)" : "");
+            spdlog::trace("  > body: {} bytes{}", request.body.size(),
+                          request.body_is_secret ? " (secret, not shown)" : "");
         }
     }
 };
@@ -438,12 +448,16 @@ Client::~Client() {
 Client::Client(Client&&) noexcept = default;
 Client& Client::operator=(Client&&) noexcept = default;
 
-Response Client::send(const Request& request) { return impl_->perform(request, nullptr, nullptr); }
+Response Client::send(const Request& request) {
+    return impl_->perform(request, nullptr, nullptr);
+}
 
 Response Client::stream(const Request& request, const HeadersCallback& on_headers, const BodyCallback& on_body) {
     return impl_->perform(request, &on_headers, &on_body);
 }
 
-const ClientOptions& Client::options() const noexcept { return impl_->options; }
+const ClientOptions& Client::options() const noexcept {
+    return impl_->options;
+}
 
 }  // namespace pe::http

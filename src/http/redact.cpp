@@ -8,24 +8,50 @@ namespace pe::http {
 namespace {
 
 // Query parameters whose values carry no secret and help when reading a trace.
-constexpr std::array<std::string_view, 12> kSafeQuery = {
-    "api-version", "resource", "action", "position", "close", "comp", "blockid", "restype",
-    "mode", "client_id", "fieldDelimiter", "dateFormat"};
+constexpr std::array<std::string_view, 12> kSafeQuery = {"api-version", "resource",  "action",         "position",
+                                                         "close",       "comp",      "blockid",        "restype",
+                                                         "mode",        "client_id", "fieldDelimiter", "dateFormat"};
 
 // Headers whose values carry no secret. Everything else (Authorization, x-ms-*-key,
 // X-IDENTITY-HEADER, secret-bearing cookies, custom headers) is shown as REDACTED.
-constexpr std::array<std::string_view, 32> kSafeHeaders = {
-    "Accept", "Content-Type", "Content-Length", "Content-MD5", "Content-Encoding", "Date", "ETag",
-    "Last-Modified", "If-Match", "If-None-Match", "Retry-After", "Transfer-Encoding", "Connection",
-    "Server", "Metadata", "User-Agent", "x-ms-version", "x-ms-date", "x-ms-request-id",
-    "x-ms-client-request-id", "x-ms-error-code", "x-ms-content-md5", "x-ms-content-crc64", "x-ms-content-type",
-    "x-ms-blob-content-md5", "x-ms-blob-content-type", "x-ms-blob-type", "x-ms-resource-type",
-    "x-ms-retry-after-ms", "x-ms-rename-source-safe", "x-ms-properties", "WWW-Authenticate-Safe"};
+constexpr std::array<std::string_view, 32> kSafeHeaders = {"Accept",
+                                                           "Content-Type",
+                                                           "Content-Length",
+                                                           "Content-MD5",
+                                                           "Content-Encoding",
+                                                           "Date",
+                                                           "ETag",
+                                                           "Last-Modified",
+                                                           "If-Match",
+                                                           "If-None-Match",
+                                                           "Retry-After",
+                                                           "Transfer-Encoding",
+                                                           "Connection",
+                                                           "Server",
+                                                           "Metadata",
+                                                           "User-Agent",
+                                                           "x-ms-version",
+                                                           "x-ms-date",
+                                                           "x-ms-request-id",
+                                                           "x-ms-client-request-id",
+                                                           "x-ms-error-code",
+                                                           "x-ms-content-md5",
+                                                           "x-ms-content-crc64",
+                                                           "x-ms-content-type",
+                                                           "x-ms-blob-content-md5",
+                                                           "x-ms-blob-content-type",
+                                                           "x-ms-blob-type",
+                                                           "x-ms-resource-type",
+                                                           "x-ms-retry-after-ms",
+                                                           "x-ms-rename-source-safe",
+                                                           "x-ms-properties",
+                                                           "WWW-Authenticate-Safe"};
 
 }  // namespace
 
 bool is_safe_header(std::string_view name) {
-    return std::any_of(kSafeHeaders.begin(), kSafeHeaders.end(), [&](std::string_view safe) { return header_name_equals(safe, name); }) ||
+    return std::any_of(kSafeHeaders.begin(), kSafeHeaders.end(),
+                       [&](std::string_view safe) { return header_name_equals(safe, name); }) ||
            (name.size() > 10 && header_name_equals(name.substr(0, 10), "x-ms-meta-"));
 }
 

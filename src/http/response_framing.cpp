@@ -51,7 +51,8 @@ Framing classify_framing(const Response& head) {
     });
     if (invalid) return {BodyEnd::invalid_length, std::nullopt};
     if (conflicting || (codings > 0 && length)) return {BodyEnd::conflicting_length, std::nullopt};
-    if (codings > 0) return {chunked_only && codings == 1 ? BodyEnd::chunked : BodyEnd::unsupported_transfer_coding, std::nullopt};
+    if (codings > 0)
+        return {chunked_only && codings == 1 ? BodyEnd::chunked : BodyEnd::unsupported_transfer_coding, std::nullopt};
     if (head.http_version >= 20) return {BodyEnd::stream_end, std::nullopt};
     if (length) return {BodyEnd::content_length, length};
     return {BodyEnd::connection_close, std::nullopt};
@@ -63,7 +64,8 @@ bool end_is_provable(BodyEnd end) {
 
 bool is_identity_encoded(const Headers& headers) {
     bool identity = true;
-    for_each_element(headers, "Content-Encoding", [&](std::string_view v) { identity = identity && header_name_equals(v, "identity"); });
+    for_each_element(headers, "Content-Encoding",
+                     [&](std::string_view v) { identity = identity && header_name_equals(v, "identity"); });
     return identity;
 }
 

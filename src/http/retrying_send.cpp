@@ -19,7 +19,8 @@ Response retry_loop(const RetryPolicy& policy, const std::function<Request()>& b
     auto random01 = hooks.random01 ? hooks.random01 : jitter_random01;
     auto now = hooks.now ? hooks.now : [] { return std::chrono::system_clock::now(); };
     auto transient = hooks.is_transient ? hooks.is_transient : is_transient_status;
-    auto retryable = hooks.is_retryable_error ? hooks.is_retryable_error : [](const TransportError& e) { return e.retryable(); };
+    auto retryable =
+        hooks.is_retryable_error ? hooks.is_retryable_error : [](const TransportError& e) { return e.retryable(); };
 
     Millis waited{0};
     for (unsigned attempt = 0;; ++attempt) {
@@ -60,7 +61,8 @@ Response retry_loop(const RetryPolicy& policy, const std::function<Request()>& b
 
 Response send_with_retry(Client& client, const RetryPolicy& policy, const std::function<Request()>& build,
                          const RetryHooks& hooks) {
-    return retry_loop(policy, build, [&](const Request& request) { return client.send(request); }, hooks);
+    return retry_loop(
+        policy, build, [&](const Request& request) { return client.send(request); }, hooks);
 }
 
 }  // namespace pe::http

@@ -29,8 +29,8 @@ Secret checked_api_key(std::string value, ApiKeyOrigin origin, const std::string
     strip_one_line_break(value);  // in place: no second copy of the key
     Secret key(std::move(value));
     if (auto problem = credential_text_problem(key.reveal(), kMaxApiKey)) {
-        throw Failure(FailureInfo{Stage::secret, 0, "ApiKeyMalformed", "the Pigment API key from " + source + " " + *problem,
-                                  fix_hint(origin)});
+        throw Failure(FailureInfo{Stage::secret, 0, "ApiKeyMalformed",
+                                  "the Pigment API key from " + source + " " + *problem, fix_hint(origin)});
     }
     return key;
 }

@@ -36,7 +36,7 @@ StreamEnd ExportClient::stream(const Secret& api_key, const BodyConsumer& consum
     policy.max_retries = max_retries_;
 
     spdlog::debug("exporting {} {} from {}", block_type_name(settings_.block_type), settings_.block_id,
-                 http::strip_query(built.url));
+                  http::strip_query(built.url));
 
     // Per-attempt state, read by the callbacks and by the classifier.
     std::uint64_t delivered = 0;
@@ -100,9 +100,10 @@ StreamEnd ExportClient::stream(const Secret& api_key, const BodyConsumer& consum
     } catch (const http::TransportError& e) {
         cancellation::throw_if_requested();
         if (delivered > 0) {
-            throw Failure(FailureInfo{Stage::export_, 200, "StreamInterrupted",
-                                      "the export was cut short after " + std::to_string(delivered) + " bytes: " + e.what(),
-                                      "nothing was committed; run again (Pigment ends a failing export by cutting the stream)"});
+            throw Failure(
+                FailureInfo{Stage::export_, 200, "StreamInterrupted",
+                            "the export was cut short after " + std::to_string(delivered) + " bytes: " + e.what(),
+                            "nothing was committed; run again (Pigment ends a failing export by cutting the stream)"});
         }
         throw Failure(map_export_transport_error(e));
     }

@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "pigment_export/http/transport_failure.hpp"
 #include "pigment_export/http/response_framing.hpp"
+#include "pigment_export/http/transport_failure.hpp"
 
 namespace pe::pigment {
 
@@ -16,7 +16,8 @@ namespace {
 
 std::string lower(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return out;
 }
 
@@ -47,9 +48,11 @@ std::optional<FailureInfo> check_export_head(const http::Response& head) {
     };
     if (!http::is_identity_encoded(head.headers)) {
         std::string encoding(http::find_header(head.headers, "Content-Encoding").value_or("").substr(0, 40));
-        return refuse("UnexpectedEncoding",
-                      "Pigment answered with Content-Encoding: " + body_excerpt(encoding) + ", which was never asked for",
-                      "a proxy in between is compressing the export: exempt the Pigment host (NO_PROXY) or turn its compression off");
+        return refuse(
+            "UnexpectedEncoding",
+            "Pigment answered with Content-Encoding: " + body_excerpt(encoding) + ", which was never asked for",
+            "a proxy in between is compressing the export: exempt the Pigment host (NO_PROXY) or turn its compression "
+            "off");
     }
     switch (http::classify_framing(head).end) {
         case http::BodyEnd::content_length:
@@ -57,21 +60,26 @@ std::optional<FailureInfo> check_export_head(const http::Response& head) {
         case http::BodyEnd::stream_end:
             return std::nullopt;
         case http::BodyEnd::connection_close:
-            return refuse("UnprovableEnd",
-                          "Pigment's answer has neither a Content-Length nor chunked framing: its end cannot be proven, "
-                          "so a cut export would pass as complete",
-                          "a proxy may be downgrading the response (e.g. to HTTP/1.0): let the tool reach Pigment directly or keep "
-                          "HTTP/1.1 chunking on the proxy");
+            return refuse(
+                "UnprovableEnd",
+                "Pigment's answer has neither a Content-Length nor chunked framing: its end cannot be proven, "
+                "so a cut export would pass as complete",
+                "a proxy may be downgrading the response (e.g. to HTTP/1.0): let the tool reach Pigment directly or "
+                "keep "
+                "HTTP/1.1 chunking on the proxy");
         case http::BodyEnd::conflicting_length:
-            return refuse("ConflictingLength",
-                          "Pigment's answer has conflicting Content-Length headers (or Content-Length with Transfer-Encoding)",
-                          kProxyHint);
+            return refuse(
+                "ConflictingLength",
+                "Pigment's answer has conflicting Content-Length headers (or Content-Length with Transfer-Encoding)",
+                kProxyHint);
         case http::BodyEnd::invalid_length:
             return refuse("InvalidLength", "Pigment's answer has an invalid Content-Length header", kProxyHint);
         case http::BodyEnd::unsupported_transfer_coding: {
             std::string coding(http::find_header(head.headers, "Transfer-Encoding").value_or("").substr(0, 40));
-            return refuse("UnsupportedTransferCoding",
-                          "Pigment's answer uses Transfer-Encoding: " + body_excerpt(coding) + " (only chunked is accepted)", kProxyHint);
+            return refuse(
+                "UnsupportedTransferCoding",
+                "Pigment's answer uses Transfer-Encoding: " + body_excerpt(coding) + " (only chunked is accepted)",
+                kProxyHint);
         }
     }
     return std::nullopt;
@@ -79,7 +87,8 @@ std::optional<FailureInfo> check_export_head(const http::Response& head) {
 
 FailureInfo map_export_transport_error(const http::TransportError& error) {
     return http::describe_transport_failure(
-        error, {Stage::export_, "Pigment", "check --pigment-url, DNS, proxy settings (HTTPS_PROXY/NO_PROXY) and the firewall"});
+        error, {Stage::export_, "Pigment",
+                "check --pigment-url, DNS, proxy settings (HTTPS_PROXY/NO_PROXY) and the firewall"});
 }
 
 std::string body_excerpt(std::string_view body) {
@@ -113,17 +122,23 @@ FailureInfo map_export_error(int status, std::string_view body, BlockType block_
         case 401:
             info.service_code = "Unauthorized";
             info.message = with_detail("Pigment did not accept the API key");
-            info.hint = "the key is invalid, expired, or not an Export key: create an Export API key in Workspace Settings → API keys";
+            info.hint =
+                "the key is invalid, expired, or not an Export key: create an Export API key in Workspace Settings → "
+                "API keys";
             break;
         case 403:
             info.service_code = "Forbidden";
             info.message = with_detail("the API key may not export this " + kind);
-            info.hint = "the key acts as the user who created it: give that user (ideally a service account) access to the block, and check the key's IP allow list";
+            info.hint =
+                "the key acts as the user who created it: give that user (ideally a service account) access to the "
+                "block, and check the key's IP allow list";
             break;
         case 404:
             info.service_code = "NotFound";
             info.message = with_detail(kind + " " + id + " was not found");
-            info.hint = "check --block-type and --block-id (for a view, the viewId= value of its Pigment URL); the key's owner must be able to see the block";
+            info.hint =
+                "check --block-type and --block-id (for a view, the viewId= value of its Pigment URL); the key's owner "
+                "must be able to see the block";
             break;
         case 413:
             info.service_code = "PayloadTooLarge";
@@ -154,14 +169,16 @@ std::optional<FailureInfo> check_csv_response(std::string_view content_type, std
     std::string start = lower(first_bytes.substr(0, 256));
     auto trimmed = start.find_first_not_of(" \t\r\n");
     std::string_view head = trimmed == std::string::npos ? std::string_view{} : std::string_view(start).substr(trimmed);
-    bool html = type.find("text/html") != std::string::npos || head.rfind("<!doctype html", 0) == 0 || head.rfind("<html", 0) == 0;
+    bool html = type.find("text/html") != std::string::npos || head.rfind("<!doctype html", 0) == 0 ||
+                head.rfind("<html", 0) == 0;
     bool json = type.find("json") != std::string::npos;
     if (!html && !json) {
         return std::nullopt;
     }
-    return FailureInfo{Stage::export_, 200, html ? "UnexpectedHtml" : "UnexpectedJson",
-                       std::string("Pigment answered 200 with ") + (html ? "an HTML page" : "JSON") + " instead of CSV",
-                       "check --pigment-url (it must be the API host, e.g. https://pigment.app) and any proxy in between"};
+    return FailureInfo{
+        Stage::export_, 200, html ? "UnexpectedHtml" : "UnexpectedJson",
+        std::string("Pigment answered 200 with ") + (html ? "an HTML page" : "JSON") + " instead of CSV",
+        "check --pigment-url (it must be the API host, e.g. https://pigment.app) and any proxy in between"};
 }
 
 }  // namespace pe::pigment

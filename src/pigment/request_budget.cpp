@@ -27,7 +27,8 @@ void RequestBudget::acquire() {
     for (;;) {
         auto wait = process().try_reserve(Clock::now());
         if (wait.count() == 0) return;
-        spdlog::info("pausing {} s to stay under Pigment's rate limit (500 requests per 5 minutes)", wait.count() / 1000);
+        spdlog::info("pausing {} s to stay under Pigment's rate limit (500 requests per 5 minutes)",
+                     wait.count() / 1000);
         cancellation::sleep_for(wait);
         cancellation::throw_if_requested();
     }

@@ -11,7 +11,9 @@ namespace pe::storage {
 BlobSink::BlobSink(const Config& config, Target target, std::shared_ptr<const Auth> auth)
     : session_(config, std::move(target), std::move(auth)), run_tag_(random_hex(8)) {}
 
-std::string BlobSink::location() const { return session_.url(session_.target().path); }
+std::string BlobSink::location() const {
+    return session_.url(session_.target().path);
+}
 
 http::Request BlobSink::request(const std::string& method, const std::string& query) const {
     http::Request r;
@@ -117,7 +119,8 @@ void BlobSink::commit_single(const ChunkView& only, const CommitInfo& info) {
     finish(std::move(response), attempts, info, "upload");
 }
 
-void BlobSink::finish(http::Response response, unsigned attempts, const CommitInfo& info, const std::string& operation) {
+void BlobSink::finish(http::Response response, unsigned attempts, const CommitInfo& info,
+                      const std::string& operation) {
     if (response.status != 201) {
         // With --no-overwrite, a retry after a lost 201 meets our own blob: accept it when it is
         // byte-for-byte what we sent (same length and MD5).
@@ -129,7 +132,8 @@ void BlobSink::finish(http::Response response, unsigned attempts, const CommitIn
             throw session_.failure(operation, session_.target().path, response);
         }
     }
-    check_after_commit(session_, [&] { return head(); }, info, location());
+    check_after_commit(
+        session_, [&] { return head(); }, info, location());
 }
 
 bool BlobSink::holds(const CommitInfo& info) {

@@ -38,7 +38,9 @@ constexpr std::size_t kMaxListedEntries = 5000;
 
 constexpr auto kLeaseCheckInterval = std::chrono::seconds(1);
 
-bool is_lower_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+bool is_lower_hex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
 
 std::string parent_folder(std::string_view path) {
     auto slash = path.rfind('/');
@@ -73,11 +75,16 @@ DfsSink::DfsSink(const Config& config, Target target, std::shared_ptr<const Auth
     : session_(config, std::move(target), std::move(auth)),
       temp_path_(temporary_sibling(session_.target().path, random_hex(kTemporarySuffixLength))) {}
 
-DfsSink::~DfsSink() { stop_lease_keeper(); }
+DfsSink::~DfsSink() {
+    stop_lease_keeper();
+}
 
-std::string DfsSink::location() const { return session_.url(session_.target().path); }
+std::string DfsSink::location() const {
+    return session_.url(session_.target().path);
+}
 
-http::Request DfsSink::request(const std::string& method, std::string_view object_path, const std::string& query) const {
+http::Request DfsSink::request(const std::string& method, std::string_view object_path,
+                               const std::string& query) const {
     http::Request r;
     r.method = method;
     r.url = session_.url(object_path) + query;
@@ -224,9 +231,8 @@ void DfsSink::acquire_lease() {
 
 http::Response DfsSink::send_expiry(const std::string& path, ExpiryMode mode, const std::string& lease_id,
                                     const std::string& operation) {
-    return session_.send(session_.control(), operation, path, [&] {
-        return expiry_request(blob_endpoint_url(session_.target(), path), mode, lease_id);
-    });
+    return session_.send(session_.control(), operation, path,
+                         [&] { return expiry_request(blob_endpoint_url(session_.target(), path), mode, lease_id); });
 }
 
 void DfsSink::expire_temporary_eventually() {
@@ -468,7 +474,8 @@ void DfsSink::commit(const CommitInfo& info) {
     set_properties(info);
     clear_temporary_expiry();
     rename(info);
-    check_after_commit(session_, [&] { return read_back_without_expiry(); }, info, location());
+    check_after_commit(
+        session_, [&] { return read_back_without_expiry(); }, info, location());
 }
 
 void DfsSink::commit_single(const ChunkView& only, const CommitInfo& info) {
@@ -499,7 +506,8 @@ void DfsSink::abort() noexcept {
         spdlog::warn("could not delete the temporary file {} (HTTP {} {}); delete it by hand", session_.url(temp_path_),
                      response.status, error.code);
     } catch (const std::exception& e) {
-        spdlog::warn("could not delete the temporary file {} ({}); delete it by hand", session_.url(temp_path_), e.what());
+        spdlog::warn("could not delete the temporary file {} ({}); delete it by hand", session_.url(temp_path_),
+                     e.what());
     }
 }
 

@@ -22,9 +22,10 @@ namespace {
 
 Failure io_failure(const std::string& what, const std::filesystem::path& path, int err) {
     std::string hint = err == EACCES || err == EPERM ? "check the permissions of the destination folder"
-                       : err == ENOSPC          ? "free disk space on the destination's file system"
-                                                : "";
-    return Failure(FailureInfo{Stage::store, 0, "LocalIoError", what + " '" + path.string() + "': " + std::strerror(err), hint});
+                       : err == ENOSPC               ? "free disk space on the destination's file system"
+                                                     : "";
+    return Failure(
+        FailureInfo{Stage::store, 0, "LocalIoError", what + " '" + path.string() + "': " + std::strerror(err), hint});
 }
 
 // The MD5 of the first `size` bytes of an open file, base64; empty when it cannot be read whole.
@@ -48,7 +49,9 @@ std::string md5_of_file(int fd, std::uint64_t size) {
 FileSink::FileSink(std::filesystem::path destination, bool overwrite)
     : destination_(std::move(destination)), overwrite_(overwrite) {}
 
-FileSink::~FileSink() { abort(); }
+FileSink::~FileSink() {
+    abort();
+}
 
 void FileSink::open() {
     std::error_code ec;
@@ -60,13 +63,15 @@ void FileSink::open() {
     }
     ExistingOutput existing = inspect_output(destination_, Stage::store, "--dest");
     if (!overwrite_ && existing.exists) {
-        throw Failure(FailureInfo{Stage::store, 0, "DestinationExists",
-                                  "'" + destination_.string() + "' exists and --no-overwrite was given; it was left as it was",
-                                  "remove it, pick another --dest, or drop --no-overwrite"});
+        throw Failure(
+            FailureInfo{Stage::store, 0, "DestinationExists",
+                        "'" + destination_.string() + "' exists and --no-overwrite was given; it was left as it was",
+                        "remove it, pick another --dest, or drop --no-overwrite"});
     }
     reclaimed_ = reclaim_abandoned_temporaries(destination_);
     if (reclaimed_ > 0) {
-        spdlog::info("reclaimed {} abandoned temporary file(s) of earlier runs beside {}", reclaimed_, destination_.string());
+        spdlog::info("reclaimed {} abandoned temporary file(s) of earlier runs beside {}", reclaimed_,
+                     destination_.string());
     }
     try {
         fd_ = create_locked_temporary(destination_, temporary_);  // 0600 until published (see commit)
@@ -93,11 +98,12 @@ void FileSink::upload(unsigned, const ChunkView& chunk) {
 }
 
 void FileSink::commit(const CommitInfo& info) {
-    struct stat st{};
+    struct stat st {};
     if (fstat(fd_, &st) != 0 || static_cast<std::uint64_t>(st.st_size) != info.total_bytes) {
-        throw Failure(FailureInfo{Stage::store, 0, "LengthMismatch",
-                                  "the temporary file does not hold the " + std::to_string(info.total_bytes) + " bytes streamed",
-                                  "check the destination's file system"});
+        throw Failure(
+            FailureInfo{Stage::store, 0, "LengthMismatch",
+                        "the temporary file does not hold the " + std::to_string(info.total_bytes) + " bytes streamed",
+                        "check the destination's file system"});
     }
     // Checked again now, not only at open: a FIFO or link put there during the export is not replaced.
     ExistingOutput existing = inspect_output(destination_, Stage::store, "--dest");
@@ -118,8 +124,9 @@ bool FileSink::holds(const CommitInfo& info) {
     if (!existing.exists) return false;
     int fd = ::open(destination_.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) throw io_failure("cannot read", destination_, errno);
-    struct stat st{};
-    bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) == info.total_bytes &&
+    struct stat st {};
+    bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+                static_cast<std::uint64_t>(st.st_size) == info.total_bytes &&
                 md5_of_file(fd, info.total_bytes) == info.md5_base64;
     close(fd);
     return same;
@@ -135,9 +142,11 @@ void FileSink::publish() {
         if (::link(temporary_.c_str(), destination_.c_str()) != 0) {
             int err = errno;
             if (err == EEXIST) {
-                throw Failure(FailureInfo{Stage::store, 0, "DestinationExists",
-                                          "'" + destination_.string() + "' appeared during the run and --no-overwrite was given; it was left as it was",
-                                          "remove it, pick another --dest, or drop --no-overwrite"});
+                throw Failure(
+                    FailureInfo{Stage::store, 0, "DestinationExists",
+                                "'" + destination_.string() +
+                                    "' appeared during the run and --no-overwrite was given; it was left as it was",
+                                "remove it, pick another --dest, or drop --no-overwrite"});
             }
             throw io_failure("cannot create", destination_, err);
         }
@@ -158,6 +167,8 @@ void FileSink::abort() noexcept {
     }
 }
 
-std::string FileSink::location() const { return std::filesystem::absolute(destination_).string(); }
+std::string FileSink::location() const {
+    return std::filesystem::absolute(destination_).string();
+}
 
 }  // namespace pe

@@ -29,7 +29,9 @@ std::filesystem::path folder_of(const std::filesystem::path& destination) {
     return destination.has_parent_path() ? destination.parent_path() : std::filesystem::path(".");
 }
 
-[[noreturn]] void throw_errno(const char* what) { throw std::system_error(errno, std::generic_category(), what); }
+[[noreturn]] void throw_errno(const char* what) {
+    throw std::system_error(errno, std::generic_category(), what);
+}
 
 // O_TMPFILE: the file exists, unnamed, while we lock it; it gets its name already locked.
 int create_unnamed_then_link(const std::filesystem::path& destination, std::filesystem::path& path) {
@@ -60,7 +62,8 @@ bool is_local_temporary_of(std::string_view entry_name, std::string_view destina
     std::string prefix = name_prefix(destination_name);
     if (entry_name.size() != prefix.size() + kSuffix || !entry_name.starts_with(prefix)) return false;
     auto suffix = entry_name.substr(prefix.size());
-    return std::all_of(suffix.begin(), suffix.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
+    return std::all_of(suffix.begin(), suffix.end(),
+                       [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
 }
 
 int create_locked_temporary(const std::filesystem::path& destination, std::filesystem::path& path) {
@@ -91,10 +94,12 @@ std::size_t reclaim_abandoned_temporaries(const std::filesystem::path& destinati
         if (!is_local_temporary_of(entry.filename().string(), name)) continue;
         int fd = ::open(entry.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0) continue;
-        struct stat held{}, named{};
+        struct stat held {
+        }, named{};
         // Locked: a live run's. Unlocked: its writer is gone. The name must still be this file.
         bool abandoned = ::fstat(fd, &held) == 0 && S_ISREG(held.st_mode) && ::flock(fd, LOCK_EX | LOCK_NB) == 0 &&
-                         ::lstat(entry.c_str(), &named) == 0 && named.st_dev == held.st_dev && named.st_ino == held.st_ino;
+                         ::lstat(entry.c_str(), &named) == 0 && named.st_dev == held.st_dev &&
+                         named.st_ino == held.st_ino;
         if (abandoned && ::unlink(entry.c_str()) == 0) ++removed;
         ::close(fd);
     }

@@ -16,7 +16,8 @@ void StdoutSink::upload(unsigned, const ChunkView& chunk) {
         ssize_t n = ::write(STDOUT_FILENO, p, left);
         if (n < 0) {
             if (errno == EINTR) continue;
-            throw Failure(FailureInfo{Stage::store, 0, "StdoutWriteFailed", std::string("cannot write to stdout: ") + std::strerror(errno),
+            throw Failure(FailureInfo{Stage::store, 0, "StdoutWriteFailed",
+                                      std::string("cannot write to stdout: ") + std::strerror(errno),
                                       errno == EPIPE ? "the reading end of the pipe closed early" : ""});
         }
         p += n;

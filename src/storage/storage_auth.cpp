@@ -78,9 +78,12 @@ std::string Auth::rename_source_query() const {
 
 std::string Auth::describe() const {
     switch (kind_) {
-        case AuthKind::sas: return "the SAS token in AZURE_STORAGE_SAS_TOKEN";
-        case AuthKind::shared_key: return "the account key in AZURE_STORAGE_KEY";
-        case AuthKind::bearer: break;
+        case AuthKind::sas:
+            return "the SAS token in AZURE_STORAGE_SAS_TOKEN";
+        case AuthKind::shared_key:
+            return "the account key in AZURE_STORAGE_KEY";
+        case AuthKind::bearer:
+            break;
     }
     return "the Azure identity";
 }

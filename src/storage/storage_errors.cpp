@@ -40,7 +40,8 @@ bool is_one_of(std::string_view code, std::initializer_list<std::string_view> co
 std::string hint_for(const ErrorContext& context, int status, const std::string& code) {
     const char* container_word = context.api == Api::dfs ? "filesystem" : "container";
     if (status == 403) {
-        if (is_one_of(code, {"AuthorizationPermissionMismatch", "AuthorizationFailure", "InsufficientAccountPermissions"})) {
+        if (is_one_of(code,
+                      {"AuthorizationPermissionMismatch", "AuthorizationFailure", "InsufficientAccountPermissions"})) {
             return "grant the identity the \"Storage Blob Data Contributor\" role on the storage account or on the " +
                    std::string(container_word) + " '" + context.container +
                    "' (a SAS needs the read, create, write and delete permissions; check network rules too)";
@@ -56,8 +57,8 @@ std::string hint_for(const ErrorContext& context, int status, const std::string&
         return "the service rejected " + context.credential + ": check that it is valid for this storage account";
     }
     if (status == 404 && is_one_of(code, {"FilesystemNotFound", "ContainerNotFound"})) {
-        return "create the " + std::string(container_word) + " '" + context.container +
-               "' or fix the account/" + container_word + " in --dest";
+        return "create the " + std::string(container_word) + " '" + context.container + "' or fix the account/" +
+               container_word + " in --dest";
     }
     if (status == 404 && code == "RenameDestinationParentPathNotFound") {
         return "create the destination folder first";
@@ -73,7 +74,8 @@ std::string hint_for(const ErrorContext& context, int status, const std::string&
         return "another writer changed the object during the upload; run the export again";
     }
     // Md5Mismatch/Crc64Mismatch: a transactional checksum refused the body, i.e. it changed in transit.
-    if (status == 400 && is_one_of(code, {"Md5Mismatch", "Crc64Mismatch", "InvalidFlushPosition", "InvalidBlockList"})) {
+    if (status == 400 &&
+        is_one_of(code, {"Md5Mismatch", "Crc64Mismatch", "InvalidFlushPosition", "InvalidBlockList"})) {
         return "the uploaded data did not match what was sent; run the export again";
     }
     if (status == 413 || code == "RequestBodyTooLarge") {
@@ -98,7 +100,8 @@ ServiceError parse_service_error(int, const http::Headers& headers, std::string_
         const auto& error = json["error"];
         // Real responses use lower-case keys; the swagger spells them Code/Message.
         for (const char* key : {"code", "Code"}) {
-            if (out.code.empty() && error.contains(key) && error[key].is_string()) out.code = error[key].get<std::string>();
+            if (out.code.empty() && error.contains(key) && error[key].is_string())
+                out.code = error[key].get<std::string>();
         }
         for (const char* key : {"message", "Message"}) {
             if (out.message.empty() && error.contains(key) && error[key].is_string()) {
@@ -136,10 +139,11 @@ Failure storage_failure(const ErrorContext& context, const http::Response& respo
 
 Failure transport_failure(const ErrorContext& context, const http::TransportError& error) {
     return Failure(http::describe_transport_failure(
-        error, {Stage::store, "the storage endpoint (" + context.operation + " " + context.location + ")",
-                error.retryable() ? "the storage endpoint stayed unreachable after " + std::to_string(context.max_retries) +
-                                        " retries; check the network and try again"
-                                  : "check the storage URL, the network and --ca-bundle"}));
+        error,
+        {Stage::store, "the storage endpoint (" + context.operation + " " + context.location + ")",
+         error.retryable() ? "the storage endpoint stayed unreachable after " + std::to_string(context.max_retries) +
+                                 " retries; check the network and try again"
+                           : "check the storage URL, the network and --ca-bundle"}));
 }
 
 }  // namespace pe::storage

@@ -56,7 +56,8 @@ ErrorContext Session::context(std::string operation, std::string_view object_pat
     return context;
 }
 
-Failure Session::failure(const std::string& operation, std::string_view object_path, const http::Response& response) const {
+Failure Session::failure(const std::string& operation, std::string_view object_path,
+                         const http::Response& response) const {
     return storage_failure(context(operation, object_path), response);
 }
 
@@ -94,7 +95,9 @@ void verify_committed(const http::Response& head, const CommitInfo& info, const 
             head.headers));
     }
     if (announces_expiry(head.headers)) {
-        throw Failure(FailureInfo{Stage::after_commit, head.status, {},
+        throw Failure(FailureInfo{Stage::after_commit,
+                                  head.status,
+                                  {},
                                   location + " carries a server-side expiry (x-ms-expiry-time " +
                                       std::string(*http::find_header(head.headers, "x-ms-expiry-time")) +
                                       ") and will delete itself",
@@ -121,11 +124,13 @@ void check_after_commit(const Session& session, const std::function<http::Respon
         FailureInfo failure = f.info();
         if (failure.stage == Stage::interrupted && failure.service_code != "Timeout") throw;
         failure.stage = Stage::after_commit;
-        failure.message = "the export was committed to " + location + ", but the check after the commit failed: " +
-                          failure.message;
+        failure.message =
+            "the export was committed to " + location + ", but the check after the commit failed: " + failure.message;
         if (failure.http_status == 403) {
-            failure.hint = "the credential may write but not read: grant read (SAS 'r', or a data reader role) to have "
-                           "commits verified; " + failure.hint;
+            failure.hint =
+                "the credential may write but not read: grant read (SAS 'r', or a data reader role) to have "
+                "commits verified; " +
+                failure.hint;
         }
         throw Failure(std::move(failure));
     }

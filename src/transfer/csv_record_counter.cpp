@@ -42,7 +42,8 @@ struct BlockMasks {
     for (int i = 0; i < 4; ++i) {
         __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + static_cast<std::ptrdiff_t>(16 * i)));
         auto bits = [&](__m128i c) {
-            return static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, c)))) << (16 * i);
+            return static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, c))))
+                   << (16 * i);
         };
         quote |= bits(quotes);
         m.newline |= bits(newlines);
@@ -89,7 +90,9 @@ bool cpu_has_avx2() {
 
 #else
 
-bool cpu_has_avx2() { return false; }
+bool cpu_has_avx2() {
+    return false;
+}
 
 #endif
 
@@ -125,7 +128,8 @@ const char* CsvRecordCounter::feed_blocks(const char* p, const char* end) {
 #if defined(__x86_64__)
 // Also the popcount instruction, which baseline x86-64 lacks (there std::popcount is a
 // library call per block).
-__attribute__((target("avx2,pclmul,popcnt"))) const char* CsvRecordCounter::feed_blocks_avx2(const char* p, const char* end) {
+__attribute__((target("avx2,pclmul,popcnt"))) const char* CsvRecordCounter::feed_blocks_avx2(const char* p,
+                                                                                             const char* end) {
     for (; end - p >= 64; p += 64) {
         if (BlockMasks m = masks_avx2(p); !count_block(m.quoted, m.newline, m.cr)) {
             feed_bytes(p, p + 64);
@@ -134,7 +138,9 @@ __attribute__((target("avx2,pclmul,popcnt"))) const char* CsvRecordCounter::feed
     return p;
 }
 #else
-const char* CsvRecordCounter::feed_blocks_avx2(const char* p, const char* end) { return feed_blocks(p, end); }
+const char* CsvRecordCounter::feed_blocks_avx2(const char* p, const char* end) {
+    return feed_blocks(p, end);
+}
 #endif
 
 CsvRecordCounter::Isa CsvRecordCounter::best_isa() noexcept {
@@ -147,7 +153,8 @@ CsvRecordCounter::Isa CsvRecordCounter::best_isa() noexcept {
 // whose line holds content; CRs are never content, so the test is whether the nearest
 // non-CR byte before the line feed is content. Looking back one CR is enough for CRLF; a
 // block with two CRs in a row (rare) returns false and goes byte by byte.
-[[gnu::always_inline]] inline bool CsvRecordCounter::count_block(std::uint64_t quoted, std::uint64_t newline, std::uint64_t cr) {
+[[gnu::always_inline]] inline bool CsvRecordCounter::count_block(std::uint64_t quoted, std::uint64_t newline,
+                                                                 std::uint64_t cr) {
     if ((cr & (cr << 1)) != 0) {
         return false;
     }

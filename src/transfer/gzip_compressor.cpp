@@ -12,17 +12,22 @@ namespace {
 // ISA-L's suggested ("default") working memory per level; level 0 needs none.
 std::uint32_t level_buffer_size(int level) {
     switch (level) {
-        case 1: return ISAL_DEF_LVL1_DEFAULT;
-        case 2: return ISAL_DEF_LVL2_DEFAULT;
-        case 3: return ISAL_DEF_LVL3_DEFAULT;
-        default: return 0;
+        case 1:
+            return ISAL_DEF_LVL1_DEFAULT;
+        case 2:
+            return ISAL_DEF_LVL2_DEFAULT;
+        case 3:
+            return ISAL_DEF_LVL3_DEFAULT;
+        default:
+            return 0;
     }
 }
 
 constexpr std::size_t kStagingBlock = 256u << 10;
 
 [[noreturn]] void library_error(int code) {
-    throw Failure(FailureInfo{Stage::store, 0, "CompressionFailed", "ISA-L's gzip compressor failed (code " + std::to_string(code) + ")",
+    throw Failure(FailureInfo{Stage::store, 0, "CompressionFailed",
+                              "ISA-L's gzip compressor failed (code " + std::to_string(code) + ")",
                               "please report this as a bug"});
 }
 

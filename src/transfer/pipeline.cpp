@@ -104,7 +104,8 @@ bool Pipeline::finish_compression() {
         if (failed_.load() || chunk_to_fill() == nullptr) {
             return false;
         }
-        CompressStep step = compressor_->finish(current_->data.get() + current_->size, current_->capacity - current_->size);
+        CompressStep step =
+            compressor_->finish(current_->data.get() + current_->size, current_->capacity - current_->size);
         filled(step.produced);
         if (step.ended) {
             return true;
@@ -128,9 +129,10 @@ void Pipeline::check_header(const char* data, std::size_t size) {
     if (!header.empty() && header.back() == '\r') header.remove_suffix(1);
     if (header != *options_.guards.expect_header) {
         std::string shown(header.substr(0, 200));
-        record_failure(FailureInfo{Stage::export_, 0, "UnexpectedHeader",
-                                   "the export's header is '" + shown + "', not the expected '" + *options_.guards.expect_header + "'",
-                                   "the block's columns changed: check the block in Pigment, then update --expect-header"});
+        record_failure(FailureInfo{
+            Stage::export_, 0, "UnexpectedHeader",
+            "the export's header is '" + shown + "', not the expected '" + *options_.guards.expect_header + "'",
+            "the block's columns changed: check the block in Pigment, then update --expect-header"});
     }
 }
 
@@ -246,14 +248,15 @@ PipelineResult Pipeline::finish(CommitInfo info) {
             if (auto f = failure()) throw Failure(*f);
         }
         if (counter_.inside_quotes()) {
-            throw Failure(FailureInfo{Stage::export_, 0, "TruncatedCsv",
-                                      "the export ended inside a quoted field, so it was cut short",
-                                      "retry; if it persists, export a smaller block or use a block export instead of a view"});
+            throw Failure(FailureInfo{
+                Stage::export_, 0, "TruncatedCsv", "the export ended inside a quoted field, so it was cut short",
+                "retry; if it persists, export a smaller block or use a block export instead of a view"});
         }
         if (options_.guards.min_rows && counter_.data_rows() < *options_.guards.min_rows) {
             throw Failure(FailureInfo{Stage::export_, 0, "TooFewRows",
-                                      "the export has " + std::to_string(counter_.data_rows()) + " rows, fewer than --min-rows " +
-                                          std::to_string(*options_.guards.min_rows) + "; the destination was left as it was",
+                                      "the export has " + std::to_string(counter_.data_rows()) +
+                                          " rows, fewer than --min-rows " + std::to_string(*options_.guards.min_rows) +
+                                          "; the destination was left as it was",
                                       "check the block's filters and data in Pigment, or lower --min-rows"});
         }
         PipelineResult result;
@@ -264,16 +267,17 @@ PipelineResult Pipeline::finish(CommitInfo info) {
         // (an empty export compressed is still a gzip or zstd frame: one chunk).
         result.chunks = stored_ == 0 ? 0 : single ? 1 : next_index_;
         if (result.csv_bytes == 0) {
-            spdlog::warn("the export is empty (0 bytes, not even a header row); committing an empty file "
-                         "(--min-rows 1 or --expect-header would refuse it)");
+            spdlog::warn(
+                "the export is empty (0 bytes, not even a header row); committing an empty file "
+                "(--min-rows 1 or --expect-header would refuse it)");
         }
         result.md5_base64 = base64_encode(md5_.finish());
         info.total_bytes = result.stored_bytes;
         info.chunk_count = result.chunks;
         info.md5_base64 = result.md5_base64;
         info.rows = result.rows;
-        spdlog::debug("stream complete: {} of CSV, {} rows; {} stored in {} chunk(s); committing", format_size(result.csv_bytes),
-                      result.rows, format_size(result.stored_bytes), result.chunks);
+        spdlog::debug("stream complete: {} of CSV, {} rows; {} stored in {} chunk(s); committing",
+                      format_size(result.csv_bytes), result.rows, format_size(result.stored_bytes), result.chunks);
         if (options_.if_changed && sink_.holds(info)) {
             // Committing the same bytes again would fire storage events and move Last-Modified.
             result.unchanged = true;

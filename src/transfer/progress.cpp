@@ -33,7 +33,9 @@ ProgressReporter::ProgressReporter(bool enabled, Source source) : enabled_(enabl
     if (enabled_) thread_ = std::thread([this] { loop(); });
 }
 
-ProgressReporter::~ProgressReporter() { stop(); }
+ProgressReporter::~ProgressReporter() {
+    stop();
+}
 
 void ProgressReporter::stop() {
     {

@@ -22,14 +22,17 @@ constexpr unsigned kMaxWorkers = 2;
 
 void check(std::size_t rc) {
     if (ZSTD_isError(rc)) {
-        throw Failure(FailureInfo{Stage::store, 0, "CompressionFailed", std::string("libzstd failed: ") + ZSTD_getErrorName(rc),
+        throw Failure(FailureInfo{Stage::store, 0, "CompressionFailed",
+                                  std::string("libzstd failed: ") + ZSTD_getErrorName(rc),
                                   "please report this as a bug"});
     }
 }
 
 }  // namespace
 
-void ZstdCompressor::Free::operator()(ZSTD_CCtx_s* context) const noexcept { ZSTD_freeCCtx(context); }
+void ZstdCompressor::Free::operator()(ZSTD_CCtx_s* context) const noexcept {
+    ZSTD_freeCCtx(context);
+}
 
 unsigned ZstdCompressor::default_workers() {
     return std::clamp(std::thread::hardware_concurrency(), 1u, kMaxWorkers);

@@ -30,9 +30,13 @@ namespace {
 
 // The repo root, from this file's own (absolute, as CMake compiles it) path.
 // Absolute, from CMake: __FILE__ is relative when ccache (base_dir) or the generator shortens paths.
-std::string repo_root() { return PIGMENT_SOURCE_DIR; }
+std::string repo_root() {
+    return PIGMENT_SOURCE_DIR;
+}
 
-std::string azurite_binary() { return repo_root() + "/node_modules/.bin/azurite-blob"; }
+std::string azurite_binary() {
+    return repo_root() + "/node_modules/.bin/azurite-blob";
+}
 
 int free_port() {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -72,22 +76,31 @@ std::string hmac_sha256_base64(const std::string& key, const std::string& messag
 
 }  // namespace
 
-bool Azurite::installed() { return std::filesystem::exists(azurite_binary()); }
+bool Azurite::installed() {
+    return std::filesystem::exists(azurite_binary());
+}
 
 Azurite::Azurite(AzuriteOptions options) : https_(options.https_oauth) {
     if (!installed()) {
         throw std::runtime_error("Azurite is not installed: run `npm ci` in " + repo_root());
     }
     port_ = free_port();
-    std::vector<std::string> args{azurite_binary(), "--blobHost", "127.0.0.1", "--blobPort", std::to_string(port_),
-                                  "--inMemoryPersistence", "--skipApiVersionCheck", "--loose",
+    std::vector<std::string> args{azurite_binary(),
+                                  "--blobHost",
+                                  "127.0.0.1",
+                                  "--blobPort",
+                                  std::to_string(port_),
+                                  "--inMemoryPersistence",
+                                  "--skipApiVersionCheck",
+                                  "--loose",
                                   "--silent"};
     if (https_) {
         cert_path_ = dir_.file("cert.pem");
         std::string key_path = dir_.file("key.pem");
-        auto made = run_program({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-                                 "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key_path, "-out", cert_path_},
-                                {}, "/usr/bin/openssl");
+        auto made =
+            run_program({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key_path, "-out", cert_path_},
+                        {}, "/usr/bin/openssl");
         if (made.exit_code != 0) {
             throw std::runtime_error("openssl could not make a certificate: " + made.err);
         }
@@ -146,7 +159,8 @@ std::string Azurite::blob_url(const std::string& container, const std::string& b
     std::size_t start = 0;
     while (true) {
         auto slash = blob.find('/', start);
-        out += "/" + pe::percent_encode(blob.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+        out += "/" +
+               pe::percent_encode(blob.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
         if (slash == std::string::npos) break;
         start = slash + 1;
     }
@@ -197,11 +211,11 @@ std::string Azurite::account_sas(const std::string& permissions) const {
     // start, expiry, IP, protocol, version, and a trailing newline.
     const std::string version = "2019-12-12";
     const std::string expiry = pe::utc_iso8601(std::chrono::system_clock::now() + std::chrono::hours(24));
-    const std::string string_to_sign = std::string(kAccount) + "\n" + permissions + "\nb\nsco\n\n" + expiry + "\n\nhttps,http\n" +
-                                       version + "\n";
+    const std::string string_to_sign =
+        std::string(kAccount) + "\n" + permissions + "\nb\nsco\n\n" + expiry + "\n\nhttps,http\n" + version + "\n";
     std::string sig = hmac_sha256_base64(pe::base64_decode(kKey), string_to_sign);
-    return "sv=" + version + "&ss=b&srt=sco&sp=" + permissions + "&se=" + pe::percent_encode(expiry) + "&spr=https,http&sig=" +
-           pe::percent_encode(sig);
+    return "sv=" + version + "&ss=b&srt=sco&sp=" + permissions + "&se=" + pe::percent_encode(expiry) +
+           "&spr=https,http&sig=" + pe::percent_encode(sig);
 }
 
 }  // namespace testing

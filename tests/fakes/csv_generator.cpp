@@ -10,16 +10,18 @@ const char* kProducts[] = {"Widget", "Gadget \"Pro\"", "Thing\nwith a line break
 std::string quoted(const std::string& field) {
     std::string out = "\"";
     for (char c : field) {
-        if (c == '"') out += "\"\"";
-        else out.push_back(c);
+        if (c == '"')
+            out += "\"\"";
+        else
+            out.push_back(c);
     }
     return out + "\"";
 }
 
 std::string row(std::uint64_t i) {
     std::string value = std::to_string((i * 7919) % 100000) + "." + std::to_string(i % 100);
-    return quoted(kRegions[i % 4]) + ";" + quoted(kProducts[(i / 4) % 4]) + ";" + "2024-" +
-           std::to_string(1 + i % 12) + "-01;" + value + "\n";
+    return quoted(kRegions[i % 4]) + ";" + quoted(kProducts[(i / 4) % 4]) + ";" + "2024-" + std::to_string(1 + i % 12) +
+           "-01;" + value + "\n";
 }
 
 }  // namespace

@@ -12,13 +12,22 @@ FakeAppService::FakeAppService(FakeAppServiceOptions options) : options_(std::mo
     auto& s = server_.server();
     s.Get("/msi/token", [this](const httplib::Request& req, httplib::Response& res) { handle_2019(req, res); });
     s.Get("/msi2017/token", [this](const httplib::Request& req, httplib::Response& res) { handle_2017(req, res); });
-    s.Post("/cloudshell/token", [this](const httplib::Request& req, httplib::Response& res) { handle_cloud_shell(req, res); });
+    s.Post("/cloudshell/token",
+           [this](const httplib::Request& req, httplib::Response& res) { handle_cloud_shell(req, res); });
 }
 
-void FakeAppService::start() { server_.start(); }
-std::string FakeAppService::endpoint() const { return server_.base_url() + "/msi/token"; }
-std::string FakeAppService::legacy_endpoint() const { return server_.base_url() + "/msi2017/token"; }
-std::string FakeAppService::cloud_shell_endpoint() const { return server_.base_url() + "/cloudshell/token"; }
+void FakeAppService::start() {
+    server_.start();
+}
+std::string FakeAppService::endpoint() const {
+    return server_.base_url() + "/msi/token";
+}
+std::string FakeAppService::legacy_endpoint() const {
+    return server_.base_url() + "/msi2017/token";
+}
+std::string FakeAppService::cloud_shell_endpoint() const {
+    return server_.base_url() + "/cloudshell/token";
+}
 
 bool FakeAppService::issue(const RecordedRequest& r, const std::string& id, int id_count, bool date_string,
                            httplib::Response& response) {
@@ -46,11 +55,12 @@ bool FakeAppService::issue(const RecordedRequest& r, const std::string& id, int 
         std::strftime(buffer, sizeof buffer, "%m/%d/%Y %I:%M:%S %p +00:00", &tm);
         expires_on = buffer;
     }
-    nlohmann::json body = {{"access_token", mint_jwt(resource, id.empty() ? "system-assigned" : id, options_.token_lifetime)},
-                           {"expires_on", expires_on},
-                           {"resource", resource},
-                           {"token_type", "Bearer"},
-                           {"client_id", id.empty() ? "00000000-0000-0000-0000-000000000001" : id}};
+    nlohmann::json body = {
+        {"access_token", mint_jwt(resource, id.empty() ? "system-assigned" : id, options_.token_lifetime)},
+        {"expires_on", expires_on},
+        {"resource", resource},
+        {"token_type", "Bearer"},
+        {"client_id", id.empty() ? "00000000-0000-0000-0000-000000000001" : id}};
     response.set_content(body.dump(), "application/json");
     return true;
 }
@@ -91,8 +101,7 @@ void FakeAppService::handle_2017(const httplib::Request& request, httplib::Respo
 void FakeAppService::handle_cloud_shell(const httplib::Request& request, httplib::Response& response) {
     RecordedRequest r = journal_.record(request);
     if (faults_.apply(response)) return;
-    if (r.header("Metadata") != "true" ||
-        r.header("Content-Type").rfind("application/x-www-form-urlencoded", 0) != 0) {
+    if (r.header("Metadata") != "true" || r.header("Content-Type").rfind("application/x-www-form-urlencoded", 0) != 0) {
         return set_oauth_error(response, 400, "invalid_request", "Metadata: true and a form body are required");
     }
     issue(r, "", 0, false, response);

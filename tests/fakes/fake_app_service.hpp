@@ -25,9 +25,9 @@ class FakeAppService {
 public:
     explicit FakeAppService(FakeAppServiceOptions options = {});
     void start();
-    std::string endpoint() const;             // IDENTITY_ENDPOINT
-    std::string legacy_endpoint() const;      // MSI_ENDPOINT with MSI_SECRET
-    std::string cloud_shell_endpoint() const; // MSI_ENDPOINT alone
+    std::string endpoint() const;              // IDENTITY_ENDPOINT
+    std::string legacy_endpoint() const;       // MSI_ENDPOINT with MSI_SECRET
+    std::string cloud_shell_endpoint() const;  // MSI_ENDPOINT alone
     const FakeAppServiceOptions& options() const { return options_; }
     std::vector<RecordedRequest> requests() const { return journal_.all(); }
     void push_fault(Fault fault) { faults_.push(std::move(fault)); }
@@ -36,7 +36,8 @@ private:
     void handle_2019(const httplib::Request& request, httplib::Response& response);
     void handle_2017(const httplib::Request& request, httplib::Response& response);
     void handle_cloud_shell(const httplib::Request& request, httplib::Response& response);
-    bool issue(const RecordedRequest& r, const std::string& id, int id_count, bool date_string, httplib::Response& response);
+    bool issue(const RecordedRequest& r, const std::string& id, int id_count, bool date_string,
+               httplib::Response& response);
 
     FakeAppServiceOptions options_;
     RequestJournal journal_;

@@ -1,7 +1,7 @@
 #include "fakes/fake_arc.hpp"
 
-#include <nlohmann/json.hpp>
 #include <openssl/rand.h>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 
@@ -32,9 +32,15 @@ FakeArc::FakeArc(std::string key_dir) : key_dir_(std::move(key_dir)) {
                          [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); });
 }
 
-void FakeArc::start() { server_.start(); }
-std::string FakeArc::endpoint() const { return server_.base_url() + "/metadata/identity/oauth2/token"; }
-std::string FakeArc::imds_endpoint() const { return server_.base_url(); }
+void FakeArc::start() {
+    server_.start();
+}
+std::string FakeArc::endpoint() const {
+    return server_.base_url() + "/metadata/identity/oauth2/token";
+}
+std::string FakeArc::imds_endpoint() const {
+    return server_.base_url();
+}
 
 void FakeArc::handle(const httplib::Request& request, httplib::Response& response) {
     RecordedRequest r = journal_.record(request);

@@ -110,10 +110,10 @@ std::string expected_string_to_sign(const httplib::Request& req, const std::stri
     auto header = [&](const char* name) { return req.get_header_value(name); };
     std::string length = header("Content-Length");
     if (length == "0") length.clear();
-    std::string out = req.method + "\n" + header("Content-Encoding") + "\n" + header("Content-Language") + "\n" + length +
-                      "\n" + header("Content-MD5") + "\n" + header("Content-Type") + "\n" + header("Date") + "\n" +
-                      header("If-Modified-Since") + "\n" + header("If-Match") + "\n" + header("If-None-Match") + "\n" +
-                      header("If-Unmodified-Since") + "\n" + header("Range") + "\n";
+    std::string out = req.method + "\n" + header("Content-Encoding") + "\n" + header("Content-Language") + "\n" +
+                      length + "\n" + header("Content-MD5") + "\n" + header("Content-Type") + "\n" + header("Date") +
+                      "\n" + header("If-Modified-Since") + "\n" + header("If-Match") + "\n" + header("If-None-Match") +
+                      "\n" + header("If-Unmodified-Since") + "\n" + header("Range") + "\n";
     std::map<std::string, std::string> ms;
     for (const auto& [name, value] : req.headers) {
         std::string n = lower(name);
@@ -152,9 +152,9 @@ struct Lease {
 };
 
 struct StoredFile {
-    std::string content;                           // only when the fake keeps content
-    std::uint64_t length = 0;                      // flushed length
-    std::string data_md5 = md5_base64("");         // of the flushed bytes
+    std::string content;                                            // only when the fake keeps content
+    std::uint64_t length = 0;                                       // flushed length
+    std::string data_md5 = md5_base64("");                          // of the flushed bytes
     std::shared_ptr<EVP_MD_CTX> hash{EVP_MD_CTX_new(), Md5Free{}};  // over the contiguous bytes received
     std::uint64_t hashed = 0;
     std::map<std::uint64_t, std::string> pending;  // position → appended bytes, not yet flushed or hashed
@@ -183,7 +183,10 @@ std::string lease_state(const Lease& lease, Clock::time_point now) {
 std::optional<Reply> check_lease(const Lease& lease, Clock::time_point now, const std::string& given) {
     bool active = lease_state(lease, now) == "leased";
     if (active && given.empty()) {
-        return Reply{412, "LeaseIdMissing", "There is currently a lease on the resource and no lease ID was specified in the request.", {}};
+        return Reply{412,
+                     "LeaseIdMissing",
+                     "There is currently a lease on the resource and no lease ID was specified in the request.",
+                     {}};
     }
     if (active && given != lease.id) {
         return Reply{412, "LeaseIdMismatch", "The lease ID specified did not match the lease ID for the resource.", {}};
@@ -214,7 +217,8 @@ struct FakeDfs::Impl {
     mutable std::mutex mutex;
     std::map<std::string, std::map<std::string, StoredFile>> filesystems;  // fs → path → file
     DfsAuthMode auth_mode = DfsAuthMode::shared_key;
-    std::string auth_secret = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    std::string auth_secret =
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     std::vector<DfsFault> faults;
     std::map<DfsOp, int> counts;
     std::vector<std::string> versions;
@@ -270,7 +274,11 @@ struct FakeDfs::Impl {
                 std::string expected =
                     hmac_sha256_base64(pe::base64_decode(auth_secret), expected_string_to_sign(req, account));
                 if (authorization.substr(prefix.size()) != expected) {
-                    return Reply{403, "AuthenticationFailed", "The MAC signature found in the HTTP request is not the same as any computed signature.", {}};
+                    return Reply{
+                        403,
+                        "AuthenticationFailed",
+                        "The MAC signature found in the HTTP request is not the same as any computed signature.",
+                        {}};
                 }
                 return std::nullopt;
             }
@@ -319,7 +327,8 @@ struct FakeDfs::Impl {
         std::string raw_path = req.target.substr(0, req.target.find('?'));
         auto segments = split(raw_path, '/');
         if (segments.size() < 3 || url_decode(segments[1]) != account) {
-            return send_error(res, 400, "InvalidUri", "The requested URI does not represent any resource on the server.");
+            return send_error(res, 400, "InvalidUri",
+                              "The requested URI does not represent any resource on the server.");
         }
         std::string fs = url_decode(segments[2]);
         std::string path;
@@ -330,20 +339,29 @@ struct FakeDfs::Impl {
         if (req.method == "PUT" && req.get_param_value("comp") == "expiry") op = DfsOp::set_expiry;
         // The Blob API's Lease Blob (PUT ?comp=lease) works on the same paths: the DataLake SDK's
         // lease client is the Blob one. Same actions, durations and replies as Path Lease.
-        else if (req.method == "PUT" && req.get_param_value("comp") == "lease") op = DfsOp::lease;
-        else if (req.method == "PUT") op = req.has_header("x-ms-rename-source") ? DfsOp::rename : DfsOp::create;
-        else if (req.method == "PATCH" && action == "append") op = DfsOp::append;
-        else if (req.method == "PATCH" && action == "flush") op = DfsOp::flush;
-        else if (req.method == "PATCH" && action == "setProperties") op = DfsOp::set_properties;
-        else if (req.method == "DELETE") op = DfsOp::remove;
-        else if (req.method == "POST") op = DfsOp::lease;
-        else if (req.method == "GET" && req.get_param_value("resource") == "filesystem") op = DfsOp::list;
+        else if (req.method == "PUT" && req.get_param_value("comp") == "lease")
+            op = DfsOp::lease;
+        else if (req.method == "PUT")
+            op = req.has_header("x-ms-rename-source") ? DfsOp::rename : DfsOp::create;
+        else if (req.method == "PATCH" && action == "append")
+            op = DfsOp::append;
+        else if (req.method == "PATCH" && action == "flush")
+            op = DfsOp::flush;
+        else if (req.method == "PATCH" && action == "setProperties")
+            op = DfsOp::set_properties;
+        else if (req.method == "DELETE")
+            op = DfsOp::remove;
+        else if (req.method == "POST")
+            op = DfsOp::lease;
+        else if (req.method == "GET" && req.get_param_value("resource") == "filesystem")
+            op = DfsOp::list;
         else if (req.method != "GET" && req.method != "HEAD") {
             return send_error(res, 400, "InvalidQueryParameterValue", "unsupported action '" + action + "'");
         }
 
         if (!req.has_header("x-ms-version")) {
-            return send_error(res, 400, "MissingRequiredHeader", "An HTTP header that's mandatory for this request is not specified.");
+            return send_error(res, 400, "MissingRequiredHeader",
+                              "An HTTP header that's mandatory for this request is not specified.");
         }
         if (auto denied = check_auth(req)) {
             ++auth_failures;
@@ -377,7 +395,8 @@ struct FakeDfs::Impl {
                 res.set_content(stored.content, type);
             } else {
                 // HEAD only: the length is announced, no body is sent.
-                res.set_content_provider(stored.length, type, [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
+                res.set_content_provider(stored.length, type,
+                                         [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
             }
         }
     }
@@ -386,7 +405,8 @@ struct FakeDfs::Impl {
         if (fault.reset_connection) {
             // Promise a body, then close: the client sees the connection die mid-reply.
             res.status = 200;
-            res.set_content_provider(64, "text/plain", [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
+            res.set_content_provider(64, "text/plain",
+                                     [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
             return;
         }
         send_error(res, fault.status, fault.code, "injected fault");
@@ -399,7 +419,8 @@ struct FakeDfs::Impl {
             return Reply{409, "PathAlreadyExists", "The specified path already exists.", {}};
         }
         if (!if_match.empty() && (existing == nullptr || (if_match != "*" && if_match != existing->etag))) {
-            return Reply{412, "ConditionNotMet", "The condition specified using HTTP conditional header(s) is not met.", {}};
+            return Reply{
+                412, "ConditionNotMet", "The condition specified using HTTP conditional header(s) is not met.", {}};
         }
         return std::nullopt;
     }
@@ -427,11 +448,17 @@ struct FakeDfs::Impl {
         if (has_crc64) {
             auto sent = crc64_header_bytes(req.get_header_value("x-ms-content-crc64"));
             if (!sent) {
-                return {400, "InvalidHeaderValue", "The value for one of the HTTP headers is not in the correct format.", {}};
+                return {400,
+                        "InvalidHeaderValue",
+                        "The value for one of the HTTP headers is not in the correct format.",
+                        {}};
             }
             crc = pe::crc64(req.body.data(), req.body.size());
             if (!crc64_bytes_match(*sent, crc)) {
-                return {400, "Crc64Mismatch", "The CRC64 value specified in the request did not match the computed value.", {}};
+                return {400,
+                        "Crc64Mismatch",
+                        "The CRC64 value specified in the request did not match the computed value.",
+                        {}};
             }
         }
         if (keep_content || position >= existing->hashed) {
@@ -446,18 +473,23 @@ struct FakeDfs::Impl {
     // none for NeverExpire, the lease id when the file is leased.
     Reply set_expiry(const httplib::Request& req, StoredFile* existing) {
         if (!hierarchical_namespace) {
-            return {400, "HierarchicalNamespaceNotEnabled", "This operation is only supported on a hierarchical namespace account.", {}};
+            return {400,
+                    "HierarchicalNamespaceNotEnabled",
+                    "This operation is only supported on a hierarchical namespace account.",
+                    {}};
         }
         if (existing == nullptr) return {404, "BlobNotFound", "The specified blob does not exist.", {}};
         if (auto refused = check_lease(existing->lease, now(), req.get_header_value("x-ms-lease-id"))) return *refused;
         std::string option = req.get_header_value("x-ms-expiry-option");
         std::string time = req.get_header_value("x-ms-expiry-time");
-        const Reply invalid{400, "InvalidHeaderValue", "The value for one of the HTTP headers is not in the correct format.", {}};
+        const Reply invalid{
+            400, "InvalidHeaderValue", "The value for one of the HTTP headers is not in the correct format.", {}};
         if (option == "NeverExpire") {
             if (req.has_header("x-ms-expiry-time")) return invalid;
             existing->expires_at.reset();
         } else if (option == "RelativeToNow") {
-            if (time.empty() || time.size() > 18 || time.find_first_not_of("0123456789") != std::string::npos) return invalid;
+            if (time.empty() || time.size() > 18 || time.find_first_not_of("0123456789") != std::string::npos)
+                return invalid;
             existing->expires_at = now() + std::chrono::milliseconds(std::stoll(time));
         } else {
             return invalid;  // the sinks use no other option; the fake models none
@@ -468,7 +500,8 @@ struct FakeDfs::Impl {
 
     // The service deletes an expired path by itself; here it is gone at the next request.
     static void drop_expired(std::map<std::string, StoredFile>& files, Clock::time_point at) {
-        std::erase_if(files, [&](const auto& entry) { return entry.second.expires_at && *entry.second.expires_at <= at; });
+        std::erase_if(files,
+                      [&](const auto& entry) { return entry.second.expires_at && *entry.second.expires_at <= at; });
     }
 
     Reply lease(const httplib::Request& req, StoredFile& file) {
@@ -499,13 +532,21 @@ struct FakeDfs::Impl {
             return {202, {}, {}, {{"x-ms-lease-time", "0"}, {"ETag", file.etag}}};
         }
         if (given != lease.id) {
-            return {409, "LeaseIdMismatchWithLeaseOperation", "The lease ID specified did not match the lease ID for the resource with the specified lease operation.", {}};
+            return {409,
+                    "LeaseIdMismatchWithLeaseOperation",
+                    "The lease ID specified did not match the lease ID for the resource with the specified lease "
+                    "operation.",
+                    {}};
         }
         if (action == "release") {
             lease = Lease{};
             return {200, {}, {}, {{"ETag", file.etag}}};
         }
-        if (lease.broken) return {409, "LeaseIsBrokenAndCannotBeRenewed", "The lease ID matched, but the lease has been broken explicitly and cannot be renewed.", {}};
+        if (lease.broken)
+            return {409,
+                    "LeaseIsBrokenAndCannotBeRenewed",
+                    "The lease ID matched, but the lease has been broken explicitly and cannot be renewed.",
+                    {}};
         lease.until = now() + std::chrono::seconds(lease.duration);
         return {200, {}, {}, {{"x-ms-lease-id", lease.id}, {"ETag", file.etag}}};
     }
@@ -521,19 +562,26 @@ struct FakeDfs::Impl {
         for (const auto& [name, file] : files) {
             if (name.rfind(prefix, 0) != 0) continue;
             auto slash = name.find('/', prefix.size());
-            if (slash == std::string::npos) entries[name] = &file;
-            else entries.emplace(name.substr(0, slash), nullptr);
+            if (slash == std::string::npos)
+                entries[name] = &file;
+            else
+                entries.emplace(name.substr(0, slash), nullptr);
         }
-        if (!directory.empty() && entries.empty()) return {404, "PathNotFound", "The specified path does not exist.", {}};
+        if (!directory.empty() && entries.empty())
+            return {404, "PathNotFound", "The specified path does not exist.", {}};
         std::size_t limit = page_size;
-        if (req.has_param("maxResults")) limit = std::min<std::size_t>(limit, std::stoul(req.get_param_value("maxResults")));
+        if (req.has_param("maxResults"))
+            limit = std::min<std::size_t>(limit, std::stoul(req.get_param_value("maxResults")));
         auto at = entries.begin();
-        if (req.has_param("continuation")) at = entries.lower_bound(pe::base64_decode(req.get_param_value("continuation")));
+        if (req.has_param("continuation"))
+            at = entries.lower_bound(pe::base64_decode(req.get_param_value("continuation")));
         nlohmann::json paths = nlohmann::json::array();
         for (; at != entries.end() && paths.size() < limit; ++at) {
             nlohmann::json entry = {{"name", at->first}, {"lastModified", "Thu, 01 Jan 2026 00:00:00 GMT"}};
-            if (at->second == nullptr) entry["isDirectory"] = "true";
-            else entry.update({{"etag", at->second->etag}, {"contentLength", std::to_string(at->second->length)}});
+            if (at->second == nullptr)
+                entry["isDirectory"] = "true";
+            else
+                entry.update({{"etag", at->second->etag}, {"contentLength", std::to_string(at->second->length)}});
             paths.push_back(entry);
         }
         listing = nlohmann::json{{"paths", paths}}.dump();
@@ -576,9 +624,14 @@ struct FakeDfs::Impl {
                 if (existing == nullptr) return {404, "PathNotFound", "The specified path does not exist.", {}};
                 if (!req.body.empty()) return {400, "ContentLengthMustBeZero", "A flush has no body.", {}};
                 if (auto failed = check_conditions(req, existing)) return *failed;
-                if (auto refused = check_lease(existing->lease, now(), req.get_header_value("x-ms-lease-id"))) return *refused;
+                if (auto refused = check_lease(existing->lease, now(), req.get_header_value("x-ms-lease-id")))
+                    return *refused;
                 std::uint64_t position = std::stoull(req.get_param_value("position"));
-                const Reply not_contiguous{400, "InvalidFlushPosition", "The uploaded data is not contiguous or the position query parameter value is not equal to the length of the file after appending the uploaded data.", {}};
+                const Reply not_contiguous{400,
+                                           "InvalidFlushPosition",
+                                           "The uploaded data is not contiguous or the position query parameter value "
+                                           "is not equal to the length of the file after appending the uploaded data.",
+                                           {}};
                 std::string data;
                 std::uint64_t cursor = keep_content ? existing->length : existing->hashed;
                 for (const auto& [at, bytes] : existing->pending) {
@@ -599,20 +652,26 @@ struct FakeDfs::Impl {
                     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
                     unsigned int n = 0;
                     EVP_DigestFinal_ex(copy.get(), digest.data(), &n);
-                    existing->data_md5 = pe::base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), n));
+                    existing->data_md5 =
+                        pe::base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), n));
                 }
                 existing->etag = new_etag();
-                if (req.has_header("x-ms-content-md5")) existing->content_md5 = req.get_header_value("x-ms-content-md5");
-                if (req.has_header("x-ms-content-type")) existing->content_type = req.get_header_value("x-ms-content-type");
+                if (req.has_header("x-ms-content-md5"))
+                    existing->content_md5 = req.get_header_value("x-ms-content-md5");
+                if (req.has_header("x-ms-content-type"))
+                    existing->content_type = req.get_header_value("x-ms-content-type");
                 return {200, {}, {}, {{"ETag", existing->etag}}};
             }
             case DfsOp::set_properties: {
                 if (existing == nullptr) return {404, "PathNotFound", "The specified path does not exist.", {}};
                 if (auto failed = check_conditions(req, existing)) return *failed;
-                if (auto refused = check_lease(existing->lease, now(), req.get_header_value("x-ms-lease-id"))) return *refused;
+                if (auto refused = check_lease(existing->lease, now(), req.get_header_value("x-ms-lease-id")))
+                    return *refused;
                 existing->properties = req.get_header_value("x-ms-properties");
-                if (req.has_header("x-ms-content-md5")) existing->content_md5 = req.get_header_value("x-ms-content-md5");
-                if (req.has_header("x-ms-content-type")) existing->content_type = req.get_header_value("x-ms-content-type");
+                if (req.has_header("x-ms-content-md5"))
+                    existing->content_md5 = req.get_header_value("x-ms-content-md5");
+                if (req.has_header("x-ms-content-type"))
+                    existing->content_type = req.get_header_value("x-ms-content-type");
                 existing->etag = new_etag();
                 return {200, {}, {}, {{"ETag", existing->etag}}};
             }
@@ -624,23 +683,30 @@ struct FakeDfs::Impl {
                     return {403, "AuthenticationFailed", "The rename source carries no SAS.", {}};
                 }
                 auto parts = split(source.substr(0, q), '/');
-                if (parts.size() < 3 || !parts[0].empty()) return {400, "InvalidSourceUri", "bad x-ms-rename-source", {}};
+                if (parts.size() < 3 || !parts[0].empty())
+                    return {400, "InvalidSourceUri", "bad x-ms-rename-source", {}};
                 std::string source_fs = parts[1];
                 std::string source_path;
                 for (std::size_t i = 2; i < parts.size(); ++i) source_path += (i > 2 ? "/" : "") + parts[i];
                 if (source_fs != fs) return {400, "InvalidSourceUri", "rename across filesystems", {}};
                 auto src = files.find(source_path);
-                if (src == files.end()) return {404, "SourcePathNotFound", "The source path for a rename operation does not exist.", {}};
+                if (src == files.end())
+                    return {404, "SourcePathNotFound", "The source path for a rename operation does not exist.", {}};
                 std::string source_if_match = req.get_header_value("x-ms-source-if-match");
                 if (!source_if_match.empty() && source_if_match != src->second.etag) {
-                    return {412, "SourceConditionNotMet", "The source condition specified using HTTP conditional header(s) is not met.", {}};
+                    return {412,
+                            "SourceConditionNotMet",
+                            "The source condition specified using HTTP conditional header(s) is not met.",
+                            {}};
                 }
-                if (auto refused = check_lease(src->second.lease, now(), req.get_header_value("x-ms-source-lease-id"))) {
+                if (auto refused =
+                        check_lease(src->second.lease, now(), req.get_header_value("x-ms-source-lease-id"))) {
                     return *refused;
                 }
                 if (auto failed = check_conditions(req, existing)) return *failed;
                 if (existing != nullptr) {
-                    if (auto refused = check_lease(existing->lease, now(), req.get_header_value("x-ms-lease-id"))) return *refused;
+                    if (auto refused = check_lease(existing->lease, now(), req.get_header_value("x-ms-lease-id")))
+                        return *refused;
                 }
                 StoredFile moved = std::move(src->second);
                 files.erase(src);
@@ -650,7 +716,8 @@ struct FakeDfs::Impl {
             case DfsOp::remove:
                 if (existing == nullptr) return {404, "PathNotFound", "The specified path does not exist.", {}};
                 if (auto failed = check_conditions(req, existing)) return *failed;
-                if (auto refused = check_lease(existing->lease, now(), req.get_header_value("x-ms-lease-id"))) return *refused;
+                if (auto refused = check_lease(existing->lease, now(), req.get_header_value("x-ms-lease-id")))
+                    return *refused;
                 files.erase(it);
                 return {200, {}, {}, {}};
             case DfsOp::lease:
@@ -670,11 +737,14 @@ struct FakeDfs::Impl {
                     r.headers.emplace_back("x-ms-lease-state", state);
                     r.headers.emplace_back("x-ms-lease-status", state == "leased" ? "locked" : "unlocked");
                     if (state == "leased") {
-                        r.headers.emplace_back("x-ms-lease-duration", existing->lease.duration < 0 ? "infinite" : "fixed");
+                        r.headers.emplace_back("x-ms-lease-duration",
+                                               existing->lease.duration < 0 ? "infinite" : "fixed");
                     }
                     if (existing->expires_at) {
-                        auto left = std::chrono::duration_cast<std::chrono::system_clock::duration>(*existing->expires_at - now());
-                        r.headers.emplace_back("x-ms-expiry-time", pe::http_date(std::chrono::system_clock::now() + left));
+                        auto left = std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                            *existing->expires_at - now());
+                        r.headers.emplace_back("x-ms-expiry-time",
+                                               pe::http_date(std::chrono::system_clock::now() + left));
                     }
                     return r;
                 }
@@ -697,7 +767,9 @@ FakeDfs::FakeDfs(std::string account) : account_(std::move(account)), impl_(std:
 
 FakeDfs::~FakeDfs() = default;
 
-std::string FakeDfs::base_url() const { return impl_->server.base_url(); }
+std::string FakeDfs::base_url() const {
+    return impl_->server.base_url();
+}
 
 std::string FakeDfs::url(const std::string& filesystem, const std::string& path) const {
     std::string out = base_url() + "/" + account_ + "/" + filesystem;

@@ -37,18 +37,18 @@ enum class DfsAuthMode { shared_key, sas, bearer };
 
 struct DfsFault {
     DfsOp op = DfsOp::append;
-    int nth = 1;           // the first call of `op` (1-based) that fails
-    int times = 1;         // how many consecutive calls fail; -1: every call from nth on
-    int status = 503;      // ignored when reset_connection
+    int nth = 1;       // the first call of `op` (1-based) that fails
+    int times = 1;     // how many consecutive calls fail; -1: every call from nth on
+    int status = 503;  // ignored when reset_connection
     std::string code = "ServerBusy";
     bool reset_connection = false;  // drop the connection instead of answering
     bool apply_first = false;       // carry the operation out, then fail the reply (a lost 2xx)
 };
 
 struct DfsFile {
-    std::string content;                            // empty when the fake does not keep content
-    std::uint64_t size = 0;                         // flushed length
-    std::string data_md5;                           // MD5 (base64) of the bytes actually flushed
+    std::string content;     // empty when the fake does not keep content
+    std::uint64_t size = 0;  // flushed length
+    std::string data_md5;    // MD5 (base64) of the bytes actually flushed
     std::string etag;
     std::string content_type;
     std::string content_md5;                        // as stored (base64), empty when none
@@ -123,7 +123,7 @@ public:
 
     void inject(DfsFault fault);
     int calls(DfsOp op) const;
-    int total_calls() const;  // every authorized request, whatever its operation
+    int total_calls() const;                 // every authorized request, whatever its operation
     std::vector<DfsAppend> appends() const;  // in arrival order
     // x-ms-version values seen, and how many requests failed authorization.
     std::vector<std::string> versions_seen() const;

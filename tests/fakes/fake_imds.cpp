@@ -17,9 +17,13 @@ FakeImds::FakeImds(FakeImdsOptions options) : options_(std::move(options)) {
                          [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); });
 }
 
-void FakeImds::start() { server_.start(); }
+void FakeImds::start() {
+    server_.start();
+}
 
-std::string FakeImds::base_url() const { return server_.base_url(); }
+std::string FakeImds::base_url() const {
+    return server_.base_url();
+}
 
 void FakeImds::handle(const httplib::Request& request, httplib::Response& response) {
     RecordedRequest r = journal_.record(request);

@@ -11,10 +11,11 @@ namespace testing {
 
 namespace {
 
-const std::set<std::string> kListKeys = {"propertyTechnicalNames", "listFilter", "propertyFilters", "friendlyHeaders",
-                                         "dateFormat", "fieldDelimiter", "decimalSeparator", "encoding"};
-const std::set<std::string> kMetricKeys = {"scenarios", "filters", "exportFilter", "friendlyHeaders", "dateFormat",
-                                           "fieldDelimiter", "decimalSeparator", "encoding"};
+const std::set<std::string> kListKeys = {"propertyTechnicalNames", "listFilter", "propertyFilters",
+                                         "friendlyHeaders",        "dateFormat", "fieldDelimiter",
+                                         "decimalSeparator",       "encoding"};
+const std::set<std::string> kMetricKeys = {"scenarios",  "filters",        "exportFilter",     "friendlyHeaders",
+                                           "dateFormat", "fieldDelimiter", "decimalSeparator", "encoding"};
 const std::set<std::string> kEnums[] = {{"Semicolon", "Comma"}, {"Legacy", "Iso8601"}};
 
 std::string problem(int status, const std::string& title) {
@@ -29,39 +30,40 @@ void stream_body(httplib::Response& res, std::string content, std::uint64_t gene
         std::uint64_t sent = 0;
     };
     auto state = std::make_shared<State>();
-    res.set_chunked_content_provider(
-        "text/csv; charset=utf-8",
-        [state, content = std::move(content), limit, pause_at_limit, delay_each, cut,
-         gen = generated > 0 ? std::make_shared<CsvGenerator>(generated) : nullptr](std::size_t, httplib::DataSink& sink) mutable {
-            if (delay_each.count() > 0) std::this_thread::sleep_for(delay_each);
-            std::string piece;
-            if (gen) {
-                if (gen->done()) {
-                    sink.done();
-                    return true;
-                }
-                piece = gen->next_piece();
-            } else {
-                if (state->sent >= content.size()) {
-                    sink.done();
-                    return true;
-                }
-                std::size_t n = delay_each.count() > 0 ? 64 : 64 * 1024;
-                piece = content.substr(state->sent, n);
-            }
-            if (state->sent + piece.size() > limit) {
-                piece.resize(static_cast<std::size_t>(limit - state->sent));
-                if (!piece.empty()) sink.write(piece.data(), piece.size());
-                state->sent = limit;
-                if (pause_at_limit.count() > 0) std::this_thread::sleep_for(pause_at_limit);
-                if (cut) return false;
-                limit = UINT64_MAX;
-                return true;
-            }
-            sink.write(piece.data(), piece.size());
-            state->sent += piece.size();
-            return true;
-        });
+    res.set_chunked_content_provider("text/csv; charset=utf-8",
+                                     [state, content = std::move(content), limit, pause_at_limit, delay_each, cut,
+                                      gen = generated > 0 ? std::make_shared<CsvGenerator>(generated) : nullptr](
+                                         std::size_t, httplib::DataSink& sink) mutable {
+                                         if (delay_each.count() > 0) std::this_thread::sleep_for(delay_each);
+                                         std::string piece;
+                                         if (gen) {
+                                             if (gen->done()) {
+                                                 sink.done();
+                                                 return true;
+                                             }
+                                             piece = gen->next_piece();
+                                         } else {
+                                             if (state->sent >= content.size()) {
+                                                 sink.done();
+                                                 return true;
+                                             }
+                                             std::size_t n = delay_each.count() > 0 ? 64 : 64 * 1024;
+                                             piece = content.substr(state->sent, n);
+                                         }
+                                         if (state->sent + piece.size() > limit) {
+                                             piece.resize(static_cast<std::size_t>(limit - state->sent));
+                                             if (!piece.empty()) sink.write(piece.data(), piece.size());
+                                             state->sent = limit;
+                                             if (pause_at_limit.count() > 0)
+                                                 std::this_thread::sleep_for(pause_at_limit);
+                                             if (cut) return false;
+                                             limit = UINT64_MAX;
+                                             return true;
+                                         }
+                                         sink.write(piece.data(), piece.size());
+                                         state->sent += piece.size();
+                                         return true;
+                                     });
 }
 
 }  // namespace
@@ -70,7 +72,8 @@ FakePigment::FakePigment(std::string api_key) : api_key_(std::move(api_key)) {
     for (bool v1 : {true, false}) {
         std::string prefix = v1 ? "/api/v1/export/" : "/api/export/";
         auto route = [this, v1](const std::string& type) {
-            return [this, v1, type](const httplib::Request& req, httplib::Response& res) { handle(req, res, type, v1); };
+            return
+                [this, v1, type](const httplib::Request& req, httplib::Response& res) { handle(req, res, type, v1); };
         };
         for (const char* type : {"view", "list", "metric", "table"}) {
             std::string pattern = prefix + type + R"(/([^/]+))";
@@ -101,7 +104,9 @@ std::vector<PigmentRequest> FakePigment::requests() const {
     return requests_;
 }
 
-std::size_t FakePigment::export_requests() const { return requests().size(); }
+std::size_t FakePigment::export_requests() const {
+    return requests().size();
+}
 
 std::string FakePigment::validate(const httplib::Request& req, const std::string& type, bool v1) const {
     if (type == "view") {
@@ -131,7 +136,9 @@ std::string FakePigment::validate(const httplib::Request& req, const std::string
 
 void FakePigment::handle(const httplib::Request& req, httplib::Response& res, const std::string& type, bool v1) {
     std::string id = req.matches[1];
-    PigmentRequest record{req.method, req.path, {}, req.get_header_value("Authorization"), req.get_header_value("Content-Type"), req.body};
+    PigmentRequest record{
+        req.method, req.path, {}, req.get_header_value("Authorization"), req.get_header_value("Content-Type"),
+        req.body};
     for (const auto& [k, v] : req.params) record.query[k] = v;
     std::optional<PigmentFault> fault;
     Block block;
@@ -180,10 +187,19 @@ void FakePigment::handle(const httplib::Request& req, httplib::Response& res, co
     bool cut = false;
     if (fault) {
         switch (fault->kind) {
-            case PigmentFault::Kind::cut_after: limit = fault->bytes; cut = true; break;
-            case PigmentFault::Kind::stall_after: limit = fault->bytes; pause = fault->delay; break;
-            case PigmentFault::Kind::slow: each = fault->delay; break;
-            default: break;
+            case PigmentFault::Kind::cut_after:
+                limit = fault->bytes;
+                cut = true;
+                break;
+            case PigmentFault::Kind::stall_after:
+                limit = fault->bytes;
+                pause = fault->delay;
+                break;
+            case PigmentFault::Kind::slow:
+                each = fault->delay;
+                break;
+            default:
+                break;
         }
     }
     res.status = 200;

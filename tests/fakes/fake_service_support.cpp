@@ -1,7 +1,7 @@
 #include "fakes/fake_service_support.hpp"
 
-#include <nlohmann/json.hpp>
 #include <openssl/rand.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <thread>
@@ -33,7 +33,9 @@ std::string RecordedRequest::param(const std::string& name) const {
     return it == params.end() ? std::string() : it->second;
 }
 
-bool RecordedRequest::has_param(const std::string& name) const { return params.count(name) > 0; }
+bool RecordedRequest::has_param(const std::string& name) const {
+    return params.count(name) > 0;
+}
 
 std::string RecordedRequest::header(const std::string& name) const {
     for (const auto& [key, value] : headers) {
@@ -110,7 +112,8 @@ std::string without_trailing_slash(std::string text) {
 
 std::string mint_jwt(const std::string& audience, const std::string& subject, std::chrono::seconds lifetime,
                      const std::string& tenant) {
-    long long now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    long long now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     nlohmann::json header = {{"typ", "JWT"}, {"alg", "RS256"}, {"kid", "fake"}};
     nlohmann::json payload = {{"aud", without_trailing_slash(audience)},
                               {"iss", "https://sts.windows.net/" + tenant + "/"},
@@ -162,7 +165,8 @@ void answer_as_azure(const RecordedRequest& request, httplib::Response& response
 
 void set_oauth_error(httplib::Response& response, int status, const std::string& code, const std::string& description) {
     response.status = status;
-    response.set_content(nlohmann::json{{"error", code}, {"error_description", description}}.dump(), "application/json");
+    response.set_content(nlohmann::json{{"error", code}, {"error_description", description}}.dump(),
+                         "application/json");
 }
 
 }  // namespace testing

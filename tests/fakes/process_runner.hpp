@@ -11,11 +11,11 @@
 namespace testing {
 
 struct RunResult {
-    int exit_code = -1;        // the process's exit status, or 128+signal when killed by one
-    std::string out;           // stdout
-    std::string err;           // stderr
-    long peak_rss_kib = 0;     // from wait4's rusage
-    double cpu_seconds = 0;    // user + system
+    int exit_code = -1;      // the process's exit status, or 128+signal when killed by one
+    std::string out;         // stdout
+    std::string err;         // stderr
+    long peak_rss_kib = 0;   // from wait4's rusage
+    double cpu_seconds = 0;  // user + system
     std::chrono::milliseconds wall{0};
 };
 

@@ -42,8 +42,8 @@ RawHttpServer::RawHttpServer(std::string answer) : answer_(std::move(answer)) {
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t size = sizeof address;
-    if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&address), size) != 0 || ::listen(listener_, 16) != 0 ||
-        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+    if (listener_ < 0 || ::bind(listener_, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
+        ::listen(listener_, 16) != 0 || ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
         throw std::runtime_error("cannot bind a loopback port");
     }
     port_ = ntohs(address.sin_port);
@@ -56,7 +56,9 @@ RawHttpServer::~RawHttpServer() {
     ::close(listener_);
 }
 
-std::string RawHttpServer::base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+std::string RawHttpServer::base_url() const {
+    return "http://127.0.0.1:" + std::to_string(port_);
+}
 
 void RawHttpServer::serve() {
     while (!stopping_) {

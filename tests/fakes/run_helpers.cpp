@@ -4,7 +4,8 @@
 
 namespace testing {
 
-bool leaks_none(const RunResult& result, const std::vector<std::string>& secrets, const std::vector<std::string>& files) {
+bool leaks_none(const RunResult& result, const std::vector<std::string>& secrets,
+                const std::vector<std::string>& files) {
     std::vector<std::string> texts = {result.out, result.err};
     for (const auto& f : files) texts.push_back(read_file(f));
     for (const auto& secret : secrets) {

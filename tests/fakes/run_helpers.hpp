@@ -8,7 +8,8 @@
 namespace testing {
 
 // True when none of `secrets` occurs in stdout, stderr or any of `files`.
-bool leaks_none(const RunResult& result, const std::vector<std::string>& secrets, const std::vector<std::string>& files = {});
+bool leaks_none(const RunResult& result, const std::vector<std::string>& secrets,
+                const std::vector<std::string>& files = {});
 
 // Entries of `dir` whose name marks a temporary file of ours (".NAME.pigment-tmp-XXXXXX").
 std::vector<std::string> temporary_files(const std::string& dir);

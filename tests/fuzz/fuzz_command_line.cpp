@@ -118,7 +118,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (outcome.config) {
             const auto& c = *outcome.config;
             fuzz::check(c.transfer.parallel >= 1 && c.transfer.parallel <= 64, "--parallel out of range");
-            fuzz::check(c.transfer.chunk_size >= (64u << 10) && c.transfer.chunk_size <= (512u << 20), "--chunk-size out of range");
+            fuzz::check(c.transfer.chunk_size >= (64u << 10) && c.transfer.chunk_size <= (512u << 20),
+                        "--chunk-size out of range");
             fuzz::check(c.transfer.max_retries <= 20, "--max-retries out of range");
             fuzz::check(!fuzz::has_line_break(c.destination.display), "destination display has a line break");
         }
@@ -126,7 +127,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::string_view what = f.what();
         fuzz::check(f.stage() == pe::Stage::usage, "a non-usage Failure escaped", what);
         fuzz::check(!fuzz::has_line_break(what), "usage error is not one line", what);
-        for (const auto& s : secrets) fuzz::check(what.find(s) == std::string_view::npos, "usage error echoes a secret", what);
+        for (const auto& s : secrets)
+            fuzz::check(what.find(s) == std::string_view::npos, "usage error echoes a secret", what);
     } catch (const std::exception& e) {
         fuzz::fail("parse_command_line threw something other than pe::Failure", e.what());
     } catch (...) {

@@ -14,10 +14,10 @@ namespace {
 
 using pe::cli::OptionKind;
 
-const pe::cli::OptionKinds kOptions = {
-    {"block-type", OptionKind::value}, {"block-id", OptionKind::value}, {"dest", OptionKind::value},
-    {"parallel", OptionKind::value},   {"api-key-file", OptionKind::value}, {"export-options", OptionKind::value},
-    {"overwrite", OptionKind::flag},   {"dry-run", OptionKind::flag}};
+const pe::cli::OptionKinds kOptions = {{"block-type", OptionKind::value},   {"block-id", OptionKind::value},
+                                       {"dest", OptionKind::value},         {"parallel", OptionKind::value},
+                                       {"api-key-file", OptionKind::value}, {"export-options", OptionKind::value},
+                                       {"overwrite", OptionKind::flag},     {"dry-run", OptionKind::flag}};
 
 }  // namespace
 
@@ -31,7 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             fuzz::check(!s.value.empty(), "an empty value was accepted", s.key);
             fuzz::check(s.value.find('\0') == std::string::npos, "a NUL in a value was accepted", s.key);
             if (known->second == OptionKind::flag) {
-                fuzz::check(s.value == "true" || s.value == "false", "a flag took something else than true/false", s.value);
+                fuzz::check(s.value == "true" || s.value == "false", "a flag took something else than true/false",
+                            s.value);
             }
             fuzz::check(s.line >= 1 && s.line <= lines, "a setting's line is outside the file", s.key);
         }
@@ -39,7 +40,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::string_view what = f.what();
         fuzz::check(f.stage() == pe::Stage::usage, "a non-usage Failure escaped", what);
         fuzz::check(!fuzz::has_line_break(what), "usage error is not one line", what);
-        fuzz::check(f.info().message.rfind("--config fuzz.toml line ", 0) == 0, "usage error does not name file and line", what);
+        fuzz::check(f.info().message.rfind("--config fuzz.toml line ", 0) == 0,
+                    "usage error does not name file and line", what);
     } catch (const std::exception& e) {
         fuzz::fail("parse_config_file threw something other than pe::Failure", e.what());
     } catch (...) {

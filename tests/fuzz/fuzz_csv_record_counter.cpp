@@ -45,7 +45,9 @@ struct Counted {
     bool operator==(const Counted&) const = default;
 };
 
-Counted count(const pe::CsvRecordCounter& c) { return {c.records(), c.data_rows(), c.bytes(), c.inside_quotes()}; }
+Counted count(const pe::CsvRecordCounter& c) {
+    return {c.records(), c.data_rows(), c.bytes(), c.inside_quotes()};
+}
 
 std::string describe(const char* how, const Counted& c) {
     return std::string(how) + ": records=" + std::to_string(c.records) + " quotes=" + (c.inside_quotes ? "1" : "0");
@@ -91,12 +93,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     bool known = tolerate_known && known_case(csv);
     if (!(w == t) || !(w == b)) {
-        if (!known) fuzz::fail("splitting the input changed the count", describe("whole", w) + " | " + describe("split", t) +
-                                                                              " at " + std::to_string(split) + " | " +
-                                                                              describe("bytewise", b));
+        if (!known)
+            fuzz::fail("splitting the input changed the count", describe("whole", w) + " | " + describe("split", t) +
+                                                                    " at " + std::to_string(split) + " | " +
+                                                                    describe("bytewise", b));
     }
     if (!(w == expected) && !known) {
-        fuzz::fail("counter disagrees with the reference", describe("counter", w) + " | " + describe("reference", expected));
+        fuzz::fail("counter disagrees with the reference",
+                   describe("counter", w) + " | " + describe("reference", expected));
     }
     fuzz::check(w.bytes == csv.size() && t.bytes == csv.size(), "bytes() is not the number of bytes fed");
     return 0;

@@ -44,7 +44,8 @@ bool strict_loopback(std::string_view authority, bool* port_ok) {
     for (;;) {
         auto dot = host.find('.', start);
         auto part = host.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-        if (part.empty() || part.size() > 3 || part.find_first_not_of("0123456789") != std::string_view::npos) return false;
+        if (part.empty() || part.size() > 3 || part.find_first_not_of("0123456789") != std::string_view::npos)
+            return false;
         if (octets == 0 && part != "127") return false;
         if (std::stoi(std::string(part)) > 255) return false;
         ++octets;
@@ -58,7 +59,8 @@ void check_segments(std::string_view path, const char* what) {
     std::size_t start = 0;
     for (;;) {
         auto slash = path.find('/', start);
-        std::string_view seg = path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+        std::string_view seg =
+            path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
         fuzz::check(seg != ".." && seg != "." && !seg.empty(), what, path);
         if (slash == std::string_view::npos) break;
         start = slash + 1;
@@ -78,11 +80,12 @@ void check_destination(const pe::Destination& d, std::string_view input) {
         fuzz::check(u >= 0x20 && u != 0x7F && c != '\\', "storage path has a control character or backslash", s.path);
     }
     fuzz::check(!s.account.empty() && !s.container.empty() && !s.host.empty(), "storage location lacks a part", input);
-    fuzz::check(s.host.find('@') == std::string::npos && s.host.find('/') == std::string::npos, "host carries '@' or '/'",
-                s.host);
+    fuzz::check(s.host.find('@') == std::string::npos && s.host.find('/') == std::string::npos,
+                "host carries '@' or '/'", s.host);
     if (s.endpoint == pe::StorageEndpoint::path_style || s.scheme == "http") {
         bool port_ok = false;
-        fuzz::check(strict_loopback(s.host, &port_ok), "a path-style or plain-http URL to a non-loopback host", d.display);
+        fuzz::check(strict_loopback(s.host, &port_ok), "a path-style or plain-http URL to a non-loopback host",
+                    d.display);
         // Known finding F2 (docs/reliability.md): the port of a path-style URL is not validated.
         if (!port_ok && tolerate_known) return;
         fuzz::check(port_ok, "path-style URL with a port that is not digits", d.display);
@@ -100,8 +103,10 @@ void check_destination(const pe::Destination& d, std::string_view input) {
         for (const std::string* u : {&url}) {
             for (char c : *u) {
                 auto b = static_cast<unsigned char>(c);
-                fuzz::check(b > 0x20 && b < 0x7F && c != '?' && c != '#', "request URL has a raw space, control, query or "
-                                                                          "fragment character", *u);
+                fuzz::check(b > 0x20 && b < 0x7F && c != '?' && c != '#',
+                            "request URL has a raw space, control, query or "
+                            "fragment character",
+                            *u);
             }
             fuzz::check(u->find("/../") == std::string::npos && u->find("/./") == std::string::npos,
                         "request URL has a dot segment", *u);
@@ -115,7 +120,8 @@ void parse(std::string_view text, std::string_view input) {
     try {
         check_destination(pe::cli::parse_destination(text), input);
     } catch (const std::invalid_argument& e) {
-        fuzz::check(!fuzz::has_line_break(e.what()) || fuzz::has_line_break(text), "error text gained a line break", e.what());
+        fuzz::check(!fuzz::has_line_break(e.what()) || fuzz::has_line_break(text), "error text gained a line break",
+                    e.what());
     } catch (const std::exception& e) {
         fuzz::fail("parse_destination threw something other than std::invalid_argument", e.what());
     }
@@ -137,7 +143,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // The raw text as a destination, as if it had no placeholder.
     parse(dest, input);
 
-    pe::cli::PlaceholderValues values{fuzz::part(parts, 2).empty() ? "metric" : fuzz::part(parts, 2), fuzz::part(parts, 1),
+    pe::cli::PlaceholderValues values{fuzz::part(parts, 2).empty() ? "metric" : fuzz::part(parts, 2),
+                                      fuzz::part(parts, 1),
                                       std::chrono::system_clock::time_point(std::chrono::seconds(1'790'000'000))};
     std::string expanded;
     try {

@@ -22,9 +22,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             fuzz::check(u >= 0x20 && u != 0x7F, "body excerpt has a control character", excerpt);
         }
         // A JSON "detail"/"message" is taken whole; a raw body is cut at 200 bytes.
-        if (excerpt != "an HTML page" && body.size() > 0) fuzz::check(excerpt.size() <= body.size() + 3, "excerpt grew");
+        if (excerpt != "an HTML page" && body.size() > 0)
+            fuzz::check(excerpt.size() <= body.size() + 3, "excerpt grew");
         auto info = pe::pigment::map_export_error(status, body, type, "3d0f7a1e-8b2c-4e5d-9f6a-7b8c9d0e1f2a");
-        fuzz::check(info.stage == pe::Stage::export_ && info.http_status == status, "export error lost stage or status");
+        fuzz::check(info.stage == pe::Stage::export_ && info.http_status == status,
+                    "export error lost stage or status");
         pe::Failure f(info);
         fuzz::check(!fuzz::has_line_break(f.what()), "export failure is not one line", f.what());
         auto csv = pe::pigment::check_csv_response(content_type, body);

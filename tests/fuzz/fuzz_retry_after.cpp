@@ -10,7 +10,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size < 1) return 0;
-    if (fuzz::tolerate_known() && fuzz::has_time_overflow_trigger({reinterpret_cast<const char*>(data), size})) return 0;
+    if (fuzz::tolerate_known() && fuzz::has_time_overflow_trigger({reinterpret_cast<const char*>(data), size}))
+        return 0;
     unsigned flags = data[0];
     std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
     auto nul = rest.find('\0');
@@ -32,7 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (unsigned attempt : {1u, 2u, 7u, 40u}) {
             for (double r : {0.0, 0.5, 0.999999}) {
                 auto d = pe::http::next_delay(policy, attempt, after, r);
-                fuzz::check(d.count() >= 0 && d <= policy.max_delay, "delay outside [0, max_delay]", std::to_string(d.count()));
+                fuzz::check(d.count() >= 0 && d <= policy.max_delay, "delay outside [0, max_delay]",
+                            std::to_string(d.count()));
             }
         }
     } catch (const std::exception& e) {

@@ -23,8 +23,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         auto error = pe::storage::parse_service_error(status, response.headers, response.body);
         fuzz::check(error.message.size() <= 303, "service message not bounded", error.message);
         fuzz::check(!fuzz::has_line_break(error.message), "service message is not one line", error.message);
-        pe::storage::ErrorContext context{"append to the temporary file", "https://acct.dfs.core.windows.net/fs/a.csv", api,
-                                          "fs", "the account key", 5};
+        pe::storage::ErrorContext context{"append to the temporary file",
+                                          "https://acct.dfs.core.windows.net/fs/a.csv",
+                                          api,
+                                          "fs",
+                                          "the account key",
+                                          5};
         auto f = pe::storage::storage_failure(context, response);
         fuzz::check(f.stage() == pe::Stage::store, "storage failure is not stage store", f.what());
         fuzz::check(f.info().http_status == status, "storage failure lost the status");

@@ -34,9 +34,13 @@ inline std::vector<std::string> split_nul(std::string_view data) {
     return parts;
 }
 
-inline std::string part(const std::vector<std::string>& parts, std::size_t i) { return i < parts.size() ? parts[i] : std::string(); }
+inline std::string part(const std::vector<std::string>& parts, std::size_t i) {
+    return i < parts.size() ? parts[i] : std::string();
+}
 
-inline bool has_line_break(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
+inline bool has_line_break(std::string_view s) {
+    return s.find_first_of("\r\n") != std::string_view::npos;
+}
 
 }  // namespace fuzz
 

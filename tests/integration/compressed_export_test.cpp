@@ -59,9 +59,14 @@ struct Run {
 
     Run() { pigment.add_block("metric", kId, csv); }
 
-    RunResult run(const std::string& dest, std::vector<std::string> extra, std::map<std::string, std::string> env = {}) {
-        std::vector<std::string> args = {"--pigment-url", pigment.base_url(), "--block-type", "metric", "--block-id", kId,
-                                         "--dest", dest, "--max-retries", "1", "--progress", "off"};
+    RunResult run(const std::string& dest, std::vector<std::string> extra,
+                  std::map<std::string, std::string> env = {}) {
+        std::vector<std::string> args = {"--pigment-url", pigment.base_url(),
+                                         "--block-type",  "metric",
+                                         "--block-id",    kId,
+                                         "--dest",        dest,
+                                         "--max-retries", "1",
+                                         "--progress",    "off"};
         if (dest != "-") args.insert(args.end(), {"--summary-json", summary});
         args.insert(args.end(), extra.begin(), extra.end());
         env["PIGMENT_API_KEY"] = kApiKey;
@@ -141,15 +146,16 @@ TEST_CASE("compress: DFS stores the codec's Content-Type and the stored bytes' M
     }
 }
 
-TEST_CASE("compress: Blob (Azurite) stores the codec's Content-Type and no Content-Encoding", "[compress][binary][azurite]") {
+TEST_CASE("compress: Blob (Azurite) stores the codec's Content-Type and no Content-Encoding",
+          "[compress][binary][azurite]") {
     for (const Codec& codec : {kGzip, kZstd}) {
         CAPTURE(codec.name);
         Run r;
         std::string container = "compress-" + codec.name;
         azurite().create_container(container);
         std::string blob = "m.csv" + codec.extension;
-        auto result = r.run(azurite().base_url() + "/" + container + "/" + blob, {"--chunk-size", "64KiB", "--parallel", "3"},
-                            {{"AZURE_STORAGE_KEY", Azurite::kKey}});
+        auto result = r.run(azurite().base_url() + "/" + container + "/" + blob,
+                            {"--chunk-size", "64KiB", "--parallel", "3"}, {{"AZURE_STORAGE_KEY", Azurite::kKey}});
         INFO(result.err);
         REQUIRE(result.exit_code == 0);
         auto got = azurite().get_blob(container, blob);
@@ -177,7 +183,8 @@ TEST_CASE("compress: an empty export is a valid empty stream on every sink", "[c
 
         FakeDfs dfs;
         dfs.create_filesystem("lake");
-        auto on_dfs = r.run(dfs.url("lake", "e.csv" + codec.extension), {"--storage-api", "dfs"}, {{"AZURE_STORAGE_KEY", Azurite::kKey}});
+        auto on_dfs = r.run(dfs.url("lake", "e.csv" + codec.extension), {"--storage-api", "dfs"},
+                            {{"AZURE_STORAGE_KEY", Azurite::kKey}});
         INFO(on_dfs.err);
         REQUIRE(on_dfs.exit_code == 0);
         CHECK(decompressed_by_cli(codec, dfs.file("lake", "e.csv" + codec.extension)->content).empty());
@@ -201,8 +208,9 @@ TEST_CASE("compress: a failure mid-stream leaves the destination unchanged", "[c
             dfs.create_filesystem("lake");
             dfs.put_file("lake", "m.csv" + codec.extension, "old");
             dfs.inject({DfsOp::append, 3, -1, 503, "ServerBusy"});
-            auto result = r.run(dfs.url("lake", "m.csv" + codec.extension), {"--storage-api", "dfs", "--chunk-size", "64KiB"},
-                                {{"AZURE_STORAGE_KEY", Azurite::kKey}});
+            auto result =
+                r.run(dfs.url("lake", "m.csv" + codec.extension), {"--storage-api", "dfs", "--chunk-size", "64KiB"},
+                      {{"AZURE_STORAGE_KEY", Azurite::kKey}});
             INFO(result.err);
             CHECK(result.exit_code == 5);
             CHECK(dfs.file("lake", "m.csv" + codec.extension)->content == "old");
@@ -245,7 +253,9 @@ TEST_CASE("compress: option rules are usage errors before any request", "[compre
         std::string needle;
     };
     const Case cases[] = {
-        {"m.csv.gz", {"--compress", "zstd"}, "--compress zstd conflicts with the destination's name, which ends in .gz"},
+        {"m.csv.gz",
+         {"--compress", "zstd"},
+         "--compress zstd conflicts with the destination's name, which ends in .gz"},
         {"m.csv.gz", {"--compress", "none"}, "--compress none conflicts"},
         {"m.csv", {"--compress", "gzip"}, "needs a destination name ending in .gz"},
         {"m.csv.zst", {"--compress", "brotli"}, "--compress must be gzip, zstd or none"},
@@ -277,19 +287,21 @@ TEST_CASE("compress: --dry-run shows the codec and level; check names it", "[com
 
     RunOptions options;
     options.env = {{"PIGMENT_API_KEY", kApiKey}};
-    auto check = run_program({"check", "--pigment-url", r.pigment.base_url(), "--block-type", "metric", "--block-id", kId, "--dest",
-                              r.dir.file("m.csv.gz"), "--compress-level", "2"},
+    auto check = run_program({"check", "--pigment-url", r.pigment.base_url(), "--block-type", "metric", "--block-id",
+                              kId, "--dest", r.dir.file("m.csv.gz"), "--compress-level", "2"},
                              options);
     INFO(check.out << check.err);
     CHECK(check.exit_code == 0);
-    CHECK((check.out + check.err).find("is writable (compression gzip level 2, stored as application/gzip)") != std::string::npos);
+    CHECK((check.out + check.err).find("is writable (compression gzip level 2, stored as application/gzip)") !=
+          std::string::npos);
     CHECK(!std::filesystem::exists(r.dir.file("m.csv.gz")));
 }
 
 TEST_CASE("compress: the config file and manifest entries set the option", "[compress][binary][config][manifest]") {
     Run r;
-    write_file(r.dir.file("c.toml"), "block-type = \"metric\"\nblock-id = \"" + kId + "\"\npigment-url = \"" + r.pigment.base_url() +
-                                         "\"\ndest = \"" + r.dir.file("c.csv.gz") + "\"\ncompress = \"gzip\"\ncompress-level = 3\n");
+    write_file(r.dir.file("c.toml"), "block-type = \"metric\"\nblock-id = \"" + kId + "\"\npigment-url = \"" +
+                                         r.pigment.base_url() + "\"\ndest = \"" + r.dir.file("c.csv.gz") +
+                                         "\"\ncompress = \"gzip\"\ncompress-level = 3\n");
     RunOptions options;
     options.env = {{"PIGMENT_API_KEY", kApiKey}};
     auto from_config = run_program({"--config", r.dir.file("c.toml")}, options);
@@ -309,7 +321,8 @@ TEST_CASE("compress: the config file and manifest entries set the option", "[com
     CHECK(refused.err.find("--compress gzip conflicts") != std::string::npos);
     manifest["exports"].erase(2);
     write_file(r.dir.file("m.json"), manifest.dump());
-    auto from_manifest = run_program({"--manifest", r.dir.file("m.json"), "--summary-json", r.dir.file("ms.json")}, options);
+    auto from_manifest =
+        run_program({"--manifest", r.dir.file("m.json"), "--summary-json", r.dir.file("ms.json")}, options);
     INFO(from_manifest.err);
     REQUIRE(from_manifest.exit_code == 0);
     CHECK(decompressed_by_cli(kZstd, read_file(r.dir.file("a.csv.zst"))) == r.csv);

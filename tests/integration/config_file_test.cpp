@@ -1,7 +1,7 @@
 // --config FILE through the binary: TOML read exactly (issue 12, item 6), every problem exit 2
 // with one line naming the file, the line and the key, before any request.
-#include <catch2/catch.hpp>
 #include <sys/stat.h>
+#include <catch2/catch.hpp>
 
 #include <filesystem>
 
@@ -76,13 +76,16 @@ TEST_CASE("config: bad files are usage errors naming the file, the line and the 
     const Case cases[] = {
         Case{metric_config(pigment, dest + "parallel = = 4\n"), "c.toml line 5: "},
         Case{metric_config(pigment, dest + "dest = \"" + dir.file("other.csv") + "\"\n"), "c.toml line 5: "},
-        Case{metric_config(pigment, dest + "\nparalel = 4\n"), "c.toml line 6: unknown key 'paralel' (did you mean 'parallel'?)"},
+        Case{metric_config(pigment, dest + "\nparalel = 4\n"),
+             "c.toml line 6: unknown key 'paralel' (did you mean 'parallel'?)"},
         Case{metric_config(pigment, dest + "parallel = \"four\"\n"), "c.toml line 5: parallel: invalid value"},
-        Case{metric_config(pigment, dest + "overwrite = \"yes\"\n"), "c.toml line 5: overwrite is a flag: true or false"},
+        Case{metric_config(pigment, dest + "overwrite = \"yes\"\n"),
+             "c.toml line 5: overwrite is a flag: true or false"},
         Case{metric_config(pigment, "dest = [\"" + dir.file("o.csv") + "\"]\n"), "c.toml line 4: dest takes one value"},
         Case{metric_config(pigment, "dest = []\n"), "c.toml line 4: dest takes one value"},
         Case{metric_config(pigment, dest + "[network]\nmax-retries = 1\n"), "c.toml line 5: a [table] header"},
-        Case{metric_config(pigment, dest + "manifest = \"m.json\"\n"), "line 5: manifest cannot be set in a config file"},
+        Case{metric_config(pigment, dest + "manifest = \"m.json\"\n"),
+             "line 5: manifest cannot be set in a config file"},
         Case{metric_config(pigment, dest + "config = \"c.toml\"\n"), "line 5: config cannot be set in a config file"},
         Case{metric_config(pigment, dest + "min-rows = \"\"\n"), "line 5: min-rows needs a value"},
         Case{metric_config(pigment, "dest = " + std::string(100'000, '[') + "\n"), "nest deeper than 64 levels"}};
@@ -98,7 +101,8 @@ TEST_CASE("config: bad files are usage errors naming the file, the line and the 
 TEST_CASE("config: an API key in the file is refused and never echoed", "[config][binary]") {
     FakePigment pigment(kKey);
     TempDir dir;
-    for (std::string line : {"api-key = \"pgx_in_file_secret_987\"\n", "pigment-api-key = \"pgx_in_file_secret_987\"\n"}) {
+    for (std::string line :
+         {"api-key = \"pgx_in_file_secret_987\"\n", "pigment-api-key = \"pgx_in_file_secret_987\"\n"}) {
         CAPTURE(line);
         write_file(dir.file("c.toml"), metric_config(pigment, "dest = \"" + dir.file("o.csv") + "\"\n" + line));
         auto r = run_program({"--config", dir.file("c.toml")}, key_env());
@@ -125,11 +129,11 @@ TEST_CASE("config: the command line beats the config file, which beats the envir
     pigment.add_block("metric", kId, "m\n1\n");
     pigment.add_block("list", kId, "l\n1\n");
     TempDir dir;
-    write_file(dir.file("c.toml"), "block-type = \"list\"\nblock-id = \"" + kId + "\"\ndest = \"" + dir.file("config.csv") +
-                                       "\"\noverwrite = false\n");
+    write_file(dir.file("c.toml"), "block-type = \"list\"\nblock-id = \"" + kId + "\"\ndest = \"" +
+                                       dir.file("config.csv") + "\"\noverwrite = false\n");
     RunOptions options = key_env();
-    options.env.insert({{"PIGMENT_URL", pigment.base_url()}, {"PIGMENT_BLOCK_TYPE", "table"},
-                        {"PIGMENT_DEST", dir.file("env.csv")}});
+    options.env.insert(
+        {{"PIGMENT_URL", pigment.base_url()}, {"PIGMENT_BLOCK_TYPE", "table"}, {"PIGMENT_DEST", dir.file("env.csv")}});
     SECTION("the config file beats the environment") {
         auto r = run_program({"--config", dir.file("c.toml")}, options);
         INFO(r.err);
@@ -139,9 +143,9 @@ TEST_CASE("config: the command line beats the config file, which beats the envir
     }
     SECTION("the command line beats the config file, flags included") {
         write_file(dir.file("cli.csv"), "old\n");
-        auto r = run_program({"--config", dir.file("c.toml"), "--block-type", "metric", "--dest", dir.file("cli.csv"),
-                              "--overwrite"},
-                             options);
+        auto r = run_program(
+            {"--config", dir.file("c.toml"), "--block-type", "metric", "--dest", dir.file("cli.csv"), "--overwrite"},
+            options);
         INFO(r.err);
         REQUIRE(r.exit_code == 0);
         CHECK(read_file(dir.file("cli.csv")) == "m\n1\n");

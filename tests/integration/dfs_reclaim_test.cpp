@@ -70,7 +70,8 @@ struct Reclaim {
     // A temporary file as a killed run leaves it: data appended, never flushed.
     std::string abandoned(const std::string& destination, const std::string& hex) {
         auto slash = destination.rfind('/');
-        std::string path = destination.substr(0, slash + 1) + "." + destination.substr(slash + 1) + ".pigment-tmp-" + hex;
+        std::string path =
+            destination.substr(0, slash + 1) + "." + destination.substr(slash + 1) + ".pigment-tmp-" + hex;
         dfs.put_file(kFs, path, "");
         return path;
     }
@@ -139,7 +140,8 @@ TEST_CASE("binary → DFS: temporaries of another destination in the same folder
     CHECK(r.dfs.file(kFs, kPath)->content == r.csv);
 }
 
-TEST_CASE("binary → DFS: the abandoned temporary file is found on a later page of the listing", "[storage][binary][dfs]") {
+TEST_CASE("binary → DFS: the abandoned temporary file is found on a later page of the listing",
+          "[storage][binary][dfs]") {
     Reclaim r;
     r.dfs.list_page_size(2);
     // '-' sorts before '.', so the temporary file comes after three full pages.
@@ -157,7 +159,8 @@ TEST_CASE("binary → DFS: the abandoned temporary file is found on a later page
     CHECK(r.dfs.paths(kFs).size() == 8);  // the six files, deeper.csv, the destination
 }
 
-TEST_CASE("binary → DFS: a listing refused (SAS without list permission) does not fail the run", "[storage][binary][dfs]") {
+TEST_CASE("binary → DFS: a listing refused (SAS without list permission) does not fail the run",
+          "[storage][binary][dfs]") {
     Reclaim r;
     auto same = r.abandoned(kPath, "0123456789abcdef");
     r.dfs.inject({DfsOp::list, 1, -1, 403, "AuthorizationPermissionMismatch"});
@@ -177,9 +180,15 @@ TEST_CASE("binary → DFS: what leases and reclaim add to the requests of a run"
     INFO(result.err);
     REQUIRE(result.exit_code == 0);
     std::string counts;
-    for (auto [name, op] : {std::pair{"create", DfsOp::create}, {"append", DfsOp::append}, {"flush", DfsOp::flush},
-                            {"properties", DfsOp::set_properties}, {"rename", DfsOp::rename}, {"head", DfsOp::head},
-                            {"delete", DfsOp::remove}, {"lease", DfsOp::lease}, {"list", DfsOp::list},
+    for (auto [name, op] : {std::pair{"create", DfsOp::create},
+                            {"append", DfsOp::append},
+                            {"flush", DfsOp::flush},
+                            {"properties", DfsOp::set_properties},
+                            {"rename", DfsOp::rename},
+                            {"head", DfsOp::head},
+                            {"delete", DfsOp::remove},
+                            {"lease", DfsOp::lease},
+                            {"list", DfsOp::list},
                             {"expiry", DfsOp::set_expiry}}) {
         counts += std::string(name) + "=" + std::to_string(r.dfs.calls(op)) + " ";
     }
@@ -193,8 +202,10 @@ TEST_CASE("binary → DFS: what leases and reclaim add to the requests of a run"
     CHECK(r.dfs.total_calls() == (with_abandoned ? 16 : 14));
 }
 
-TEST_CASE("binary → DFS with a hierarchical namespace: a killed run's temporary deletes itself and a committed file never expires",
-          "[storage][binary][dfs][signal]") {
+TEST_CASE(
+    "binary → DFS with a hierarchical namespace: a killed run's temporary deletes itself and a committed file never "
+    "expires",
+    "[storage][binary][dfs][signal]") {
     Reclaim r;
     auto killed = r.run_killed_after_first_append();
     REQUIRE(killed.exit_code == 128 + SIGKILL);
@@ -210,7 +221,7 @@ TEST_CASE("binary → DFS with a hierarchical namespace: a killed run's temporar
     CHECK(next.exit_code == 0);
     auto committed = r.dfs.file(kFs, kPath);
     CHECK(committed->content == r.csv);
-    CHECK_FALSE(committed->expires);  // the fake moves an expiry with the rename: the run cleared it first
+    CHECK_FALSE(committed->expires);             // the fake moves an expiry with the rename: the run cleared it first
     CHECK(r.dfs.calls(DfsOp::set_expiry) == 3);  // the killed run set one; this run set and cleared its own
 }
 

@@ -27,12 +27,14 @@ struct Fixture {
     std::string summary = dir.file("summary.json");
 
     RunResult run(std::vector<std::string> extra, std::map<std::string, std::string> env = {}) {
-        const std::vector<std::string> defaults = {"--pigment-url", pigment.base_url(), "--dest", dest, "--summary-json",
-                                                   summary, "--max-retries", "2", "--progress", "off"};
+        const std::vector<std::string> defaults = {
+            "--pigment-url", pigment.base_url(), "--dest", dest,         "--summary-json",
+            summary,         "--max-retries",    "2",      "--progress", "off"};
         // A repeated option is a usage error: `extra` replaces a default, it does not follow it.
         std::vector<std::string> args;
         for (std::size_t i = 0; i + 1 < defaults.size(); i += 2) {
-            if (std::find(extra.begin(), extra.end(), defaults[i]) == extra.end()) args.insert(args.end(), {defaults[i], defaults[i + 1]});
+            if (std::find(extra.begin(), extra.end(), defaults[i]) == extra.end())
+                args.insert(args.end(), {defaults[i], defaults[i + 1]});
         }
         bool has_type = false, has_id = false;
         for (const auto& a : extra) {
@@ -83,8 +85,9 @@ TEST_CASE("each block type uses its method, path and body", "[export]") {
     for (const char* type : {"view", "list", "metric", "table"}) f.pigment.add_block(type, kId, "a;b\n1;2\n");
 
     REQUIRE(f.run({"--block-type", "view", "--field-delimiter", ";"}).exit_code == 0);
-    REQUIRE(f.run({"--block-type", "list", "--field-delimiter", ",", "--date-format", "iso8601",
-                   "--export-options", R"({"friendlyHeaders":true,"fieldDelimiter":"Semicolon"})"}).exit_code == 0);
+    REQUIRE(f.run({"--block-type", "list", "--field-delimiter", ",", "--date-format", "iso8601", "--export-options",
+                   R"({"friendlyHeaders":true,"fieldDelimiter":"Semicolon"})"})
+                .exit_code == 0);
     REQUIRE(f.run({"--block-type", "table", "--pigment-api", "legacy"}).exit_code == 0);
     REQUIRE(f.run({"--block-type", "view", "--pigment-api", "legacy", "--date-format", "legacy"}).exit_code == 0);
 
@@ -214,10 +217,11 @@ TEST_CASE("streams that end badly are failed exports and never replace the file"
     stall.delay = std::chrono::milliseconds(4000);
     PigmentFault none;
     none.kind = PigmentFault::Kind::slow;
-    auto c = GENERATE_COPY(Case{"cut mid-stream", cut, csv, "cut short after"},
-                           Case{"HTML with 200", html, csv, "HTML page instead of CSV"},
-                           Case{"stall mid-stream", stall, csv, "cut short after"},
-                           Case{"ends inside a quoted field", none, "a;b\n1;\"open field\n2;3\n", "inside a quoted field"});
+    auto c =
+        GENERATE_COPY(Case{"cut mid-stream", cut, csv, "cut short after"},
+                      Case{"HTML with 200", html, csv, "HTML page instead of CSV"},
+                      Case{"stall mid-stream", stall, csv, "cut short after"},
+                      Case{"ends inside a quoted field", none, "a;b\n1;\"open field\n2;3\n", "inside a quoted field"});
     Fixture f;
     f.pigment.add_block("metric", kId, c.csv);
     write_file(f.dest, "old content\n");

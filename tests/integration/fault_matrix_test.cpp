@@ -81,7 +81,8 @@ std::vector<Row> rows() {
     auto kv = [](int status, const char* code) {
         return [status, code](Stack& s) {
             for (int i = 0; i < 4; ++i) {
-                s.vault.push_fault(Fault::answer(status, std::string(R"({"error":{"code":")") + code + R"(","message":"injected"}})"));
+                s.vault.push_fault(
+                    Fault::answer(status, std::string(R"({"error":{"code":")") + code + R"(","message":"injected"}})"));
             }
         };
     };
@@ -92,32 +93,96 @@ std::vector<Row> rows() {
     };
     auto dfs = [](DfsFault f) { return [f](Stack& s) { s.dfs.inject(f); }; };
     return {
-        {"secret", "IMDS 400 identity not found", [](Stack& s) { s.imds.push_fault(Fault::answer(400, R"({"error":"invalid_request","error_description":"Identity not found"})")); }, 3, {"secret: HTTP 400", "hint:"}},
+        {"secret",
+         "IMDS 400 identity not found",
+         [](Stack& s) {
+             s.imds.push_fault(
+                 Fault::answer(400, R"({"error":"invalid_request","error_description":"Identity not found"})"));
+         },
+         3,
+         {"secret: HTTP 400", "hint:"}},
         {"secret", "IMDS 410 warm-up, then ok", [](Stack& s) { s.imds.push_fault(Fault::answer(410, "{}")); }, 0, {}},
-        {"secret", "Key Vault 403 ForbiddenByRbac", [](Stack& s) { s.vault.deny("ForbiddenByRbac"); }, 3, {"HTTP 403", "ForbiddenByRbac", "Key Vault Secrets User"}},
-        {"secret", "Key Vault 404 SecretNotFound", kv(404, "SecretNotFound"), 3, {"HTTP 404", "SecretNotFound", "hint:"}},
-        {"secret", "Key Vault 429 then ok", [](Stack& s) { s.vault.push_fault(Fault::answer(429, R"({"error":{"code":"Throttled","message":"x"}})", {{"Retry-After", "0"}})); }, 0, {}},
+        {"secret",
+         "Key Vault 403 ForbiddenByRbac",
+         [](Stack& s) { s.vault.deny("ForbiddenByRbac"); },
+         3,
+         {"HTTP 403", "ForbiddenByRbac", "Key Vault Secrets User"}},
+        {"secret",
+         "Key Vault 404 SecretNotFound",
+         kv(404, "SecretNotFound"),
+         3,
+         {"HTTP 404", "SecretNotFound", "hint:"}},
+        {"secret",
+         "Key Vault 429 then ok",
+         [](Stack& s) {
+             s.vault.push_fault(
+                 Fault::answer(429, R"({"error":{"code":"Throttled","message":"x"}})", {{"Retry-After", "0"}}));
+         },
+         0,
+         {}},
         {"secret", "Key Vault 500 (lasting)", kv(500, "InternalError"), 3, {"HTTP 500", "hint:"}},
-        {"secret", "Key Vault secret with CR/LF (header injection)", [](Stack& s) { s.vault.put_secret("pigment-key", kKey + "\r\nX-Injected: 1"); }, 3, {"ApiKeyMalformed", "has a line break", "hint:"}},
-        {"secret", "Key Vault secret of 1 MiB", [](Stack& s) { s.vault.put_secret("pigment-key", std::string(1u << 20, 'k')); }, 3, {"ApiKeyMalformed", "larger than 4 KiB"}},
-        {"secret", "Key Vault secret with one line end, ok", [](Stack& s) { s.vault.put_secret("pigment-key", kKey + "\n"); }, 0, {}},
-        {"secret", "IMDS token with CR/LF", [](Stack& s) { s.imds.push_fault(Fault::answer(200, R"({"access_token":"a.b.c\r\nX: 1","expires_in":"3600"})")); }, 3, {"secret:", "access_token has a line break"}},
+        {"secret",
+         "Key Vault secret with CR/LF (header injection)",
+         [](Stack& s) { s.vault.put_secret("pigment-key", kKey + "\r\nX-Injected: 1"); },
+         3,
+         {"ApiKeyMalformed", "has a line break", "hint:"}},
+        {"secret",
+         "Key Vault secret of 1 MiB",
+         [](Stack& s) { s.vault.put_secret("pigment-key", std::string(1u << 20, 'k')); },
+         3,
+         {"ApiKeyMalformed", "larger than 4 KiB"}},
+        {"secret",
+         "Key Vault secret with one line end, ok",
+         [](Stack& s) { s.vault.put_secret("pigment-key", kKey + "\n"); },
+         0,
+         {}},
+        {"secret",
+         "IMDS token with CR/LF",
+         [](Stack& s) {
+             s.imds.push_fault(Fault::answer(200, R"({"access_token":"a.b.c\r\nX: 1","expires_in":"3600"})"));
+         },
+         3,
+         {"secret:", "access_token has a line break"}},
         {"export", "401 key refused", pig(pigment_status(401)), 4, {"export: HTTP 401", "Export key"}},
         {"export", "403", pig(pigment_status(403)), 4, {"export: HTTP 403", "hint:"}},
         {"export", "404 block not found", pig(pigment_status(404)), 4, {"export: HTTP 404", "--block-id"}},
         {"export", "422", pig(pigment_status(422)), 4, {"export: HTTP 422"}},
-        {"export", "429 (lasting)", pig(pigment_status(429, "0")), 4, {"export: HTTP 429", "500 requests per 5 minutes"}},
+        {"export",
+         "429 (lasting)",
+         pig(pigment_status(429, "0")),
+         4,
+         {"export: HTTP 429", "500 requests per 5 minutes"}},
         {"export", "500 (lasting)", pig(pigment_status(500, "0")), 4, {"export: HTTP 500"}},
         {"export", "503 once, then ok", pig(pigment_status(503, "0"), 1), 0, {}},
         {"export", "reset before first byte, then ok", pig(pigment_stream(PigmentFault::Kind::cut_after, 0), 1), 0, {}},
-        {"export", "cut mid-stream", pig(pigment_stream(PigmentFault::Kind::cut_after, 150'000), 1), 4, {"StreamInterrupted", "cut short"}},
-        {"export", "stall mid-stream", pig(pigment_stream(PigmentFault::Kind::stall_after, 100'000, 3000), 1), 4, {"StreamInterrupted", "--stall-timeout"}},
-        {"export", "HTML with 200", pig(pigment_stream(PigmentFault::Kind::html_ok), 1), 4, {"UnexpectedHtml", "--pigment-url"}},
-        {"store", "create 403 AuthorizationPermissionMismatch", dfs(dfs_fault(DfsOp::create, 403, "AuthorizationPermissionMismatch")), 5, {"store: HTTP 403", "AuthorizationPermissionMismatch", "Storage Blob Data Contributor"}},
+        {"export",
+         "cut mid-stream",
+         pig(pigment_stream(PigmentFault::Kind::cut_after, 150'000), 1),
+         4,
+         {"StreamInterrupted", "cut short"}},
+        {"export",
+         "stall mid-stream",
+         pig(pigment_stream(PigmentFault::Kind::stall_after, 100'000, 3000), 1),
+         4,
+         {"StreamInterrupted", "--stall-timeout"}},
+        {"export",
+         "HTML with 200",
+         pig(pigment_stream(PigmentFault::Kind::html_ok), 1),
+         4,
+         {"UnexpectedHtml", "--pigment-url"}},
+        {"store",
+         "create 403 AuthorizationPermissionMismatch",
+         dfs(dfs_fault(DfsOp::create, 403, "AuthorizationPermissionMismatch")),
+         5,
+         {"store: HTTP 403", "AuthorizationPermissionMismatch", "Storage Blob Data Contributor"}},
         {"store", "append 503 once, then ok", dfs(dfs_fault(DfsOp::append, 503, "ServerBusy", 1)), 0, {}},
         {"store", "append 500 (lasting)", dfs(dfs_fault(DfsOp::append, 500, "InternalError")), 5, {"store: HTTP 500"}},
         {"store", "append reset (lasting)", dfs(dfs_fault(DfsOp::append, 0, "", -1, true)), 5, {"store:"}},
-        {"store", "flush 412 ConditionNotMet", dfs(dfs_fault(DfsOp::flush, 412, "ConditionNotMet")), 5, {"store: HTTP 412", "ConditionNotMet"}},
+        {"store",
+         "flush 412 ConditionNotMet",
+         dfs(dfs_fault(DfsOp::flush, 412, "ConditionNotMet")),
+         5,
+         {"store: HTTP 412", "ConditionNotMet"}},
         {"store", "flush 500 (lasting)", dfs(dfs_fault(DfsOp::flush, 500, "InternalError")), 5, {"store: HTTP 500"}},
         {"store", "rename 409 (lasting)", dfs(dfs_fault(DfsOp::rename, 409, "PathConflict")), 5, {"store: HTTP 409"}},
         {"store", "rename 500 (lasting)", dfs(dfs_fault(DfsOp::rename, 500, "InternalError")), 5, {"store: HTTP 500"}},
@@ -140,11 +205,19 @@ TEST_CASE("fault matrix: every stage and fault leaves the destination as it was"
                        {"AZURE_STORAGE_SAS_TOKEN", "sv=2021-08-06&sp=racwd&sig=" + pe::percent_encode(kSig)}};
         options.timeout = std::chrono::seconds(120);
         std::string summary = dir.file("summary.json");
-        auto r = run_program({"--block-type", "metric", "--block-id", kId, "--pigment-url", stack.pigment.base_url(),
-                              "--key-vault-url", stack.vault.base_url(), "--secret-name", "pigment-key", "--credential",
-                              "managed-identity", "--dest", stack.dfs.url("lake", "pigment/metric.csv"), "--storage-api",
-                              "dfs", "--chunk-size", "64KiB", "--max-retries", "2", "--stall-timeout", "1",
-                              "--log-level", "error", "--summary-json", summary},
+        auto r = run_program({"--block-type",    "metric",
+                              "--block-id",      kId,
+                              "--pigment-url",   stack.pigment.base_url(),
+                              "--key-vault-url", stack.vault.base_url(),
+                              "--secret-name",   "pigment-key",
+                              "--credential",    "managed-identity",
+                              "--dest",          stack.dfs.url("lake", "pigment/metric.csv"),
+                              "--storage-api",   "dfs",
+                              "--chunk-size",    "64KiB",
+                              "--max-retries",   "2",
+                              "--stall-timeout", "1",
+                              "--log-level",     "error",
+                              "--summary-json",  summary},
                              options);
         std::string line = r.err.substr(0, r.err.find('\n'));
         auto file = stack.dfs.file("lake", "pigment/metric.csv");

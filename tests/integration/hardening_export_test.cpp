@@ -29,8 +29,8 @@ struct Fixture {
         RunOptions options;
         options.env = {{"PIGMENT_API_KEY", kKey}};
         options.timeout = std::chrono::seconds(60);
-        return run_program({"--pigment-url", server.base_url(), "--dest", dest, "--max-retries", "2", "--progress", "off",
-                            "--block-type", "metric", "--block-id", kId},
+        return run_program({"--pigment-url", server.base_url(), "--dest", dest, "--max-retries", "2", "--progress",
+                            "off", "--block-type", "metric", "--block-id", kId},
                            options);
     }
 
@@ -53,7 +53,9 @@ void check_refused(Fixture& f, const RunResult& r, const std::string& needle) {
 
 TEST_CASE("a 200 with a Content-Encoding never asked for is refused, not committed as gzip bytes", "[export]") {
     std::string gzip = "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03" + std::string(20, 'z');
-    Fixture f(head("HTTP/1.1 200 OK", "Content-Encoding: gzip\r\nContent-Length: " + std::to_string(gzip.size()) + "\r\n") + gzip);
+    Fixture f(
+        head("HTTP/1.1 200 OK", "Content-Encoding: gzip\r\nContent-Length: " + std::to_string(gzip.size()) + "\r\n") +
+        gzip);
     check_refused(f, f.run(), "Content-Encoding");
 }
 
@@ -92,10 +94,11 @@ TEST_CASE("a chunked body without its terminating chunk is refused", "[export]")
 }
 
 TEST_CASE("chunked and Content-Length exports are still committed", "[export]") {
-    auto answer = GENERATE(head("HTTP/1.1 200 OK", "Transfer-Encoding: chunked\r\n") + "4\r\na;b\n\r\n4\r\n1;2\n\r\n0\r\n\r\n",
-                           head("HTTP/1.1 200 OK", "Content-Length: 8\r\n") + kCsv,
-                           head("HTTP/1.1 200 OK", "Content-Length: 8\r\nContent-Length: 8\r\n") + kCsv,
-                           head("HTTP/1.0 200 OK", "Content-Length: 8\r\nContent-Encoding: identity\r\n") + kCsv);
+    auto answer =
+        GENERATE(head("HTTP/1.1 200 OK", "Transfer-Encoding: chunked\r\n") + "4\r\na;b\n\r\n4\r\n1;2\n\r\n0\r\n\r\n",
+                 head("HTTP/1.1 200 OK", "Content-Length: 8\r\n") + kCsv,
+                 head("HTTP/1.1 200 OK", "Content-Length: 8\r\nContent-Length: 8\r\n") + kCsv,
+                 head("HTTP/1.0 200 OK", "Content-Length: 8\r\nContent-Encoding: identity\r\n") + kCsv);
     Fixture f(answer);
     auto r = f.run();
     INFO(r.err);

@@ -19,8 +19,9 @@ const std::string kId = "6b5c4d3e-2f10-4a9b-8c7d-6e5f4a3b2c1d";
 const std::string kCsv = "Month;Revenue\nJan;1\nFeb;2\n";
 
 std::vector<std::string> export_args(const FakePigment& pigment, const std::string& dest) {
-    return {"--pigment-url", pigment.base_url(), "--block-type", "metric", "--block-id", kId,
-            "--dest",        dest,               "--progress",   "off",    "--log-level", "debug"};
+    return {
+        "--pigment-url", pigment.base_url(), "--block-type", "metric", "--block-id", kId, "--dest", dest, "--progress",
+        "off",           "--log-level",      "debug"};
 }
 
 }  // namespace

@@ -16,8 +16,8 @@ const std::string kId = "1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d";
 
 RunResult run_tool(const FakePigment& pigment, std::vector<std::string> extra, const std::string& dest,
                    std::map<std::string, std::string> env = {{"PIGMENT_API_KEY", kKey}}) {
-    std::vector<std::string> args = {"--pigment-url", pigment.base_url(), "--block-type", "metric", "--block-id", kId,
-                                     "--dest", dest};
+    std::vector<std::string> args = {
+        "--pigment-url", pigment.base_url(), "--block-type", "metric", "--block-id", kId, "--dest", dest};
     args.insert(args.end(), extra.begin(), extra.end());
     RunOptions options;
     options.env = std::move(env);
@@ -61,8 +61,9 @@ TEST_CASE("check: every stage passes and no data moves", "[ops][check]") {
     FakePigment pigment(kKey);
     pigment.add_generated_block("metric", kId, 4u << 20);
     TempDir dir;
-    std::vector<std::string> args = {"check", "--pigment-url", pigment.base_url(), "--block-type", "metric",
-                                     "--block-id", kId, "--dest", dir.file("sub/out.csv")};
+    std::vector<std::string> args = {
+        "check", "--pigment-url", pigment.base_url(),     "--block-type", "metric", "--block-id",
+        kId,     "--dest",        dir.file("sub/out.csv")};
     RunOptions options;
     options.env = {{"PIGMENT_API_KEY", kKey}};
     auto r = run_program(args, options);
@@ -161,16 +162,19 @@ TEST_CASE("manifest: three exports with two jobs, one failing - one summary each
     pigment.add_block("list", other, "l\nx\n");
     TempDir dir;
     write_file(dir.file("missing.csv"), "old\n");
-    nlohmann::json manifest = {
-        {"defaults", {{"pigment-url", pigment.base_url()}, {"max-retries", 0}}},
-        {"exports",
-         {{{"block-type", "metric"}, {"block-id", kId}, {"dest", dir.file("{block_type}.csv")}},
-          {{"block-type", "metric"}, {"block-id", missing}, {"dest", dir.file("missing.csv")}},
-          {{"block-type", "list"}, {"block-id", other}, {"dest", dir.file("{block_type}.csv")}, {"overwrite", false}}}}};
+    nlohmann::json manifest = {{"defaults", {{"pigment-url", pigment.base_url()}, {"max-retries", 0}}},
+                               {"exports",
+                                {{{"block-type", "metric"}, {"block-id", kId}, {"dest", dir.file("{block_type}.csv")}},
+                                 {{"block-type", "metric"}, {"block-id", missing}, {"dest", dir.file("missing.csv")}},
+                                 {{"block-type", "list"},
+                                  {"block-id", other},
+                                  {"dest", dir.file("{block_type}.csv")},
+                                  {"overwrite", false}}}}};
     write_file(dir.file("manifest.json"), manifest.dump());
     RunOptions options;
     options.env = {{"PIGMENT_API_KEY", kKey}};
-    auto r = run_program({"--manifest", dir.file("manifest.json"), "--jobs", "2", "--summary-json", dir.file("s.json")}, options);
+    auto r = run_program({"--manifest", dir.file("manifest.json"), "--jobs", "2", "--summary-json", dir.file("s.json")},
+                         options);
     INFO(r.err);
     CHECK(r.exit_code == 4);
     CHECK(read_file(dir.file("metric.csv")) == "m\n1\n2\n");
@@ -193,11 +197,10 @@ TEST_CASE("manifest: three exports with two jobs, one failing - one summary each
 TEST_CASE("manifest: a bad entry is a usage error before any request", "[ops][manifest]") {
     FakePigment pigment(kKey);
     TempDir dir;
-    nlohmann::json manifest = {
-        {"defaults", {{"pigment-url", pigment.base_url()}}},
-        {"exports",
-         {{{"block-type", "metric"}, {"block-id", kId}, {"dest", dir.file("a.csv")}},
-          {{"block-type", "metric"}, {"block-id", "../etc"}, {"dest", dir.file("b.csv")}}}}};
+    nlohmann::json manifest = {{"defaults", {{"pigment-url", pigment.base_url()}}},
+                               {"exports",
+                                {{{"block-type", "metric"}, {"block-id", kId}, {"dest", dir.file("a.csv")}},
+                                 {{"block-type", "metric"}, {"block-id", "../etc"}, {"dest", dir.file("b.csv")}}}}};
     write_file(dir.file("manifest.json"), manifest.dump());
     RunOptions options;
     options.env = {{"PIGMENT_API_KEY", kKey}};

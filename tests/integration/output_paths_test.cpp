@@ -34,7 +34,8 @@ struct Tool {
     RunResult run(const std::string& dest, std::vector<std::string> extra = {}, bool check = false) {
         std::vector<std::string> args;
         if (check) args.push_back("check");
-        args.insert(args.end(), {"--pigment-url", pigment.base_url(), "--block-type", "metric", "--block-id", kId, "--dest", dest});
+        args.insert(args.end(),
+                    {"--pigment-url", pigment.base_url(), "--block-type", "metric", "--block-id", kId, "--dest", dest});
         args.insert(args.end(), extra.begin(), extra.end());
         RunOptions options;
         options.env = {{"PIGMENT_API_KEY", kKey}};
@@ -52,15 +53,16 @@ struct Tool {
 };
 
 mode_t mode_of(const std::string& path) {
-    struct stat st{};
+    struct stat st {};
     REQUIRE(::lstat(path.c_str(), &st) == 0);
     return st.st_mode;
 }
 
 }  // namespace
 
-TEST_CASE("binary: a FIFO, a socket, a directory or a symlink as --dest is exit 2 before any request, and left as it is",
-          "[paths][binary]") {
+TEST_CASE(
+    "binary: a FIFO, a socket, a directory or a symlink as --dest is exit 2 before any request, and left as it is",
+    "[paths][binary]") {
     Tool tool;
     std::string fifo = tool.dir.file("out.fifo");
     REQUIRE(mkfifo(fifo.c_str(), 0644) == 0);
@@ -128,8 +130,8 @@ TEST_CASE("binary: an input of the run named as its output is exit 2, and the in
     REQUIRE(::chmod(key_file.c_str(), 0600) == 0);
     RunOptions options;  // the key from the file only
     options.timeout = std::chrono::seconds(30);
-    auto r = run_program({"--pigment-url", tool.pigment.base_url(), "--block-type", "metric", "--block-id", kId, "--dest",
-                          key_file, "--api-key-file", key_file},
+    auto r = run_program({"--pigment-url", tool.pigment.base_url(), "--block-type", "metric", "--block-id", kId,
+                          "--dest", key_file, "--api-key-file", key_file},
                          options);
     tool.require_refused(r, "--dest '" + key_file + "' is also a file this run reads");
     CHECK(read_file(key_file) == kKey + "\n");
@@ -137,8 +139,8 @@ TEST_CASE("binary: an input of the run named as its output is exit 2, and the in
     // Through a hard link and a second spelling of the path, too.
     std::string hard = tool.dir.file("hard.txt");
     REQUIRE(::link(key_file.c_str(), hard.c_str()) == 0);
-    r = run_program({"--pigment-url", tool.pigment.base_url(), "--block-type", "metric", "--block-id", kId, "--dest", hard,
-                     "--api-key-file", tool.dir.path() + "/./key.txt"},
+    r = run_program({"--pigment-url", tool.pigment.base_url(), "--block-type", "metric", "--block-id", kId, "--dest",
+                     hard, "--api-key-file", tool.dir.path() + "/./key.txt"},
                     options);
     tool.require_refused(r, "is also a file this run reads");
 
@@ -149,7 +151,8 @@ TEST_CASE("binary: an input of the run named as its output is exit 2, and the in
 
     std::string options_file = tool.dir.file("options.json");
     write_file(options_file, "{}");
-    tool.require_refused(tool.run(options_file, {"--export-options", "@" + options_file}), "is also a file this run reads");
+    tool.require_refused(tool.run(options_file, {"--export-options", "@" + options_file}),
+                         "is also a file this run reads");
     CHECK(read_file(options_file) == "{}");
     std::string config = tool.dir.file("export.toml");
     write_file(config, "parallel = 2\n");
@@ -157,21 +160,21 @@ TEST_CASE("binary: an input of the run named as its output is exit 2, and the in
     CHECK(read_file(config) == "parallel = 2\n");
 
     std::string dest = tool.dir.file("out.csv");
-    tool.require_refused(tool.run(dest, {"--summary-json", tool.dir.path() + "/../" +
-                                                               std::filesystem::path(tool.dir.path()).filename().string() +
-                                                               "/out.csv"}),
-                         "--summary-json and --dest name the same file");
+    tool.require_refused(
+        tool.run(dest, {"--summary-json", tool.dir.path() + "/../" +
+                                              std::filesystem::path(tool.dir.path()).filename().string() + "/out.csv"}),
+        "--summary-json and --dest name the same file");
 }
 
-TEST_CASE("binary: manifest exports that resolve to one destination are exit 2 before any request", "[paths][binary][manifest]") {
+TEST_CASE("binary: manifest exports that resolve to one destination are exit 2 before any request",
+          "[paths][binary][manifest]") {
     Tool tool;
     const std::string other = "5e6f7081-92a3-4a8b-9c0d-1e2f3a4b5c6d";
     tool.pigment.add_block("metric", other, kCsv);
-    nlohmann::json manifest = {
-        {"defaults", {{"pigment-url", tool.pigment.base_url()}, {"block-type", "metric"}}},
-        {"exports",
-         {{{"block-id", kId}, {"dest", tool.dir.file("same.csv")}},
-          {{"block-id", other}, {"dest", tool.dir.path() + "/sub/../same.csv"}}}}};
+    nlohmann::json manifest = {{"defaults", {{"pigment-url", tool.pigment.base_url()}, {"block-type", "metric"}}},
+                               {"exports",
+                                {{{"block-id", kId}, {"dest", tool.dir.file("same.csv")}},
+                                 {{"block-id", other}, {"dest", tool.dir.path() + "/sub/../same.csv"}}}}};
     write_file(tool.dir.file("manifest.json"), manifest.dump());
     RunOptions options;
     options.env = {{"PIGMENT_API_KEY", kKey}};
@@ -192,7 +195,8 @@ TEST_CASE("binary: manifest exports that resolve to one destination are exit 2 b
     tool.require_refused(r, "is also a file this run reads");
     manifest["exports"] = {{{"block-id", kId}, {"dest", tool.dir.file("fine.csv")}}};
     write_file(tool.dir.file("manifest.json"), manifest.dump());
-    r = run_program({"--manifest", tool.dir.file("manifest.json"), "--summary-json", tool.dir.file("manifest.json")}, options);
+    r = run_program({"--manifest", tool.dir.file("manifest.json"), "--summary-json", tool.dir.file("manifest.json")},
+                    options);
     tool.require_refused(r, "--summary-json '" + tool.dir.file("manifest.json") + "' is also a file this run reads");
     CHECK(nlohmann::json::parse(read_file(tool.dir.file("manifest.json")))["exports"].size() == 1);
 }
@@ -218,7 +222,8 @@ TEST_CASE("binary: the summary is written atomically, never through a link, and 
     std::string link = tool.dir.file("summary.json");
     std::filesystem::create_symlink(target, link);
     Tool fresh;
-    fresh.require_refused(fresh.run(fresh.dir.file("out.csv"), {"--summary-json", link}), "--summary-json '" + link + "' is a symbolic link");
+    fresh.require_refused(fresh.run(fresh.dir.file("out.csv"), {"--summary-json", link}),
+                          "--summary-json '" + link + "' is a symbolic link");
     CHECK(read_file(target) == "{}\n");
     fresh.require_refused(fresh.run(fresh.dir.file("out.csv"), {"--summary-json", "/dev/full"}), "is a device");
 
@@ -235,7 +240,8 @@ TEST_CASE("binary: the summary is written atomically, never through a link, and 
 
 // Issue 13, item 1 (local files): a temporary left by kill -9 is reclaimed by the next run, a
 // live run's temporary never is, and both concurrent runs end correct.
-TEST_CASE("binary: a temporary left by kill -9 is reclaimed by the next run, a live run's is not", "[paths][binary][reclaim]") {
+TEST_CASE("binary: a temporary left by kill -9 is reclaimed by the next run, a live run's is not",
+          "[paths][binary][reclaim]") {
     Tool tool;
     const std::string slow_id = "6f708192-a3b4-4a8b-9c0d-1e2f3a4b5c6d";
     std::string csv = "Region;Value\n";
@@ -244,8 +250,8 @@ TEST_CASE("binary: a temporary left by kill -9 is reclaimed by the next run, a l
     std::string dest = tool.dir.file("out.csv");
     write_file(dest, "old\n");
     auto args = [&](std::vector<std::string> extra) {
-        std::vector<std::string> a = {"--pigment-url", tool.pigment.base_url(), "--block-type", "metric", "--block-id", slow_id,
-                                      "--dest", dest};
+        std::vector<std::string> a = {
+            "--pigment-url", tool.pigment.base_url(), "--block-type", "metric", "--block-id", slow_id, "--dest", dest};
         a.insert(a.end(), extra.begin(), extra.end());
         return a;
     };

@@ -31,7 +31,8 @@ constexpr const char* kVault = "https://vault.azure.net";
 constexpr const char* kStorage = "https://storage.azure.com/";
 constexpr const char* kUserClientId = "0a1b2c3d-0000-4000-8000-000000000001";
 
-pe::SecretSettings secret_settings(const std::string& vault_url, pe::CredentialKind kind = pe::CredentialKind::automatic,
+pe::SecretSettings secret_settings(const std::string& vault_url,
+                                   pe::CredentialKind kind = pe::CredentialKind::automatic,
                                    const std::string& client_id = {}) {
     pe::SecretSettings s;
     s.key_vault_url = vault_url;
@@ -119,7 +120,8 @@ TEST_CASE("IMDS: system-assigned token for Key Vault and storage from one creden
     CHECK(kv[0].param("api-version") == "7.5");
 }
 
-TEST_CASE("Key Vault refuses a token minted for another resource, and we say which one it expects", "[secret][keyvault]") {
+TEST_CASE("Key Vault refuses a token minted for another resource, and we say which one it expects",
+          "[secret][keyvault]") {
     testing::FakeImds imds;
     imds.start();
     testing::FakeKeyVault vault;
@@ -134,16 +136,18 @@ TEST_CASE("Key Vault refuses a token minted for another resource, and we say whi
           std::string::npos);
 }
 
-TEST_CASE("IMDS: the user-assigned client id is passed through - an unassigned one fails with a hint", "[secret][imds]") {
+TEST_CASE("IMDS: the user-assigned client id is passed through - an unassigned one fails with a hint",
+          "[secret][imds]") {
     testing::FakeImds imds(imds_options(false, {kUserClientId}));
     imds.start();
     auto env = pe::map_env({{"AZURE_POD_IDENTITY_AUTHORITY_HOST", imds.base_url()}});
-    auto user = make_credential(secret_settings("https://v.vault.azure.net", pe::CredentialKind::managed_identity, kUserClientId),
-                                {}, env);
+    auto user = make_credential(
+        secret_settings("https://v.vault.azure.net", pe::CredentialKind::managed_identity, kUserClientId), {}, env);
     CHECK(testing::decode_jwt(user->get_token({kVault}).token.reveal())->sub == kUserClientId);
     CHECK(imds.requests().back().param("client_id") == kUserClientId);
 
-    auto system = make_credential(secret_settings("https://v.vault.azure.net", pe::CredentialKind::managed_identity), {}, env);
+    auto system =
+        make_credential(secret_settings("https://v.vault.azure.net", pe::CredentialKind::managed_identity), {}, env);
     auto info = failure_of([&] { system->get_token({kVault}); });
     CHECK(info.http_status == 400);
     CHECK(info.message.find("system-assigned identity") != std::string::npos);
@@ -209,8 +213,9 @@ TEST_CASE("Tokens are refreshed near expiry against the real endpoint", "[secret
     testing::FakeImds imds(imds_options(true, {}, 3600s));
     imds.start();
     auto now = std::chrono::system_clock::now();
-    CachingCredential cache(std::make_unique<ImdsSource>(imds.base_url(), ManagedIdentityId{}, pe::NetworkSettings{}, false),
-                            [&] { return now; });
+    CachingCredential cache(
+        std::make_unique<ImdsSource>(imds.base_url(), ManagedIdentityId{}, pe::NetworkSettings{}, false),
+        [&] { return now; });
     auto first = cache.get_token({kStorage});
     now += 50min;
     CHECK(cache.get_token({kStorage}).token.reveal() == first.token.reveal());
@@ -221,20 +226,24 @@ TEST_CASE("Tokens are refreshed near expiry against the real endpoint", "[secret
 }
 
 TEST_CASE("App Service 2019: X-IDENTITY-HEADER, client_id, mi_res_id", "[secret][appservice]") {
-    std::string resource_id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/u";
+    std::string resource_id =
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/u";
     testing::FakeAppService app(app_service_options({kUserClientId, resource_id}));
     app.start();
     auto env = pe::map_env({{"IDENTITY_ENDPOINT", app.endpoint()}, {"IDENTITY_HEADER", app.options().identity_header}});
-    auto system = make_credential(secret_settings("https://v.vault.azure.net", pe::CredentialKind::managed_identity), {}, env);
+    auto system =
+        make_credential(secret_settings("https://v.vault.azure.net", pe::CredentialKind::managed_identity), {}, env);
     CHECK(audience(system->get_token({kVault})) == "https://vault.azure.net");
     auto r = app.requests().back();
     CHECK(r.param("api-version") == "2019-08-01");
     CHECK(r.header("X-IDENTITY-HEADER") == "fake-identity-header-0123456789");
 
-    auto user = make_credential(secret_settings("https://v", pe::CredentialKind::managed_identity, kUserClientId), {}, env);
+    auto user =
+        make_credential(secret_settings("https://v", pe::CredentialKind::managed_identity, kUserClientId), {}, env);
     user->get_token({kStorage});
     CHECK(app.requests().back().param("client_id") == kUserClientId);
-    auto by_id = make_credential(secret_settings("https://v", pe::CredentialKind::managed_identity, resource_id), {}, env);
+    auto by_id =
+        make_credential(secret_settings("https://v", pe::CredentialKind::managed_identity, resource_id), {}, env);
     by_id->get_token({kStorage});
     CHECK(app.requests().back().param("mi_res_id") == resource_id);
 
@@ -250,8 +259,9 @@ TEST_CASE("App Service 2019: X-IDENTITY-HEADER, client_id, mi_res_id", "[secret]
 TEST_CASE("App Service 2017 (date-string expiry, clientid) and Cloud Shell (form POST)", "[secret][appservice]") {
     testing::FakeAppService app(app_service_options({kUserClientId}));
     app.start();
-    auto legacy = make_credential(secret_settings("https://v", pe::CredentialKind::managed_identity, kUserClientId), {},
-                                  pe::map_env({{"MSI_ENDPOINT", app.legacy_endpoint()}, {"MSI_SECRET", app.options().msi_secret}}));
+    auto legacy = make_credential(
+        secret_settings("https://v", pe::CredentialKind::managed_identity, kUserClientId), {},
+        pe::map_env({{"MSI_ENDPOINT", app.legacy_endpoint()}, {"MSI_SECRET", app.options().msi_secret}}));
     auto token = legacy->get_token({kVault});
     CHECK(token.expires_on > std::chrono::system_clock::now() + 50min);
     CHECK(app.requests().back().param("clientid") == kUserClientId);
@@ -384,9 +394,11 @@ TEST_CASE("The auto chain's combined error names every source's reason", "[secre
                                 pe::map_env({{"AZURE_POD_IDENTITY_AUTHORITY_HOST", imds.base_url()}}));
     auto info = failure_of([&] { cred->get_token({kVault}); });
     CHECK(info.stage == pe::Stage::secret);
-    CHECK(info.message.find("client secret: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET not set") != std::string::npos);
-    CHECK(info.message.find("workload identity: AZURE_FEDERATED_TOKEN_FILE, AZURE_TENANT_ID, AZURE_CLIENT_ID not set") !=
+    CHECK(info.message.find("client secret: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET not set") !=
           std::string::npos);
+    CHECK(
+        info.message.find("workload identity: AZURE_FEDERATED_TOKEN_FILE, AZURE_TENANT_ID, AZURE_CLIENT_ID not set") !=
+        std::string::npos);
     CHECK(info.message.find("managed identity (IMDS): IMDS at 127.0.0.1:") != std::string::npos);
     CHECK(info.message.find("Azure CLI: ") != std::string::npos);
 }
@@ -403,7 +415,8 @@ echo '{"accessToken":"cli.token.value.123","expiresOn":"2000-01-01 00:00:00.0000
     CHECK(std::chrono::system_clock::to_time_t(token.expires_on) == 4102444800);
 
     testing::TempDir logged_out_dir;
-    std::string logged_out = fake_az(logged_out_dir, "echo \"ERROR: Please run 'az login' to setup account.\" >&2\nexit 1\n");
+    std::string logged_out =
+        fake_az(logged_out_dir, "echo \"ERROR: Please run 'az login' to setup account.\" >&2\nexit 1\n");
     CHECK_THROWS_AS(AzureCliCredential(logged_out).get_token({kVault}), CredentialUnavailable);
     CHECK_THROWS_AS(AzureCliCredential(dir.file("no-such-az")).get_token({kVault}), CredentialUnavailable);
 
@@ -419,7 +432,8 @@ TEST_CASE("Key Vault: each refusal maps to its code and hint", "[secret][keyvaul
     testing::FakeImds imds;
     imds.start();
     auto env = pe::map_env({{"AZURE_POD_IDENTITY_AUTHORITY_HOST", imds.base_url()}});
-    auto read = [&](testing::FakeKeyVault& vault, const std::string& name = "pigment-key", const std::string& version = {}) {
+    auto read = [&](testing::FakeKeyVault& vault, const std::string& name = "pigment-key",
+                    const std::string& version = {}) {
         auto settings = secret_settings(vault.base_url());
         settings.secret_name = name;
         settings.secret_version = version;
@@ -451,7 +465,8 @@ TEST_CASE("Key Vault: 429 with Retry-After is retried - an unreachable vault is 
     auto env = pe::map_env({{"AZURE_POD_IDENTITY_AUTHORITY_HOST", imds.base_url()}});
     testing::FakeKeyVault vault;
     vault.put_secret("pigment-key", "pigment-api-key-value-1");
-    vault.push_fault(testing::Fault::answer(429, R"({"error":{"code":"Throttled","message":"slow down"}})", {{"Retry-After", "1"}}));
+    vault.push_fault(
+        testing::Fault::answer(429, R"({"error":{"code":"Throttled","message":"slow down"}})", {{"Retry-After", "1"}}));
     vault.start();
     auto settings = secret_settings(vault.base_url());
     auto cred = make_credential(settings, {}, env);

@@ -190,8 +190,9 @@ TEST_CASE("Key Vault refusals: exit 3 with the hint, Pigment untouched, destinat
         const char* inner_code;
         const char* expected;
     };
-    for (const Case& c : {Case{"ForbiddenByRbac", "Key Vault Secrets User"}, Case{"AccessDenied", "Get permission on secrets"},
-                          Case{"ForbiddenByFirewall", "Networking"}}) {
+    for (const Case& c :
+         {Case{"ForbiddenByRbac", "Key Vault Secrets User"}, Case{"AccessDenied", "Get permission on secrets"},
+          Case{"ForbiddenByFirewall", "Networking"}}) {
         Stage stage;
         stage.vault.deny(c.inner_code);
         auto r = stage.run(stage.imds_env());
@@ -222,7 +223,8 @@ TEST_CASE("Key Vault: missing secret, disabled version, wrong audience → exit 
 
 TEST_CASE("Key Vault: 429 with Retry-After is retried and the run succeeds", "[secret][binary]") {
     Stage stage;
-    stage.vault.push_fault(testing::Fault::answer(429, R"({"error":{"code":"Throttled","message":"slow"}})", {{"Retry-After", "1"}}));
+    stage.vault.push_fault(
+        testing::Fault::answer(429, R"({"error":{"code":"Throttled","message":"slow"}})", {{"Retry-After", "1"}}));
     auto r = stage.run(stage.imds_env());
     stage.require_success(r, vault_tokens(stage.vault));
     CHECK(stage.vault.requests().size() == 2);
@@ -288,8 +290,8 @@ TEST_CASE("PIGMENT_API_KEY and --api-key-file: one line end is fine, anything el
     testing::TempDir dir;
     std::string dest = dir.file("out.csv");
     auto run = [&](std::map<std::string, std::string> env, std::vector<std::string> extra = {}) {
-        std::vector<std::string> args = {"--block-type", "metric", "--block-id", kBlockId, "--pigment-url", pigment.base_url(),
-                                         "--dest", dest, "--log-level", "trace"};
+        std::vector<std::string> args = {"--block-type",     "metric", "--block-id", kBlockId,      "--pigment-url",
+                                         pigment.base_url(), "--dest", dest,         "--log-level", "trace"};
         args.insert(args.end(), extra.begin(), extra.end());
         testing::RunOptions options;
         options.env = std::move(env);
@@ -323,7 +325,8 @@ TEST_CASE("Identity-endpoint values are checked before they become headers: toke
           "[secret][binary]") {
     {  // An access token with a CR/LF from the identity endpoint never reaches Key Vault.
         Stage stage;
-        stage.imds.push_fault(testing::Fault::answer(200, R"({"access_token":"eyJ0.eyJ1.sig\r\nX-Injected: 1","expires_in":"3600"})"));
+        stage.imds.push_fault(
+            testing::Fault::answer(200, R"({"access_token":"eyJ0.eyJ1.sig\r\nX-Injected: 1","expires_in":"3600"})"));
         auto r = stage.run(stage.imds_env(), {"--credential", "managed-identity"});
         stage.require_secret_failure(r, "the access_token has a line break at byte 14");
         CHECK(stage.vault.requests().empty());
@@ -332,8 +335,9 @@ TEST_CASE("Identity-endpoint values are checked before they become headers: toke
         Stage stage;
         testing::FakeAppService app;
         app.start();
-        auto r = stage.run({{"IDENTITY_ENDPOINT", app.endpoint()}, {"IDENTITY_HEADER", app.options().identity_header + "\nX: 1"}},
-                           {"--credential", "managed-identity"});
+        auto r = stage.run(
+            {{"IDENTITY_ENDPOINT", app.endpoint()}, {"IDENTITY_HEADER", app.options().identity_header + "\nX: 1"}},
+            {"--credential", "managed-identity"});
         stage.require_secret_failure(r, "IDENTITY_HEADER has a line break");
         CHECK(app.requests().empty());
     }
@@ -353,14 +357,16 @@ TEST_CASE("Identity-endpoint values are checked before they become headers: toke
 
 // Issue 12, item 11: 200 KB of headers from Key Vault was retried as transient and reported
 // as "cannot reach"; a deterministic failure is named for what it is and not retried.
-TEST_CASE("Key Vault sending oversized headers: exit 3 'malformed answer', asked once, not 'cannot reach'", "[secret][binary]") {
+TEST_CASE("Key Vault sending oversized headers: exit 3 'malformed answer', asked once, not 'cannot reach'",
+          "[secret][binary]") {
     Stage stage;
     std::string huge_header = "X-Padding: " + std::string(200u << 10, 'p') + "\r\n";
     testing::RawHttpServer vault("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + huge_header +
                                  "Content-Length: 2\r\n\r\n{}");
-    std::vector<std::string> args = {"--block-type", "metric", "--block-id", kBlockId, "--pigment-url", stage.pigment.base_url(),
-                                     "--key-vault-url", vault.base_url(), "--secret-name", "pigment-key", "--dest", stage.dest,
-                                     "--credential", "managed-identity"};
+    std::vector<std::string> args = {
+        "--block-type",    "metric",          "--block-id",    kBlockId,      "--pigment-url", stage.pigment.base_url(),
+        "--key-vault-url", vault.base_url(),  "--secret-name", "pigment-key", "--dest",        stage.dest,
+        "--credential",    "managed-identity"};
     testing::RunOptions options;
     options.env = stage.imds_env();
     auto r = testing::run_program(args, options);
@@ -489,7 +495,8 @@ TEST_CASE("Azure Machine Learning compute: Metadata true and the default identit
     CHECK(r.err.find("managed identity (Azure Machine Learning)") != std::string::npos);
 }
 
-TEST_CASE("Key Vault challenge naming another tenant: the Azure CLI is run with --tenant", "[secret][binary][challenge]") {
+TEST_CASE("Key Vault challenge naming another tenant: the Azure CLI is run with --tenant",
+          "[secret][binary][challenge]") {
     Stage stage(kPrivateResource, kOtherTenant, kPrivateVaultHost);
     std::string home = testing::mint_jwt("https://vault.azure.net", "cli-user", std::chrono::hours(1));
     std::string other = testing::mint_jwt(kPrivateResource, "cli-user", std::chrono::hours(1), kOtherTenant);
@@ -505,6 +512,6 @@ TEST_CASE("Key Vault challenge naming another tenant: the Azure CLI is run with 
     stage.require_success(r, {home, other});
     CHECK(testing::read_file(calls) ==
           "account get-access-token --output json --resource https://vault.azure.net\n"
-          "account get-access-token --output json --resource " + std::string(kPrivateResource) + " --tenant " +
-              kOtherTenant + "\n");
+          "account get-access-token --output json --resource " +
+              std::string(kPrivateResource) + " --tenant " + kOtherTenant + "\n");
 }

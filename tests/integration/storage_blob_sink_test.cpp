@@ -43,8 +43,7 @@ struct Fixture {
     std::string blob = "finance/2026/monthly revenue #1.csv";
 
     Fixture() : azurite(shared_azurite()) { azurite.create_container(container); }
-    explicit Fixture(testing::AzuriteOptions options)
-        : own(std::make_unique<Azurite>(options)), azurite(*own) {
+    explicit Fixture(testing::AzuriteOptions options) : own(std::make_unique<Azurite>(options)), azurite(*own) {
         azurite.create_container(container);
     }
 
@@ -84,7 +83,8 @@ void check_blob(Fixture& f, const std::string& data) {
 
 }  // namespace
 
-TEST_CASE("Blob/Azurite: Shared Key block upload gives exact bytes, MD5, type and metadata", "[storage][blob][azurite]") {
+TEST_CASE("Blob/Azurite: Shared Key block upload gives exact bytes, MD5, type and metadata",
+          "[storage][blob][azurite]") {
     Fixture f;
     std::string data = csv_of_size(9 * kChunk + 77);
     auto sink = f.sink();
@@ -103,7 +103,8 @@ TEST_CASE("Blob/Azurite: Put Block checks x-ms-content-crc64, accepts ours and r
     auto put_block = [&](const std::string& id, const std::string& crc64) {
         pe::http::Request r;
         r.method = "PUT";
-        r.url = f.azurite.blob_url(f.container, f.blob) + "?comp=block&blockid=" + pe::percent_encode(pe::base64_encode(id));
+        r.url = f.azurite.blob_url(f.container, f.blob) +
+                "?comp=block&blockid=" + pe::percent_encode(pe::base64_encode(id));
         r.headers.push_back({"x-ms-content-crc64", crc64});
         r.body = body;
         auth.authorize(r);
@@ -153,7 +154,8 @@ TEST_CASE("Blob/Azurite: nothing is visible before the block list commits", "[st
     check_blob(f, data);
 }
 
-TEST_CASE("Blob/Azurite: overwrite replaces, --no-overwrite keeps the old blob", "[storage][blob][azurite][overwrite]") {
+TEST_CASE("Blob/Azurite: overwrite replaces, --no-overwrite keeps the old blob",
+          "[storage][blob][azurite][overwrite]") {
     Fixture f;
     f.azurite.put_blob(f.container, f.blob, "old\n");
     std::string data = csv_of_size(2 * kChunk + 9);
@@ -196,7 +198,8 @@ TEST_CASE("Blob/Azurite: an export cut mid-stream leaves the old blob", "[storag
 
 TEST_CASE("Blob/Azurite: a missing container is a 404 with a create-it hint", "[storage][blob][azurite]") {
     Fixture f;
-    auto c = storage_config(f.azurite.base_url(), Azurite::kAccount, "no-such-container", "a.csv", pe::StorageApi::blob);
+    auto c =
+        storage_config(f.azurite.base_url(), Azurite::kAccount, "no-such-container", "a.csv", pe::StorageApi::blob);
     auto sink = pe::make_storage_sink(c, pe::map_env({{"AZURE_STORAGE_KEY", Azurite::kKey}}), nullptr);
     auto info = failure_of([&] { drive(*sink, csv_of_size(3 * kChunk), kChunk); });
     CHECK(info.http_status == 404);

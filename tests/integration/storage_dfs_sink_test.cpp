@@ -41,7 +41,8 @@ struct Fixture {
         return c;
     }
 
-    std::unique_ptr<pe::Sink> sink(bool overwrite = true, pe::EnvLookup env = pe::map_env({{"AZURE_STORAGE_KEY", kKey}}),
+    std::unique_ptr<pe::Sink> sink(bool overwrite = true,
+                                   pe::EnvLookup env = pe::map_env({{"AZURE_STORAGE_KEY", kKey}}),
                                    pe::StorageTokenSource tokens = nullptr) const {
         return pe::make_storage_sink(config(overwrite), env, std::move(tokens));
     }
@@ -103,7 +104,9 @@ TEST_CASE("DFS: the fake's length-and-hash mode (for multi-GiB runs) sees the sa
     f.dfs.keep_content(false);
     std::string data = csv_of_size(12 * kChunk + 7);
     SECTION("clean") {}
-    SECTION("with a lost append reply") { f.dfs.inject({DfsOp::append, 5, 1, 0, "", true, true}); }
+    SECTION("with a lost append reply") {
+        f.dfs.inject({DfsOp::append, 5, 1, 0, "", true, true});
+    }
     auto sink = f.sink();
     drive(*sink, data, kChunk);
     auto file = f.dfs.file(f.fs, f.path);
@@ -170,13 +173,27 @@ TEST_CASE("DFS: a wrong account key fails with AuthenticationFailed and exit 5",
 TEST_CASE("DFS: transient faults are retried and the result is still exact", "[storage][dfs][faults]") {
     Fixture f;
     std::string data = csv_of_size(6 * kChunk + 1);
-    SECTION("append 503 once") { f.dfs.inject({DfsOp::append, 3, 1, 503, "ServerBusy"}); }
-    SECTION("flush 500 once") { f.dfs.inject({DfsOp::flush, 1, 1, 500, "InternalError"}); }
-    SECTION("connection reset on an append") { f.dfs.inject({DfsOp::append, 2, 1, 0, "", true}); }
-    SECTION("create's reply lost") { f.dfs.inject({DfsOp::create, 1, 1, 0, "", true, true}); }
-    SECTION("append's reply lost") { f.dfs.inject({DfsOp::append, 4, 1, 0, "", true, true}); }
-    SECTION("flush's reply lost") { f.dfs.inject({DfsOp::flush, 1, 1, 0, "", true, true}); }
-    SECTION("rename's reply lost") { f.dfs.inject({DfsOp::rename, 1, 1, 0, "", true, true}); }
+    SECTION("append 503 once") {
+        f.dfs.inject({DfsOp::append, 3, 1, 503, "ServerBusy"});
+    }
+    SECTION("flush 500 once") {
+        f.dfs.inject({DfsOp::flush, 1, 1, 500, "InternalError"});
+    }
+    SECTION("connection reset on an append") {
+        f.dfs.inject({DfsOp::append, 2, 1, 0, "", true});
+    }
+    SECTION("create's reply lost") {
+        f.dfs.inject({DfsOp::create, 1, 1, 0, "", true, true});
+    }
+    SECTION("append's reply lost") {
+        f.dfs.inject({DfsOp::append, 4, 1, 0, "", true, true});
+    }
+    SECTION("flush's reply lost") {
+        f.dfs.inject({DfsOp::flush, 1, 1, 0, "", true, true});
+    }
+    SECTION("rename's reply lost") {
+        f.dfs.inject({DfsOp::rename, 1, 1, 0, "", true, true});
+    }
     auto sink = f.sink();
     drive(*sink, data, kChunk);
     auto file = f.dfs.file(f.fs, f.path);
@@ -258,7 +275,9 @@ TEST_CASE("DFS fake: an append's x-ms-content-crc64 is checked as the service do
     const std::string body = "a;b\n1;2\n";
     const std::string good = pe::crc64_base64(pe::crc64(body.data(), body.size()));
     auto append = [&](pe::http::Headers headers) { return send("PATCH", "?action=append&position=0", headers, body); };
-    auto refusal = [](const pe::http::Response& r) { return pe::storage::parse_service_error(r.status, r.headers, r.body); };
+    auto refusal = [](const pe::http::Response& r) {
+        return pe::storage::parse_service_error(r.status, r.headers, r.body);
+    };
 
     SECTION("the right CRC64 is accepted and echoed") {
         auto r = append({{"x-ms-content-crc64", good}});

@@ -102,7 +102,8 @@ inline void drive(pe::Sink& sink, const std::string& data, std::size_t chunk_siz
 inline std::string csv_of_size(std::size_t bytes) {
     std::string out = "Month;Country;Revenue\n";
     for (std::size_t i = 0; out.size() < bytes; ++i) {
-        out += "2026-" + std::to_string(1 + i % 12) + ";C" + std::to_string(i % 97) + ";" + std::to_string(i * 7919 % 100000) + "\n";
+        out += "2026-" + std::to_string(1 + i % 12) + ";C" + std::to_string(i % 97) + ";" +
+               std::to_string(i * 7919 % 100000) + "\n";
     }
     return out;
 }
@@ -116,7 +117,8 @@ inline std::string base64url(std::string_view bytes) {
 
 // A JWT shaped the way Azurite's --oauth basic check and the DFS fake expect (unsigned).
 inline std::string storage_jwt(const std::string& audience = "https://storage.azure.com") {
-    auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     std::string payload = R"({"aud":")" + audience +
                           R"(","iss":"https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/","iat":)" +
                           std::to_string(now - 60) + R"(,"nbf":)" + std::to_string(now - 60) + R"(,"exp":)" +

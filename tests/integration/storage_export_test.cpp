@@ -47,9 +47,13 @@ struct Run {
 
     RunResult run(const std::string& dest, std::vector<std::string> extra, std::map<std::string, std::string> env,
                   std::chrono::seconds timeout = std::chrono::seconds(120)) {
-        std::vector<std::string> args = {"--pigment-url", pigment.base_url(), "--block-type", "metric", "--block-id", kId,
-                                         "--dest", dest, "--summary-json", summary, "--max-retries", "2",
-                                         "--progress", "off"};
+        std::vector<std::string> args = {"--pigment-url",  pigment.base_url(),
+                                         "--block-type",   "metric",
+                                         "--block-id",     kId,
+                                         "--dest",         dest,
+                                         "--summary-json", summary,
+                                         "--max-retries",  "2",
+                                         "--progress",     "off"};
         args.insert(args.end(), extra.begin(), extra.end());
         env["PIGMENT_API_KEY"] = kApiKey;
         RunOptions options;
@@ -63,7 +67,8 @@ struct Run {
 
 }  // namespace
 
-TEST_CASE("binary → Azurite with Shared Key: exact bytes, MD5, metadata - overwrite replaces", "[storage][binary][azurite]") {
+TEST_CASE("binary → Azurite with Shared Key: exact bytes, MD5, metadata - overwrite replaces",
+          "[storage][binary][azurite]") {
     Run r;
     auto& azurite = shared_azurite();
     std::string container = fresh_container();
@@ -74,8 +79,8 @@ TEST_CASE("binary → Azurite with Shared Key: exact bytes, MD5, metadata - over
     std::string blob = "finance/monthly revenue.csv";
     azurite.put_blob(container, blob, "old\n");
 
-    auto result = r.run(azurite.base_url() + "/" + container + "/" + blob, {"--chunk-size", "128KiB", "--parallel", "3"},
-                        {{"AZURE_STORAGE_KEY", Azurite::kKey}});
+    auto result = r.run(azurite.base_url() + "/" + container + "/" + blob,
+                        {"--chunk-size", "128KiB", "--parallel", "3"}, {{"AZURE_STORAGE_KEY", Azurite::kKey}});
     INFO(result.err);
     REQUIRE(result.exit_code == 0);
     auto got = azurite.get_blob(container, blob);
@@ -91,7 +96,8 @@ TEST_CASE("binary → Azurite with Shared Key: exact bytes, MD5, metadata - over
     CHECK(leaks_none(result, {Azurite::kKey}, {r.summary}));
 }
 
-TEST_CASE("binary → Azurite with SAS: works, and the SAS appears nowhere, even at trace level", "[storage][binary][azurite]") {
+TEST_CASE("binary → Azurite with SAS: works, and the SAS appears nowhere, even at trace level",
+          "[storage][binary][azurite]") {
     Run r;
     auto& azurite = shared_azurite();
     std::string container = fresh_container();
@@ -136,10 +142,10 @@ TEST_CASE("binary → Azurite over HTTPS with a managed-identity bearer token (-
     std::string csv = generate_csv_string(400'000);
     r.pigment.add_block("metric", kId, csv);
 
-    auto result = r.run(azurite.base_url() + "/secure/out.csv",
-                        {"--chunk-size", "64KiB", "--credential", "managed-identity", "--ca-bundle",
-                         azurite.ca_certificate()},
-                        {{"AZURE_POD_IDENTITY_AUTHORITY_HOST", imds.base_url()}});
+    auto result =
+        r.run(azurite.base_url() + "/secure/out.csv",
+              {"--chunk-size", "64KiB", "--credential", "managed-identity", "--ca-bundle", azurite.ca_certificate()},
+              {{"AZURE_POD_IDENTITY_AUTHORITY_HOST", imds.base_url()}});
     INFO(result.err);
     REQUIRE(result.exit_code == 0);
     auto got = azurite.get_blob("secure", "out.csv");
@@ -147,7 +153,8 @@ TEST_CASE("binary → Azurite over HTTPS with a managed-identity bearer token (-
     CHECK(header(got, "Content-MD5") == md5_base64(csv));
     bool asked_for_storage = false;
     for (const auto& request : imds.requests()) {
-        asked_for_storage = asked_for_storage || request.param("resource").find("storage.azure.com") != std::string::npos;
+        asked_for_storage =
+            asked_for_storage || request.param("resource").find("storage.azure.com") != std::string::npos;
     }
     CHECK(asked_for_storage);
 }
@@ -221,8 +228,9 @@ TEST_CASE("binary → DFS with SAS at trace level: the SAS (also inside x-ms-ren
     DfsRun r;
     const std::string sig = "c2VjcmV0LXNhcy1zaWduYXR1cmU=";
     r.dfs.require_auth(DfsAuthMode::sas, sig);
-    auto result = r.run(r.dfs.url(r.fs, r.path), {"--storage-api", "dfs", "--chunk-size", "64KiB", "--log-level", "trace"},
-                        {{"AZURE_STORAGE_SAS_TOKEN", "sv=2021-08-06&sp=racwd&sig=" + pe::percent_encode(sig)}});
+    auto result =
+        r.run(r.dfs.url(r.fs, r.path), {"--storage-api", "dfs", "--chunk-size", "64KiB", "--log-level", "trace"},
+              {{"AZURE_STORAGE_SAS_TOKEN", "sv=2021-08-06&sp=racwd&sig=" + pe::percent_encode(sig)}});
     INFO(result.err.substr(0, 3000));
     REQUIRE(result.exit_code == 0);
     CHECK(r.dfs.file(r.fs, r.path)->content == r.csv);
@@ -231,11 +239,21 @@ TEST_CASE("binary → DFS with SAS at trace level: the SAS (also inside x-ms-ren
 
 TEST_CASE("binary → DFS faults: destination unchanged, no temporary file, exit 5", "[storage][binary][dfs]") {
     DfsRun r;
-    SECTION("create 403") { r.dfs.inject({DfsOp::create, 1, -1, 403, "AuthorizationPermissionMismatch"}); }
-    SECTION("append 503 every time") { r.dfs.inject({DfsOp::append, 3, -1, 503, "ServerBusy"}); }
-    SECTION("flush 500 every time") { r.dfs.inject({DfsOp::flush, 1, -1, 500, "InternalError"}); }
-    SECTION("rename 409") { r.dfs.inject({DfsOp::rename, 1, -1, 409, "PathConflict"}); }
-    SECTION("connection resets on appends") { r.dfs.inject({DfsOp::append, 2, -1, 0, "", true}); }
+    SECTION("create 403") {
+        r.dfs.inject({DfsOp::create, 1, -1, 403, "AuthorizationPermissionMismatch"});
+    }
+    SECTION("append 503 every time") {
+        r.dfs.inject({DfsOp::append, 3, -1, 503, "ServerBusy"});
+    }
+    SECTION("flush 500 every time") {
+        r.dfs.inject({DfsOp::flush, 1, -1, 500, "InternalError"});
+    }
+    SECTION("rename 409") {
+        r.dfs.inject({DfsOp::rename, 1, -1, 409, "PathConflict"});
+    }
+    SECTION("connection resets on appends") {
+        r.dfs.inject({DfsOp::append, 2, -1, 0, "", true});
+    }
     auto result = r.run_dfs();
     INFO(result.err);
     CHECK(result.exit_code == 5);
@@ -320,7 +338,8 @@ TEST_CASE("binary → DFS, 1 GiB generated on the fly: exact MD5, bounded peak R
 }
 
 // Issue 12, item 11: an empty export was exit 1 "internal" on DFS and exit 0 elsewhere.
-TEST_CASE("binary: an empty export is committed as an empty object on every sink, with a warning", "[storage][binary][dfs][azurite]") {
+TEST_CASE("binary: an empty export is committed as an empty object on every sink, with a warning",
+          "[storage][binary][dfs][azurite]") {
     {
         DfsRun r;
         r.pigment.add_block("metric", kId, "");
@@ -341,7 +360,8 @@ TEST_CASE("binary: an empty export is committed as an empty object on every sink
         std::string container = fresh_container();
         azurite.create_container(container);
         azurite.put_blob(container, "empty.csv", "old\n");
-        auto result = r.run(azurite.base_url() + "/" + container + "/empty.csv", {}, {{"AZURE_STORAGE_KEY", Azurite::kKey}});
+        auto result =
+            r.run(azurite.base_url() + "/" + container + "/empty.csv", {}, {{"AZURE_STORAGE_KEY", Azurite::kKey}});
         INFO(result.err);
         CHECK(result.exit_code == 0);
         CHECK(result.err.find("the export is empty") != std::string::npos);
@@ -434,7 +454,8 @@ std::vector<std::string> store_requests(const std::string& err, const std::strin
             std::string pair;
             while (std::getline(query, pair, '&')) {
                 std::string key = pair.substr(0, pair.find('='));
-                if (key == "comp" || key == "resource" || key == "action" || key == "restype") keys += (keys.empty() ? "?" : "&") + pair;
+                if (key == "comp" || key == "resource" || key == "action" || key == "restype")
+                    keys += (keys.empty() ? "?" : "&") + pair;
             }
             rest = rest.substr(0, q);
         }
@@ -443,7 +464,9 @@ std::vector<std::string> store_requests(const std::string& err, const std::strin
     return out;
 }
 
-bool is_write(const std::string& request) { return request.rfind("PUT ", 0) == 0 || request.rfind("PATCH ", 0) == 0; }
+bool is_write(const std::string& request) {
+    return request.rfind("PUT ", 0) == 0 || request.rfind("PATCH ", 0) == 0;
+}
 
 }  // namespace
 
@@ -476,9 +499,10 @@ TEST_CASE("binary: --storage-api blob writes only the final name, once (one Blob
     CHECK(requests.back() == "HEAD " + container + "/out.csv");  // the read-back, after the one commit
 }
 
-TEST_CASE("binary: --storage-api dfs writes a hidden temporary and renames it (BlobCreated on the temporary, "
-          "BlobRenamed to the final name)",
-          "[storage][binary][dfs][events]") {
+TEST_CASE(
+    "binary: --storage-api dfs writes a hidden temporary and renames it (BlobCreated on the temporary, "
+    "BlobRenamed to the final name)",
+    "[storage][binary][dfs][events]") {
     FakePigment pigment(kApiKey);
     pigment.add_block("metric", kId, generate_csv_string(300'000));
     FakeDfs dfs;
@@ -486,8 +510,8 @@ TEST_CASE("binary: --storage-api dfs writes a hidden temporary and renames it (B
     RunOptions options;
     options.env = {{"PIGMENT_API_KEY", kApiKey}, {"AZURE_STORAGE_KEY", Azurite::kKey}};
     auto r = run_program({"--pigment-url", pigment.base_url(), "--block-type", "metric", "--block-id", kId, "--dest",
-                          dfs.url("lake", "dir/out.csv"), "--storage-api", "dfs", "--chunk-size", "64KiB", "--log-level",
-                          "trace", "--progress", "off"},
+                          dfs.url("lake", "dir/out.csv"), "--storage-api", "dfs", "--chunk-size", "64KiB",
+                          "--log-level", "trace", "--progress", "off"},
                          options);
     INFO(r.err.substr(0, 3000));
     REQUIRE(r.exit_code == 0);
@@ -571,13 +595,13 @@ TEST_CASE("binary: --if-changed leaves a destination holding the same bytes alon
         r.pigment.add_block("metric", kId, csv);
         std::string dest = r.dir.file("out.csv");
         REQUIRE(r.run(dest, {"--chunk-size", chunk_size}, {}).exit_code == 0);
-        struct stat before{};
+        struct stat before {};
         REQUIRE(::stat(dest.c_str(), &before) == 0);
         auto again = r.run(dest, {"--chunk-size", chunk_size, "--if-changed"}, {});
         check_unchanged(again, r.summary_json());
-        struct stat after{};
+        struct stat after {};
         REQUIRE(::stat(dest.c_str(), &after) == 0);
-        CHECK(after.st_ino == before.st_ino);  // not replaced by a rename
+        CHECK(after.st_ino == before.st_ino);         // not replaced by a rename
         CHECK(list_dir(r.dir.file("")).size() == 2);  // out.csv and summary.json: no temporary left
 
         // Same length, other bytes: compared by MD5, so committed.

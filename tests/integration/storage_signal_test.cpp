@@ -24,7 +24,8 @@ const std::string kId = "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d";
 TEST_CASE("binary → DFS: a terminating signal mid-upload deletes the temporary file and leaves the destination",
           "[storage][binary][dfs][signal]") {
     // SIGHUP (closed terminal) and SIGQUIT once ended the run with no clean-up (issue 12, item 10).
-    auto [signo, expected_exit] = GENERATE(table<int, int>({{SIGTERM, 143}, {SIGINT, 130}, {SIGHUP, 129}, {SIGQUIT, 131}}));
+    auto [signo, expected_exit] =
+        GENERATE(table<int, int>({{SIGTERM, 143}, {SIGINT, 130}, {SIGHUP, 129}, {SIGQUIT, 131}}));
     CAPTURE(signo);
     FakePigment pigment{kApiKey};
     pigment.add_block("metric", kId, generate_csv_string(600'000));
@@ -43,10 +44,10 @@ TEST_CASE("binary → DFS: a terminating signal mid-upload deletes the temporary
             ::kill(pid, signo);
         });
     };
-    auto result = run_program({"--pigment-url", pigment.base_url(), "--block-type", "metric", "--block-id", kId,
-                               "--dest", dfs.url("lake", "finance/monthly.csv"), "--storage-api", "dfs",
-                               "--chunk-size", "64KiB", "--progress", "off"},
-                              options);
+    auto result = run_program(
+        {"--pigment-url", pigment.base_url(), "--block-type", "metric", "--block-id", kId, "--dest",
+         dfs.url("lake", "finance/monthly.csv"), "--storage-api", "dfs", "--chunk-size", "64KiB", "--progress", "off"},
+        options);
     killer.join();
     INFO(result.err);
     CHECK(result.exit_code == expected_exit);

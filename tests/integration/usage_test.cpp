@@ -32,25 +32,40 @@ TEST_CASE("usage errors exit 2 with one line and make no request", "[usage]") {
         Case{{"--block-type", "metric", "--block-id", "../../etc", "--dest", dest}, "is not a Pigment id"},
         Case{{"--block-type", "metric", "--block-id", "a?b=c", "--dest", dest}, "is not a Pigment id"},
         Case{{"--block-type", "metric", "--block-id", kId}, "--dest is required"},
-        Case{{"--block-type", "metric", "--block-id", kId, "--dest", unknown_placeholder}, "unknown placeholder {nope}"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", unknown_placeholder},
+             "unknown placeholder {nope}"},
         Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--chunk-size", "8XB"}, "--chunk-size"},
         Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--chunk-size", "1KiB"}, "between 64KiB"},
         Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--parallel", "0"}, "--parallel"},
         Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--field-delimiter", "|"}, "';' or ','"},
         Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--export-options", "[1]"}, "JSON object"},
-        Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--export-options", "{nope"}, "not valid JSON"},
-        Case{{"--block-type", "view", "--block-id", kId, "--dest", dest, "--export-options", "{\"a\":1}"}, "takes no body"},
-        Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--pigment-url", "http://pigment.app"}, "https://"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--export-options", "{nope"},
+             "not valid JSON"},
+        Case{{"--block-type", "view", "--block-id", kId, "--dest", dest, "--export-options", "{\"a\":1}"},
+             "takes no body"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--pigment-url", "http://pigment.app"},
+             "https://"},
         Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--pigment-url", "https://x/?a=b"}, "query"},
-        Case{{"--block-type", "metric", "--block-id", kId, "--dest", "https://acct.blob.core.windows.net/c1x/a.csv?sig=abc"}, "AZURE_STORAGE_SAS_TOKEN"},
-        Case{{"--block-type", "metric", "--block-id", kId, "--dest", "s3://bucket/x.csv"}, "unsupported destination scheme"},
-        Case{{"--block-type", "metric", "--block-id", kId, "--dest", "https://evil.example.com/a/b/c.csv"}, "not an Azure Storage host"},
-        Case{{"--block-type", "metric", "--block-id", kId, "--dest", "abfss://raw@acct.dfs.core.windows.net/"}, "file name"},
-        Case{{"--block-type", "metric", "--block-id", kId, "--dest", "abfss://raw@acct.dfs.core.windows.net/a/../b.csv"}, "'..'"},
-        Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--key-vault-url", "https://kv.vault.azure.net"}, "--secret-name"},
-        Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--api-key", "pgx_secret_typed_here"}, "unexpected arguments"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest",
+              "https://acct.blob.core.windows.net/c1x/a.csv?sig=abc"},
+             "AZURE_STORAGE_SAS_TOKEN"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", "s3://bucket/x.csv"},
+             "unsupported destination scheme"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", "https://evil.example.com/a/b/c.csv"},
+             "not an Azure Storage host"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", "abfss://raw@acct.dfs.core.windows.net/"},
+             "file name"},
+        Case{
+            {"--block-type", "metric", "--block-id", kId, "--dest", "abfss://raw@acct.dfs.core.windows.net/a/../b.csv"},
+            "'..'"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--key-vault-url",
+              "https://kv.vault.azure.net"},
+             "--secret-name"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--api-key", "pgx_secret_typed_here"},
+             "unexpected arguments"},
         Case{{"--block-type", "metric", "--block-id", kId, "--dest", "-", "--summary-json", "-"}, "both want stdout"},
-        Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--log-level", "loud"}, "--log-level must be one of"});
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest", dest, "--log-level", "loud"},
+             "--log-level must be one of"});
     RunOptions options;
     options.env = {{"PIGMENT_API_KEY", "k3y-abcdef-123"}, {"PIGMENT_URL", url}};
     auto r = run_program(c.args, options);
@@ -74,8 +89,11 @@ TEST_CASE("environment variables supply the required options - the command line 
     pigment.add_block("list", kId, "h\n1\n");
     TempDir dir;
     RunOptions options;
-    options.env = {{"PIGMENT_API_KEY", "k3y-abcdef-123"}, {"PIGMENT_URL", pigment.base_url()},
-                   {"PIGMENT_BLOCK_TYPE", "metric"}, {"PIGMENT_BLOCK_ID", kId}, {"PIGMENT_DEST", dir.file("env.csv")}};
+    options.env = {{"PIGMENT_API_KEY", "k3y-abcdef-123"},
+                   {"PIGMENT_URL", pigment.base_url()},
+                   {"PIGMENT_BLOCK_TYPE", "metric"},
+                   {"PIGMENT_BLOCK_ID", kId},
+                   {"PIGMENT_DEST", dir.file("env.csv")}};
     auto r = run_program({"--block-type", "list"}, options);
     INFO(r.err);
     CHECK(r.exit_code == 0);
@@ -177,10 +195,11 @@ TEST_CASE("options that do apply are still accepted", "[usage]") {
     pigment.add_block("view", kId, "v\n1\n");
     TempDir dir;
     RunOptions options;
-    options.env = {{"PIGMENT_API_KEY", "k3y-abcdef-123"}, {"PIGMENT_URL", pigment.base_url()}, {"AZURE_CLIENT_ID", "env-client"}};
+    options.env = {
+        {"PIGMENT_API_KEY", "k3y-abcdef-123"}, {"PIGMENT_URL", pigment.base_url()}, {"AZURE_CLIENT_ID", "env-client"}};
     // --date-format on the legacy view path; AZURE_CLIENT_ID from the environment is not an option given.
-    auto r = run_program({"--block-type", "view", "--block-id", kId, "--pigment-api", "legacy", "--date-format", "iso8601",
-                          "--dest", dir.file("v.csv")},
+    auto r = run_program({"--block-type", "view", "--block-id", kId, "--pigment-api", "legacy", "--date-format",
+                          "iso8601", "--dest", dir.file("v.csv")},
                          options);
     INFO(r.err);
     CHECK(r.exit_code == 0);
@@ -202,8 +221,8 @@ TEST_CASE("manifest: an entry overrides a default and the shared command line, e
     write_file(dir.file("entry.csv"), "old\n");
     RunOptions options;
     options.env = {{"PIGMENT_API_KEY", "k3y-abcdef-123"}};
-    auto r = run_program({"--manifest", dir.file("manifest.json"), "--dest", dir.file("{block_type}.csv"), "--no-overwrite"},
-                         options);
+    auto r = run_program(
+        {"--manifest", dir.file("manifest.json"), "--dest", dir.file("{block_type}.csv"), "--no-overwrite"}, options);
     INFO(r.err);
     CHECK(r.exit_code == 0);
     CHECK(read_file(dir.file("entry.csv")) == "m\n1\n");
@@ -211,17 +230,19 @@ TEST_CASE("manifest: an entry overrides a default and the shared command line, e
     CHECK(pigment.export_requests() == 2);
 }
 
-TEST_CASE("manifest: a repeat on the shared command line and a deeply nested manifest are usage errors", "[usage][manifest]") {
+TEST_CASE("manifest: a repeat on the shared command line and a deeply nested manifest are usage errors",
+          "[usage][manifest]") {
     FakePigment pigment("k3y-abcdef-123");
     TempDir dir;
-    nlohmann::json manifest = {{"exports", {{{"block-type", "metric"}, {"block-id", kId}, {"dest", dir.file("a.csv")}}}}};
+    nlohmann::json manifest = {
+        {"exports", {{{"block-type", "metric"}, {"block-id", kId}, {"dest", dir.file("a.csv")}}}}};
     write_file(dir.file("manifest.json"), manifest.dump());
     write_file(dir.file("deep.json"), "{\"exports\":" + std::string(100'000, '[') + std::string(100'000, ']') + "}");
     RunOptions options;
     options.env = {{"PIGMENT_API_KEY", "k3y-abcdef-123"}, {"PIGMENT_URL", pigment.base_url()}};
     options.timeout = std::chrono::seconds(20);
-    auto repeat = run_program({"--manifest", dir.file("manifest.json"), "--dest", dir.file("b.csv"), "--dest", dir.file("c.csv")},
-                              options);
+    auto repeat = run_program(
+        {"--manifest", dir.file("manifest.json"), "--dest", dir.file("b.csv"), "--dest", dir.file("c.csv")}, options);
     INFO(repeat.err);
     CHECK(repeat.exit_code == 2);
     CHECK(repeat.err.find("--dest given twice") != std::string::npos);
@@ -259,8 +280,8 @@ TEST_CASE("manifest and config file: if-changed is a flag like on the command li
     CHECK(unchanged_lines(r.err) == 1);  // the metric only: the list entry turned it off
 
     write_file(dir.file("export.toml"), "if-changed = true\nblock-type = \"metric\"\nblock-id = \"" + kId +
-                                             "\"\npigment-url = \"" + pigment.base_url() + "\"\ndest = \"" +
-                                             dir.file("metric.csv") + "\"\n");
+                                            "\"\npigment-url = \"" + pigment.base_url() + "\"\ndest = \"" +
+                                            dir.file("metric.csv") + "\"\n");
     auto c = run_program({"--config", dir.file("export.toml")}, options);
     INFO(c.err);
     CHECK(c.exit_code == 0);

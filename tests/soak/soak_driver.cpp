@@ -49,18 +49,18 @@ const std::string kId = "5b2e9c4d-1a3f-4e6b-8c7d-9e0f1a2b3c4d";
 const std::string kFs = "lake";
 
 struct Draw {
-    std::string kind;                 // the fault's name, for the tally
-    std::set<int> expected;           // acceptable exit codes
+    std::string kind;        // the fault's name, for the tally
+    std::set<int> expected;  // acceptable exit codes
     std::vector<PigmentFault> pigment;
     std::vector<DfsFault> dfs;
     bool wrong_key = false;
     bool missing_key_file = false;
     bool no_overwrite = false;
-    bool parent_missing = false;      // local: the destination folder does not exist
-    bool truncated_quotes = false;    // the CSV ends inside a quoted field
-    int signal = 0;                   // SIGTERM / SIGINT / SIGKILL sent mid-transfer
+    bool parent_missing = false;    // local: the destination folder does not exist
+    bool truncated_quotes = false;  // the CSV ends inside a quoted field
+    int signal = 0;                 // SIGTERM / SIGINT / SIGKILL sent mid-transfer
     std::chrono::milliseconds signal_after{0};
-    bool small = false;               // keep the CSV small (slow streaming)
+    bool small = false;  // keep the CSV small (slow streaming)
 };
 
 struct Outcome {
@@ -72,9 +72,13 @@ struct Outcome {
     }
 };
 
-int pick(std::mt19937_64& rng, int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); }
+int pick(std::mt19937_64& rng, int lo, int hi) {
+    return std::uniform_int_distribution<int>(lo, hi)(rng);
+}
 template <typename T>
-const T& pick(std::mt19937_64& rng, const std::vector<T>& v) { return v[static_cast<std::size_t>(pick(rng, 0, static_cast<int>(v.size()) - 1))]; }
+const T& pick(std::mt19937_64& rng, const std::vector<T>& v) {
+    return v[static_cast<std::size_t>(pick(rng, 0, static_cast<int>(v.size()) - 1))];
+}
 
 PigmentFault pstatus(int status, std::string retry_after = {}) {
     PigmentFault f;
@@ -90,26 +94,41 @@ PigmentFault pkind(PigmentFault::Kind kind, std::uint64_t bytes = 0, std::chrono
     f.delay = delay;
     return f;
 }
-DfsFault dfault(DfsOp op, int nth, int times, int status, std::string code, bool reset = false, bool apply_first = false) {
+DfsFault dfault(DfsOp op, int nth, int times, int status, std::string code, bool reset = false,
+                bool apply_first = false) {
     return DfsFault{op, nth, times, status, std::move(code), reset, apply_first};
 }
 
 // One fault per run; `dfs` tells whether storage faults are possible; `csv_size` bounds cut points.
 Draw draw_fault(std::mt19937_64& rng, bool dfs, bool dest_exists, std::uint64_t csv_size) {
-    std::vector<std::string> kinds = {
-        "none", "none", "pigment_status_fatal", "pigment_transient_absorbed", "pigment_transient_exhausted",
-        "pigment_reset_before_body", "pigment_html_200", "pigment_cut_mid_stream", "pigment_stall_mid_stream",
-        "pigment_slow", "csv_ends_in_quotes", "wrong_api_key", "api_key_file_missing", "no_overwrite", "signal", "kill9"};
+    std::vector<std::string> kinds = {"none",
+                                      "none",
+                                      "pigment_status_fatal",
+                                      "pigment_transient_absorbed",
+                                      "pigment_transient_exhausted",
+                                      "pigment_reset_before_body",
+                                      "pigment_html_200",
+                                      "pigment_cut_mid_stream",
+                                      "pigment_stall_mid_stream",
+                                      "pigment_slow",
+                                      "csv_ends_in_quotes",
+                                      "wrong_api_key",
+                                      "api_key_file_missing",
+                                      "no_overwrite",
+                                      "signal",
+                                      "kill9"};
     if (dfs) {
-        kinds.insert(kinds.end(), {"dfs_create_fatal", "dfs_append_persistent", "dfs_append_transient", "dfs_append_lost_reply",
-                                   "dfs_flush_fatal", "dfs_flush_transient", "dfs_flush_lost_reply", "dfs_rename_fatal",
-                                   "dfs_rename_transient", "dfs_cut_and_remove_transient"});
+        kinds.insert(kinds.end(),
+                     {"dfs_create_fatal", "dfs_append_persistent", "dfs_append_transient", "dfs_append_lost_reply",
+                      "dfs_flush_fatal", "dfs_flush_transient", "dfs_flush_lost_reply", "dfs_rename_fatal",
+                      "dfs_rename_transient", "dfs_cut_and_remove_transient"});
     } else {
         kinds.push_back("local_parent_missing");  // the tool creates the folder, as documented
     }
     Draw d;
     d.kind = pick(rng, kinds);
-    const std::uint64_t cut = csv_size > 2 ? static_cast<std::uint64_t>(pick(rng, 1, static_cast<int>(csv_size - 1))) : 1;
+    const std::uint64_t cut =
+        csv_size > 2 ? static_cast<std::uint64_t>(pick(rng, 1, static_cast<int>(csv_size - 1))) : 1;
     if (d.kind == "none") {
         d.expected = {0};
     } else if (d.kind == "pigment_status_fatal") {
@@ -165,9 +184,12 @@ Draw draw_fault(std::mt19937_64& rng, bool dfs, bool dest_exists, std::uint64_t 
         d.parent_missing = true;
         d.expected = {0};
     } else if (d.kind == "dfs_create_fatal") {
-        auto [status, code] = pick(rng, std::vector<std::pair<int, std::string>>{
-                                            {403, "AuthorizationPermissionMismatch"}, {403, "AuthenticationFailed"},
-                                            {404, "FilesystemNotFound"}, {409, "PathConflict"}, {500, "InternalError"}});
+        auto [status, code] =
+            pick(rng, std::vector<std::pair<int, std::string>>{{403, "AuthorizationPermissionMismatch"},
+                                                               {403, "AuthenticationFailed"},
+                                                               {404, "FilesystemNotFound"},
+                                                               {409, "PathConflict"},
+                                                               {500, "InternalError"}});
         d.dfs.push_back(dfault(DfsOp::create, 1, -1, status, code));
         d.expected = {5};
     } else if (d.kind == "dfs_append_persistent") {
@@ -182,9 +204,11 @@ Draw draw_fault(std::mt19937_64& rng, bool dfs, bool dest_exists, std::uint64_t 
         d.dfs.push_back(dfault(DfsOp::append, pick(rng, 1, 4), 1, 0, "", true, true));
         d.expected = {0};
     } else if (d.kind == "dfs_flush_fatal") {
-        auto [status, code, times] = pick(rng, std::vector<std::tuple<int, std::string, int>>{
-                                                   {412, "ConditionNotMet", 1}, {400, "InvalidFlushPosition", 1},
-                                                   {500, "InternalError", -1}, {403, "AuthorizationFailure", 1}});
+        auto [status, code, times] =
+            pick(rng, std::vector<std::tuple<int, std::string, int>>{{412, "ConditionNotMet", 1},
+                                                                     {400, "InvalidFlushPosition", 1},
+                                                                     {500, "InternalError", -1},
+                                                                     {403, "AuthorizationFailure", 1}});
         d.dfs.push_back(dfault(DfsOp::flush, 1, times, status, code));
         d.expected = {5};
     } else if (d.kind == "dfs_flush_transient") {
@@ -194,9 +218,11 @@ Draw draw_fault(std::mt19937_64& rng, bool dfs, bool dest_exists, std::uint64_t 
         d.dfs.push_back(dfault(DfsOp::flush, 1, 1, 0, "", true, true));
         d.expected = {0};
     } else if (d.kind == "dfs_rename_fatal") {
-        auto [status, code, times] = pick(rng, std::vector<std::tuple<int, std::string, int>>{
-                                                   {409, "PathConflict", -1}, {500, "InternalError", -1},
-                                                   {412, "SourceConditionNotMet", 1}, {403, "AuthorizationPermissionMismatch", 1}});
+        auto [status, code, times] =
+            pick(rng, std::vector<std::tuple<int, std::string, int>>{{409, "PathConflict", -1},
+                                                                     {500, "InternalError", -1},
+                                                                     {412, "SourceConditionNotMet", 1},
+                                                                     {403, "AuthorizationPermissionMismatch", 1}});
         d.dfs.push_back(dfault(DfsOp::rename, 1, times, status, code));
         d.expected = {5};
     } else if (d.kind == "dfs_rename_transient") {
@@ -212,14 +238,21 @@ Draw draw_fault(std::mt19937_64& rng, bool dfs, bool dest_exists, std::uint64_t 
 
 const char* stage_for_exit(int code) {
     switch (code) {
-        case 1: return "internal";
-        case 2: return "usage";
-        case 3: return "secret";
-        case 4: return "export";
-        case 5: return "store";
+        case 1:
+            return "internal";
+        case 2:
+            return "usage";
+        case 3:
+            return "secret";
+        case 4:
+            return "export";
+        case 5:
+            return "store";
         case 130:
-        case 143: return "interrupted";
-        default: return "?";
+        case 143:
+            return "interrupted";
+        default:
+            return "?";
     }
 }
 
@@ -231,7 +264,8 @@ struct Totals {
 };
 
 Outcome soak_one(std::uint64_t seed, int index, bool verbose, Totals& totals) {
-    std::seed_seq seq{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32), static_cast<std::uint32_t>(index)};
+    std::seed_seq seq{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
+                      static_cast<std::uint32_t>(index)};
     std::mt19937_64 rng(seq);
     bool use_dfs = pick(rng, 0, 1) == 1;
     bool dest_exists = pick(rng, 0, 4) != 0;
@@ -245,7 +279,8 @@ Outcome soak_one(std::uint64_t seed, int index, bool verbose, Totals& totals) {
     if (d.small) size = static_cast<std::uint64_t>(pick(rng, 2'000, 20'000));
     std::string csv = generate_csv_string(size);
     if (d.truncated_quotes) csv += "\"an unterminated;quoted field\n";
-    if (d.kind == "pigment_cut_mid_stream" || d.kind == "pigment_stall_mid_stream" || d.kind == "dfs_cut_and_remove_transient") {
+    if (d.kind == "pigment_cut_mid_stream" || d.kind == "pigment_stall_mid_stream" ||
+        d.kind == "dfs_cut_and_remove_transient") {
         // The cut point was drawn from the nominal size; keep it inside the real CSV.
         for (auto& f : d.pigment) f.bytes = std::min<std::uint64_t>(f.bytes, csv.size() - 1);
         if (csv.size() <= 1) d.pigment.clear();
@@ -280,10 +315,30 @@ Outcome soak_one(std::uint64_t seed, int index, bool verbose, Totals& totals) {
         dest = local_dest;
     }
 
-    std::vector<std::string> args = {"--pigment-url", pigment.base_url(), "--block-type", "metric", "--block-id", kId,
-                                     "--dest", dest, "--summary-json", summary, "--max-retries", "2", "--progress", "off",
-                                     "--chunk-size", "64KiB", "--parallel", std::to_string(parallel), "--stall-timeout", "1",
-                                     "--connect-timeout", "2", "--log-level", log_level};
+    std::vector<std::string> args = {"--pigment-url",
+                                     pigment.base_url(),
+                                     "--block-type",
+                                     "metric",
+                                     "--block-id",
+                                     kId,
+                                     "--dest",
+                                     dest,
+                                     "--summary-json",
+                                     summary,
+                                     "--max-retries",
+                                     "2",
+                                     "--progress",
+                                     "off",
+                                     "--chunk-size",
+                                     "64KiB",
+                                     "--parallel",
+                                     std::to_string(parallel),
+                                     "--stall-timeout",
+                                     "1",
+                                     "--connect-timeout",
+                                     "2",
+                                     "--log-level",
+                                     log_level};
     if (use_dfs) args.insert(args.end(), {"--storage-api", "dfs"});
     if (d.no_overwrite) args.push_back("--no-overwrite");
     RunOptions options;
@@ -336,8 +391,10 @@ Outcome soak_one(std::uint64_t seed, int index, bool verbose, Totals& totals) {
                std::to_string(csv.size()) + " bytes)");
     }
     if (r.exit_code == 0 && !is_new) o.fail("G3/G5: exit 0 but the destination is not the export");
-    if (r.exit_code != 0 && !is_old) o.fail("G1/G5: exit " + std::to_string(r.exit_code) + " but the destination changed");
-    if (r.exit_code == 0 && use_dfs && stored_md5 != md5_base64(csv)) o.fail("G3: stored Content-MD5 is not the export's");
+    if (r.exit_code != 0 && !is_old)
+        o.fail("G1/G5: exit " + std::to_string(r.exit_code) + " but the destination changed");
+    if (r.exit_code == 0 && use_dfs && stored_md5 != md5_base64(csv))
+        o.fail("G3: stored Content-MD5 is not the export's");
     // Nothing left behind.
     if (use_dfs) {
         if (!dfs->temp_paths(kFs).empty()) o.fail("G1: DFS temporary path left: " + dfs->temp_paths(kFs).front());
@@ -357,7 +414,9 @@ Outcome soak_one(std::uint64_t seed, int index, bool verbose, Totals& totals) {
     }
     // No secret anywhere.
     std::vector<std::string> secrets = {kApiKey, kWrongKey, Azurite::kKey};
-    if (!leaks_none(r, secrets, std::filesystem::exists(summary) ? std::vector<std::string>{summary} : std::vector<std::string>{})) {
+    if (!leaks_none(
+            r, secrets,
+            std::filesystem::exists(summary) ? std::vector<std::string>{summary} : std::vector<std::string>{})) {
         o.fail("G4: a secret appears in stdout, stderr or the summary");
     }
     // The summary agrees with the exit code.
@@ -369,12 +428,15 @@ Outcome soak_one(std::uint64_t seed, int index, bool verbose, Totals& totals) {
             o.fail("G5: summary JSON does not parse");
         } else {
             std::string status = j.value("status", "");
-            if (status != (r.exit_code == 0 ? "ok" : "failed")) o.fail("G5: summary status '" + status + "' for exit " + std::to_string(r.exit_code));
-            if (!j.contains("exit_code") || j["exit_code"] != r.exit_code) o.fail("G5: summary exit_code differs from the process's");
+            if (status != (r.exit_code == 0 ? "ok" : "failed"))
+                o.fail("G5: summary status '" + status + "' for exit " + std::to_string(r.exit_code));
+            if (!j.contains("exit_code") || j["exit_code"] != r.exit_code)
+                o.fail("G5: summary exit_code differs from the process's");
             if (r.exit_code == 0) {
                 if (!j["stage"].is_null()) o.fail("G5: summary names a stage for a successful run");
                 if (j.value("md5", "") != md5_base64(csv)) o.fail("G3: summary md5 is not the export's");
-                if (j.value("bytes", std::uint64_t{0}) != csv.size()) o.fail("G3: summary bytes is not the export's size");
+                if (j.value("bytes", std::uint64_t{0}) != csv.size())
+                    o.fail("G3: summary bytes is not the export's size");
             } else if (!j["stage"].is_string() || j["stage"] != stage_for_exit(r.exit_code)) {
                 o.fail("G5: summary stage " + j["stage"].dump() + " for exit " + std::to_string(r.exit_code));
             }
@@ -395,11 +457,14 @@ Outcome soak_one(std::uint64_t seed, int index, bool verbose, Totals& totals) {
         totals.kind_violations[d.kind]++;
     }
     if (o.violated || verbose) {
-        std::cout << "run " << index << " [" << d.kind << "] " << (use_dfs ? "dfs" : "local") << (dest_exists ? " existing" : " absent")
-                  << " size=" << csv.size() << " parallel=" << parallel << " log=" << log_level << " exit=" << r.exit_code
-                  << " wall=" << r.wall.count() << "ms" << (o.violated ? "  VIOLATION" : "") << "\n";
+        std::cout << "run " << index << " [" << d.kind << "] " << (use_dfs ? "dfs" : "local")
+                  << (dest_exists ? " existing" : " absent") << " size=" << csv.size() << " parallel=" << parallel
+                  << " log=" << log_level << " exit=" << r.exit_code << " wall=" << r.wall.count() << "ms"
+                  << (o.violated ? "  VIOLATION" : "") << "\n";
         for (const auto& p : o.problems) std::cout << "    " << p << "\n";
-        if (o.violated) std::cout << "    stderr (last 600 bytes): " << r.err.substr(r.err.size() > 600 ? r.err.size() - 600 : 0) << "\n";
+        if (o.violated)
+            std::cout << "    stderr (last 600 bytes): " << r.err.substr(r.err.size() > 600 ? r.err.size() - 600 : 0)
+                      << "\n";
     }
     return o;
 }
@@ -410,7 +475,8 @@ int main(int argc, char** argv) {
     int runs = 1000;
     std::optional<int> only;
     bool verbose = false;
-    std::uint64_t seed = static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) ^ 0x9e3779b97f4a7c15ULL;
+    std::uint64_t seed =
+        static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) ^ 0x9e3779b97f4a7c15ULL;
     seed %= 1'000'000'007ULL;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
@@ -421,10 +487,14 @@ int main(int argc, char** argv) {
             }
             return argv[++i];
         };
-        if (a == "--runs") runs = std::stoi(next());
-        else if (a == "--seed") seed = std::stoull(next());
-        else if (a == "--only") only = std::stoi(next());
-        else if (a == "--verbose") verbose = true;
+        if (a == "--runs")
+            runs = std::stoi(next());
+        else if (a == "--seed")
+            seed = std::stoull(next());
+        else if (a == "--only")
+            only = std::stoi(next());
+        else if (a == "--verbose")
+            verbose = true;
         else {
             std::cerr << "usage: soak_driver [--runs N] [--seed S] [--only I] [--verbose]\n";
             return 2;
@@ -437,12 +507,15 @@ int main(int argc, char** argv) {
         soak_one(seed, i, verbose || only.has_value(), totals);
         if (!only && (i + 1) % 100 == 0) {
             auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            std::cout << "soak: " << (i + 1) << "/" << runs << " runs, " << totals.violations << " violations, " << secs << " s\n" << std::flush;
+            std::cout << "soak: " << (i + 1) << "/" << runs << " runs, " << totals.violations << " violations, " << secs
+                      << " s\n"
+                      << std::flush;
         }
     }
     auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::cout << "\nsoak: seed " << seed << ", " << totals.runs << " runs in " << static_cast<int>(secs) << " s ("
-              << totals.local << " local file, " << totals.dfs << " DFS; " << totals.dest_absent << " with no prior destination)\n";
+              << totals.local << " local file, " << totals.dfs << " DFS; " << totals.dest_absent
+              << " with no prior destination)\n";
     std::cout << "faults drawn:\n";
     for (const auto& [kind, n] : totals.kinds) {
         std::cout << "  " << kind << std::string(kind.size() < 32 ? 32 - kind.size() : 1, ' ') << n;

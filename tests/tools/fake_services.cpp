@@ -73,7 +73,11 @@ int main() {
     dfs.create_filesystem(kFilesystem);
 
     nlohmann::json description = {
-        {"pigment", {{"url", pigment.base_url()}, {"api_key", kApiKey}, {"small_block", kSmallBlock}, {"large_block", kLargeBlock}}},
+        {"pigment",
+         {{"url", pigment.base_url()},
+          {"api_key", kApiKey},
+          {"small_block", kSmallBlock},
+          {"large_block", kLargeBlock}}},
         {"user_assigned", {{"client_id", kUserClientId}, {"resource_id", kUserResourceId}}},
         {"imds", {{"url", imds.base_url()}}},
         {"app_service", {{"url", app_service.endpoint()}, {"identity_header", app_service.options().identity_header}}},
@@ -84,8 +88,16 @@ int main() {
           {"client_id", kClientId},
           {"client_secret", kClientSecret},
           {"federated_token", kFederatedToken}}},
-        {"key_vault", {{"url", vault.base_url()}, {"secret", kSecretName}, {"value", kApiKey}, {"disabled_secret", kDisabledSecret}}},
-        {"dfs", {{"url", dfs.base_url()}, {"account", dfs.account()}, {"key", testing::Azurite::kKey}, {"filesystem", kFilesystem}}}};
+        {"key_vault",
+         {{"url", vault.base_url()},
+          {"secret", kSecretName},
+          {"value", kApiKey},
+          {"disabled_secret", kDisabledSecret}}},
+        {"dfs",
+         {{"url", dfs.base_url()},
+          {"account", dfs.account()},
+          {"key", testing::Azurite::kKey},
+          {"filesystem", kFilesystem}}}};
     std::cout << description.dump() << std::endl;
 
     std::thread stdin_watch([] {

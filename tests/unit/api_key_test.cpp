@@ -57,8 +57,10 @@ TEST_CASE("exactly one trailing line break is stripped", "[core]") {
 TEST_CASE("every API key source keeps a key with one line end and refuses the rest (exit 3)", "[pigment]") {
     redactor::clear_for_tests();
     CHECK(checked_api_key("pk_0123456789\n", ApiKeyOrigin::key_vault, "Key Vault").reveal() == "pk_0123456789");
-    CHECK(checked_api_key("pk_0123456789\r\n", ApiKeyOrigin::environment, "PIGMENT_API_KEY").reveal() == "pk_0123456789");
-    for (const char* bad : {"", "\n", "   ", "pk_one\npk_two", "pk_0123456789\n\n", "pk_0123\r\nX-Injected: 1", " pk_0123"}) {
+    CHECK(checked_api_key("pk_0123456789\r\n", ApiKeyOrigin::environment, "PIGMENT_API_KEY").reveal() ==
+          "pk_0123456789");
+    for (const char* bad :
+         {"", "\n", "   ", "pk_one\npk_two", "pk_0123456789\n\n", "pk_0123\r\nX-Injected: 1", " pk_0123"}) {
         INFO(::Catch::Detail::stringify(std::string(bad)));
         auto info = refusal(bad);
         CHECK(info.stage == Stage::secret);

@@ -28,9 +28,13 @@ struct Folders {
     fs::path root, tokens, elsewhere;
 };
 
-void write(const fs::path& path, const std::string& content) { std::ofstream(path, std::ios::binary) << content; }
+void write(const fs::path& path, const std::string& content) {
+    std::ofstream(path, std::ios::binary) << content;
+}
 
-std::string challenge(const fs::path& path) { return "Basic realm=" + path.string(); }
+std::string challenge(const fs::path& path) {
+    return "Basic realm=" + path.string();
+}
 
 }  // namespace
 
@@ -63,7 +67,10 @@ TEST_CASE("Arc: a key file's content must be fit for a header, and a FIFO is not
     write(f.tokens / "crlf.key", "key\r\nX-Injected: 1");
     write(f.tokens / "space.key", "key content");
     REQUIRE(mkfifo((f.tokens / "pipe.key").c_str(), 0600) == 0);
-    CHECK_THROWS_WITH(read_arc_key_file(challenge(f.tokens / "crlf.key"), f.tokens), Catch::Contains("has a line break at byte 4"));
-    CHECK_THROWS_WITH(read_arc_key_file(challenge(f.tokens / "space.key"), f.tokens), Catch::Contains("has whitespace"));
-    CHECK_THROWS_WITH(read_arc_key_file(challenge(f.tokens / "pipe.key"), f.tokens), Catch::Contains("not a regular file"));
+    CHECK_THROWS_WITH(read_arc_key_file(challenge(f.tokens / "crlf.key"), f.tokens),
+                      Catch::Contains("has a line break at byte 4"));
+    CHECK_THROWS_WITH(read_arc_key_file(challenge(f.tokens / "space.key"), f.tokens),
+                      Catch::Contains("has whitespace"));
+    CHECK_THROWS_WITH(read_arc_key_file(challenge(f.tokens / "pipe.key"), f.tokens),
+                      Catch::Contains("not a regular file"));
 }

@@ -16,7 +16,8 @@ TEST_CASE("CLI output: expires_on (epoch) wins over expiresOn (local time)", "[a
 }
 
 TEST_CASE("Older CLIs: expiresOn is read as local time", "[azure][cli]") {
-    auto token = parse_azure_cli_output(R"({"accessToken":"cli.token.value","expiresOn":"2023-11-14 23:13:20.123456"})");
+    auto token =
+        parse_azure_cli_output(R"({"accessToken":"cli.token.value","expiresOn":"2023-11-14 23:13:20.123456"})");
     std::tm tm{};
     tm.tm_year = 123;
     tm.tm_mon = 10;
@@ -48,7 +49,8 @@ TEST_CASE("CLI failures: missing and logged-out are 'unavailable', others are er
     } catch (const CredentialUnavailable&) {
         FAIL("not an 'unavailable'");
     } catch (const pe::Failure& e) {
-        CHECK(e.info().message == "Azure CLI: `az account get-access-token` failed with exit code 2: ERROR: AADSTS50173: grant expired");
+        CHECK(e.info().message ==
+              "Azure CLI: `az account get-access-token` failed with exit code 2: ERROR: AADSTS50173: grant expired");
     }
     try {
         throw_azure_cli_failure({137, true, "", ""});

@@ -18,7 +18,8 @@ TEST_CASE("The vault host decides the Key Vault resource and the authority", "[a
     CHECK(gov.authority_host == "https://login.microsoftonline.us");
 }
 
-TEST_CASE("AZURE_AUTHORITY_HOST overrides the authority and names the cloud when the vault host cannot", "[azure][cloud]") {
+TEST_CASE("AZURE_AUTHORITY_HOST overrides the authority and names the cloud when the vault host cannot",
+          "[azure][cloud]") {
     auto china_env = pe::map_env({{"AZURE_AUTHORITY_HOST", "https://login.chinacloudapi.cn/"}});
     auto alias = cloud_endpoints("https://secrets.internal.example", china_env);
     CHECK(alias.key_vault_resource == "https://vault.azure.cn");

@@ -22,8 +22,9 @@ TEST_CASE("Entra errors: code, first line of the description, a specific hint", 
     CHECK(info.stage == pe::Stage::secret);
     CHECK(info.http_status == 401);
     CHECK(info.service_code == "AADSTS7000215");
-    CHECK(info.message == "client secret: Entra ID at login.microsoftonline.com refused the token request "
-                          "(AADSTS7000215: Invalid client secret provided.)");
+    CHECK(info.message ==
+          "client secret: Entra ID at login.microsoftonline.com refused the token request "
+          "(AADSTS7000215: Invalid client secret provided.)");
     CHECK(info.hint.find("secret's value") != std::string::npos);
 
     CHECK(entra_failure(400, {}, R"({"error":"invalid_client","error_codes":[70021]})", "workload identity", "h")

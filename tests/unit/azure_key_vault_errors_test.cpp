@@ -35,15 +35,18 @@ TEST_CASE("Every Key Vault error line ends with the vault's request id and the a
 }
 
 TEST_CASE("The innermost innererror code is the service code", "[azure][keyvault]") {
-    auto e = parse_key_vault_error(R"({"error":{"code":"Forbidden","message":"m","innererror":{"code":"A","innererror":{"code":"B"}}}})");
+    auto e = parse_key_vault_error(
+        R"({"error":{"code":"Forbidden","message":"m","innererror":{"code":"A","innererror":{"code":"B"}}}})");
     CHECK(e.code == "Forbidden");
     CHECK(e.inner_code == "B");
     CHECK(parse_key_vault_error("not json").code.empty());
 }
 
 TEST_CASE("401 names the challenge's authorization and resource", "[azure][keyvault]") {
-    auto info = map(401, kv_body("Unauthorized", "AKV10022: Invalid audience."),
-                    {{"WWW-Authenticate", R"(Bearer authorization="https://login.windows.net/tenant-b", resource="https://vault.azure.net")"}});
+    auto info =
+        map(401, kv_body("Unauthorized", "AKV10022: Invalid audience."),
+            {{"WWW-Authenticate",
+              R"(Bearer authorization="https://login.windows.net/tenant-b", resource="https://vault.azure.net")"}});
     CHECK(info.stage == pe::Stage::secret);
     CHECK(info.http_status == 401);
     CHECK(info.service_code == "Unauthorized");
@@ -65,14 +68,16 @@ TEST_CASE("403 inner codes each get their own hint", "[azure][keyvault]") {
     CHECK(firewall.service_code == "ForbiddenByFirewall");
     CHECK(firewall.hint.find("Networking") != std::string::npos);
 
-    auto disabled = map(403, kv_body("Forbidden", "Operation get is not allowed on a disabled secret.", "SecretDisabled"));
+    auto disabled =
+        map(403, kv_body("Forbidden", "Operation get is not allowed on a disabled secret.", "SecretDisabled"));
     CHECK(disabled.service_code == "SecretDisabled");
     CHECK(disabled.message.find("disabled") != std::string::npos);
     CHECK(disabled.hint.find("enable the secret") != std::string::npos);
 }
 
 TEST_CASE("404, 429 and 5xx", "[azure][keyvault]") {
-    auto missing = map(404, kv_body("SecretNotFound", "A secret with (name/id) pigment-key was not found in this key vault."));
+    auto missing =
+        map(404, kv_body("SecretNotFound", "A secret with (name/id) pigment-key was not found in this key vault."));
     CHECK(missing.service_code == "SecretNotFound");
     CHECK(missing.message.find("'pigment-key'") != std::string::npos);
     CHECK(missing.hint.find("--secret-name") != std::string::npos);
@@ -85,7 +90,8 @@ TEST_CASE("404, 429 and 5xx", "[azure][keyvault]") {
 
 TEST_CASE("A Failure never carries a registered secret, even if a service echoes it", "[azure][keyvault]") {
     pe::Secret token("eyJ0eXAiOiJKV1QiLCJhbGciOi.leaked.token");
-    auto info = map(403, kv_body("Forbidden", "token eyJ0eXAiOiJKV1QiLCJhbGciOi.leaked.token rejected", "ForbiddenByRbac"));
+    auto info =
+        map(403, kv_body("Forbidden", "token eyJ0eXAiOiJKV1QiLCJhbGciOi.leaked.token rejected", "ForbiddenByRbac"));
     CHECK(info.message.find("leaked.token") == std::string::npos);
     CHECK(pe::format_failure_line(info).find("leaked.token") == std::string::npos);
 }

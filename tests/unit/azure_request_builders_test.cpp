@@ -30,14 +30,14 @@ TEST_CASE("The managed-identity host is detected from the environment as the SDK
     CHECK(detect_managed_identity_host(pe::map_env({})) == H::imds);
     CHECK(detect_managed_identity_host(pe::map_env({{"IDENTITY_ENDPOINT", "http://x"}, {"IDENTITY_HEADER", "h"}})) ==
           H::app_service);
-    CHECK(detect_managed_identity_host(pe::map_env({{"IDENTITY_ENDPOINT", "http://x"}, {"IMDS_ENDPOINT", "http://y"}})) ==
-          H::arc);
+    CHECK(detect_managed_identity_host(
+              pe::map_env({{"IDENTITY_ENDPOINT", "http://x"}, {"IMDS_ENDPOINT", "http://y"}})) == H::arc);
     CHECK(detect_managed_identity_host(pe::map_env({{"MSI_ENDPOINT", "http://x"}, {"MSI_SECRET", "s"}})) ==
           H::app_service_2017);
     CHECK(detect_managed_identity_host(pe::map_env({{"MSI_ENDPOINT", "http://x"}})) == H::cloud_shell);
-    CHECK(detect_managed_identity_host(pe::map_env({{"IDENTITY_ENDPOINT", "https://x"},
-                                                    {"IDENTITY_HEADER", "h"},
-                                                    {"IDENTITY_SERVER_THUMBPRINT", "ab"}})) == H::service_fabric);
+    CHECK(detect_managed_identity_host(pe::map_env(
+              {{"IDENTITY_ENDPOINT", "https://x"}, {"IDENTITY_HEADER", "h"}, {"IDENTITY_SERVER_THUMBPRINT", "ab"}})) ==
+          H::service_fabric);
     CHECK(detect_managed_identity_host(pe::map_env({{"IDENTITY_ENDPOINT", "http://x"}})) == H::imds);
 }
 
@@ -51,12 +51,14 @@ TEST_CASE("IMDS request: api-version 2018-02-01, Metadata: true, msi_res_id spel
     ImdsSource system("http://169.254.169.254", kSystem, {}, false);
     auto r = system.build_request("https://storage.azure.com/");
     CHECK(r.method == "GET");
-    CHECK(r.url == "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource="
-                   "https%3A%2F%2Fstorage.azure.com%2F");
+    CHECK(r.url ==
+          "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource="
+          "https%3A%2F%2Fstorage.azure.com%2F");
     CHECK(header(r, "Metadata") == "true");
 
     CHECK(ImdsSource("127.0.0.1:9/", kClient, {}, false).build_request("https://vault.azure.net").url ==
-          "http://127.0.0.1:9/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net"
+          "http://127.0.0.1:9/metadata/identity/oauth2/"
+          "token?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net"
           "&client_id=11111111-2222-3333-4444-555555555555");
     auto by_resource = ImdsSource("http://h", kResource, {}, false).build_request("https://vault.azure.net").url;
     CHECK(by_resource.find("&msi_res_id=%2Fsubscriptions%2Fs%2F") != std::string::npos);
@@ -83,19 +85,22 @@ TEST_CASE("IMDS retries 404, 410, 429 and 5xx, and keeps at a 410 for more than 
 TEST_CASE("App Service 2019 request: X-IDENTITY-HEADER, client_id or mi_res_id", "[azure][mi]") {
     AppServiceSource source("http://127.0.0.1:41/msi/token", pe::Secret("header-value-123"), kClient, {}, false);
     auto r = source.build_request("https://vault.azure.net");
-    CHECK(r.url == "http://127.0.0.1:41/msi/token?api-version=2019-08-01&resource=https%3A%2F%2Fvault.azure.net"
-                   "&client_id=11111111-2222-3333-4444-555555555555");
+    CHECK(r.url ==
+          "http://127.0.0.1:41/msi/token?api-version=2019-08-01&resource=https%3A%2F%2Fvault.azure.net"
+          "&client_id=11111111-2222-3333-4444-555555555555");
     CHECK(header(r, "X-IDENTITY-HEADER") == "header-value-123");
     AppServiceSource by_resource("http://h/msi/token", pe::Secret("header-value-123"), kResource, {}, false);
-    CHECK(by_resource.build_request("https://vault.azure.net").url.find("&mi_res_id=%2Fsubscriptions") != std::string::npos);
+    CHECK(by_resource.build_request("https://vault.azure.net").url.find("&mi_res_id=%2Fsubscriptions") !=
+          std::string::npos);
 }
 
 TEST_CASE("App Service 2017 spells clientid and sends `secret` - Cloud Shell POSTs a form", "[azure][mi]") {
     LegacyMsiSource legacy("http://h/msi", pe::Secret("msi-secret-value"), kClient, {}, false);
     std::string body;
     auto r = legacy.build_request("https://vault.azure.net", body);
-    CHECK(r.url == "http://h/msi?api-version=2017-09-01&resource=https%3A%2F%2Fvault.azure.net"
-                   "&clientid=11111111-2222-3333-4444-555555555555");
+    CHECK(r.url ==
+          "http://h/msi?api-version=2017-09-01&resource=https%3A%2F%2Fvault.azure.net"
+          "&clientid=11111111-2222-3333-4444-555555555555");
     CHECK(header(r, "secret") == "msi-secret-value");
 
     LegacyMsiSource shell("http://localhost:50342/oauth2/token", std::nullopt, kSystem, {}, false);
@@ -110,16 +115,19 @@ TEST_CASE("App Service 2017 spells clientid and sends `secret` - Cloud Shell POS
 TEST_CASE("Arc request: api-version 2019-11-01 with Metadata: true", "[azure][mi]") {
     ArcSource arc("http://127.0.0.1:40342/metadata/identity/oauth2/token", "/var/opt/azcmagent/tokens", {}, false);
     auto r = arc.build_request("https://vault.azure.net");
-    CHECK(r.url == "http://127.0.0.1:40342/metadata/identity/oauth2/token?api-version=2019-11-01"
-                   "&resource=https%3A%2F%2Fvault.azure.net");
+    CHECK(r.url ==
+          "http://127.0.0.1:40342/metadata/identity/oauth2/token?api-version=2019-11-01"
+          "&resource=https%3A%2F%2Fvault.azure.net");
     CHECK(header(r, "Metadata") == "true");
     CHECK(platform_arc_key_dir() == "/var/opt/azcmagent/tokens");
-    CHECK_THROWS_AS(make_managed_identity_credential(
-                        pe::map_env({{"IDENTITY_ENDPOINT", "http://x"}, {"IMDS_ENDPOINT", "http://y"}}), {kClient, {}, false}),
-                    pe::Failure);
+    CHECK_THROWS_AS(
+        make_managed_identity_credential(
+            pe::map_env({{"IDENTITY_ENDPOINT", "http://x"}, {"IMDS_ENDPOINT", "http://y"}}), {kClient, {}, false}),
+        pe::Failure);
 }
 
-TEST_CASE("Entra forms: client credentials with a secret or a jwt-bearer assertion, scope = resource/.default", "[azure][entra]") {
+TEST_CASE("Entra forms: client credentials with a secret or a jwt-bearer assertion, scope = resource/.default",
+          "[azure][entra]") {
     EntraApp app{"https://login.microsoftonline.com/", "contoso.onmicrosoft.com", "app-id"};
     CHECK(entra_token_url(app) == "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token");
     CHECK(entra_scope("https://storage.azure.com/") == "https://storage.azure.com/.default");
@@ -137,7 +145,8 @@ TEST_CASE("Entra settings are checked before a secret is sent anywhere", "[azure
     CHECK_NOTHROW(validate_entra_app({"https://login.microsoftonline.com", "72f988bf-86f1", "a"}, "client secret"));
     CHECK_NOTHROW(validate_entra_app({"http://127.0.0.1:8080", "t", "a"}, "client secret"));
     CHECK_THROWS_AS(validate_entra_app({"http://login.example.com", "t", "a"}, "client secret"), pe::Failure);
-    CHECK_THROWS_AS(validate_entra_app({"https://login.microsoftonline.com", "../evil", "a"}, "client secret"), pe::Failure);
+    CHECK_THROWS_AS(validate_entra_app({"https://login.microsoftonline.com", "../evil", "a"}, "client secret"),
+                    pe::Failure);
     CHECK_THROWS_AS(validate_entra_app({"https://login.microsoftonline.com", "", "a"}, "client secret"), pe::Failure);
 }
 

@@ -129,7 +129,8 @@ TEST_CASE("The chain skips unavailable sources in order and remembers the one th
 TEST_CASE("When every source is unavailable the error lists each one's reason", "[azure][chain]") {
     std::vector<std::unique_ptr<TokenCredential>> sources;
     sources.push_back(std::make_unique<UnavailableCredential>("client secret", "AZURE_CLIENT_SECRET not set", ""));
-    sources.push_back(std::make_unique<UnavailableCredential>("workload identity", "AZURE_FEDERATED_TOKEN_FILE not set", ""));
+    sources.push_back(
+        std::make_unique<UnavailableCredential>("workload identity", "AZURE_FEDERATED_TOKEN_FILE not set", ""));
     sources.push_back(std::make_unique<FailingCredential>("managed identity (IMDS)", true));
     sources.push_back(std::make_unique<FailingCredential>("Azure CLI", true));
     ChainedCredential chain(std::move(sources));
@@ -139,9 +140,10 @@ TEST_CASE("When every source is unavailable the error lists each one's reason", 
     } catch (const pe::Failure& e) {
         std::string message = e.info().message;
         CHECK(e.stage() == pe::Stage::secret);
-        CHECK(message == "no Azure credential is available: client secret: AZURE_CLIENT_SECRET not set; "
-                         "workload identity: AZURE_FEDERATED_TOKEN_FILE not set; managed identity (IMDS): "
-                         "managed identity (IMDS) is not here; Azure CLI: Azure CLI is not here");
+        CHECK(message ==
+              "no Azure credential is available: client secret: AZURE_CLIENT_SECRET not set; "
+              "workload identity: AZURE_FEDERATED_TOKEN_FILE not set; managed identity (IMDS): "
+              "managed identity (IMDS) is not here; Azure CLI: Azure CLI is not here");
         CHECK(e.info().hint.find("az login") != std::string::npos);
     }
 }

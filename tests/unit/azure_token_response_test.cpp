@@ -26,13 +26,15 @@ TEST_CASE("IMDS sends every number as a string", "[azure][token]") {
 }
 
 TEST_CASE("Entra v2 sends expires_in as a number", "[azure][token]") {
-    auto token = parse_token_response(R"({"token_type":"Bearer","expires_in":3599,"ext_expires_in":3599,"access_token":"abc.def.ghi"})", kNow);
+    auto token = parse_token_response(
+        R"({"token_type":"Bearer","expires_in":3599,"ext_expires_in":3599,"access_token":"abc.def.ghi"})", kNow);
     CHECK(epoch(token.expires_on) == 1'700'003'599);
 }
 
 TEST_CASE("expires_on alone: epoch number, epoch string, RFC 3339, RFC 1123, App Service 2017", "[azure][token]") {
     auto with_expiry = [](const std::string& value) {
-        return epoch(parse_token_response(R"({"access_token":"tok.tok.tok","expires_on":)" + value + "}", kNow).expires_on);
+        return epoch(
+            parse_token_response(R"({"access_token":"tok.tok.tok","expires_on":)" + value + "}", kNow).expires_on);
     };
     CHECK(with_expiry("1700003600") == 1'700'003'600);
     CHECK(with_expiry("\"1700003600\"") == 1'700'003'600);
@@ -67,7 +69,8 @@ TEST_CASE("A token that cannot be a Bearer header, or a response nested too deep
                       "the access_token has a line break at byte 3");
     CHECK_THROWS_WITH(parse_token_response(R"({"access_token":"ab cd","expires_in":"3599"})", kNow),
                       "the access_token has whitespace at byte 3");
-    std::string deep = R"({"access_token":"t","expires_in":"1","x":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
+    std::string deep =
+        R"({"access_token":"t","expires_in":"1","x":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
     CHECK_THROWS_AS(parse_token_response(deep, kNow), TokenResponseError);
     CHECK(access_token_problem(std::string(kMaxAccessToken + 1, 'a')) == "is larger than 64 KiB");
 }

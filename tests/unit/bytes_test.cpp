@@ -66,11 +66,11 @@ TEST_CASE("base64 rejects invalid characters and bad padding", "[core]") {
     CHECK_THROWS_AS(base64_decode("Zm9v!A=="), std::invalid_argument);
     CHECK_THROWS_AS(base64_decode("Zm 9v"), std::invalid_argument);
     CHECK_THROWS_AS(base64_decode("Zm9v\n"), std::invalid_argument);
-    CHECK_THROWS_AS(base64_decode("Zg"), std::invalid_argument);       // padding required
+    CHECK_THROWS_AS(base64_decode("Zg"), std::invalid_argument);  // padding required
     CHECK_THROWS_AS(base64_decode("Zm9"), std::invalid_argument);
-    CHECK_THROWS_AS(base64_decode("Z==="), std::invalid_argument);     // three '='
+    CHECK_THROWS_AS(base64_decode("Z==="), std::invalid_argument);  // three '='
     CHECK_THROWS_AS(base64_decode("===="), std::invalid_argument);
-    CHECK_THROWS_AS(base64_decode("Zg==Zg=="), std::invalid_argument); // data after padding
+    CHECK_THROWS_AS(base64_decode("Zg==Zg=="), std::invalid_argument);  // data after padding
     CHECK_THROWS_AS(base64_decode("Z=g="), std::invalid_argument);
     CHECK_THROWS_AS(base64_decode("\xC3\xA9\xC3\xA9"), std::invalid_argument);
 }
@@ -110,8 +110,8 @@ TEST_CASE("parse_size reads plain numbers and binary units", "[core]") {
 }
 
 TEST_CASE("parse_size refuses garbage, unknown units and overflow", "[core]") {
-    for (const char* bad : {"", "MiB", "-1", "+5", " 8MiB", "8 MiB", "8MiB ", "8mib", "8KB", "8k", "1.5MiB", "8MiBx", "0x10",
-                            "8TiB"}) {
+    for (const char* bad :
+         {"", "MiB", "-1", "+5", " 8MiB", "8 MiB", "8MiB ", "8mib", "8KB", "8k", "1.5MiB", "8MiBx", "0x10", "8TiB"}) {
         INFO("'" << bad << "'");
         CHECK_THROWS_AS(parse_size(bad), std::invalid_argument);
     }
@@ -151,7 +151,8 @@ TEST_CASE("UTC formats ignore sub-second parts and handle the epoch", "[core]") 
     CHECK(http_date(epoch) == "Thu, 01 Jan 1970 00:00:00 GMT");
     CHECK(utc_timestamp(epoch) == "19700101T000000Z");
     using namespace std::chrono;
-    CHECK(http_date(sys_days{year{2024} / 2 / 29} + hours{23} + minutes{59} + seconds{59}) == "Thu, 29 Feb 2024 23:59:59 GMT");
+    CHECK(http_date(sys_days{year{2024} / 2 / 29} + hours{23} + minutes{59} + seconds{59}) ==
+          "Thu, 29 Feb 2024 23:59:59 GMT");
 }
 
 TEST_CASE("percent_encode keeps RFC 3986 unreserved characters only", "[core]") {

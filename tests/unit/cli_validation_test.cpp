@@ -71,7 +71,8 @@ TEST_CASE("service URLs: each kind of rejection names the option", "[cli]") {
                Catch::Contains("--pigment-url must not carry a query or fragment"));
     CHECK_THAT(error_of([] { check_service_url("--pigment-url", "https://pigment.app/#a"); }),
                Catch::Contains("query or fragment"));
-    CHECK_THAT(error_of([] { check_service_url("--pigment-url", "https://"); }), Catch::Contains("--pigment-url has no host"));
+    CHECK_THAT(error_of([] { check_service_url("--pigment-url", "https://"); }),
+               Catch::Contains("--pigment-url has no host"));
     CHECK_THAT(error_of([] { check_service_url("--pigment-url", "https:///path"); }), Catch::Contains("no host"));
     CHECK_THAT(error_of([] { check_service_url("--pigment-url", "https://u:p@pigment.app"); }),
                Catch::Contains("--pigment-url must not contain credentials"));
@@ -81,7 +82,8 @@ TEST_CASE("service URLs: each kind of rejection names the option", "[cli]") {
                Catch::Contains("control character"));
     CHECK_THAT(error_of([] { check_service_url("--pigment-url", "https://pigment.app\x7F"); }),
                Catch::Contains("control character"));
-    CHECK_THAT(error_of([] { check_service_url("--pigment-url", "HTTPS://pigment.app"); }), Catch::Contains("https://"));
+    CHECK_THAT(error_of([] { check_service_url("--pigment-url", "HTTPS://pigment.app"); }),
+               Catch::Contains("https://"));
 }
 
 TEST_CASE("service URLs: a rejected scheme does not echo control bytes or unbounded text", "[cli]") {

@@ -1,12 +1,12 @@
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "pigment_export/cli/command_line.hpp"
@@ -26,7 +26,9 @@ std::chrono::system_clock::time_point fixed_now() {
 
 const Env kKeyEnv = {{"PIGMENT_API_KEY", "pk_env_key_123"}};
 
-Args base_args() { return {"--block-type", "metric", "--block-id", "m1", "--dest", "out.csv"}; }
+Args base_args() {
+    return {"--block-type", "metric", "--block-id", "m1", "--dest", "out.csv"};
+}
 
 // `args` with `more` added; an option of `more` replaces the same option in `args`, which holds
 // option-value pairs only (a repeat is refused).
@@ -109,12 +111,47 @@ TEST_CASE("defaults", "[cli]") {
 }
 
 TEST_CASE("every option is applied", "[cli]") {
-    Config c = parse({"--block-type", "view", "--block-id", "v-1", "--dest", "https://acct.blob.core.windows.net/c1c/{block_id}.csv",
-                      "--pigment-url", "https://eu.pigment.app/", "--pigment-api", "legacy", "--field-delimiter", ";",
-                      "--date-format", "iso8601", "--credential", "managed-identity", "--client-id", "cid",
-                      "--storage-api", "blob", "--no-overwrite", "--chunk-size", "16MiB", "--parallel", "8",
-                      "--max-retries", "0", "--connect-timeout", "3", "--stall-timeout", "30", "--timeout", "600",
-                      "--log-level", "debug", "--log-format", "json", "--progress", "off", "--summary-json", "s.json",
+    Config c = parse({"--block-type",
+                      "view",
+                      "--block-id",
+                      "v-1",
+                      "--dest",
+                      "https://acct.blob.core.windows.net/c1c/{block_id}.csv",
+                      "--pigment-url",
+                      "https://eu.pigment.app/",
+                      "--pigment-api",
+                      "legacy",
+                      "--field-delimiter",
+                      ";",
+                      "--date-format",
+                      "iso8601",
+                      "--credential",
+                      "managed-identity",
+                      "--client-id",
+                      "cid",
+                      "--storage-api",
+                      "blob",
+                      "--no-overwrite",
+                      "--chunk-size",
+                      "16MiB",
+                      "--parallel",
+                      "8",
+                      "--max-retries",
+                      "0",
+                      "--connect-timeout",
+                      "3",
+                      "--stall-timeout",
+                      "30",
+                      "--timeout",
+                      "600",
+                      "--log-level",
+                      "debug",
+                      "--log-format",
+                      "json",
+                      "--progress",
+                      "off",
+                      "--summary-json",
+                      "s.json",
                       "--dry-run"});
     CHECK(c.export_.block_type == BlockType::view);
     CHECK(c.export_.pigment_url == "https://eu.pigment.app");
@@ -141,7 +178,8 @@ TEST_CASE("every option is applied", "[cli]") {
 }
 
 TEST_CASE("option --dest placeholders expand with the fixed time", "[cli]") {
-    Config c = parse({"--block-type", "table", "--block-id", "t9", "--dest", "out/{block_type}-{block_id}-{date}-{time}.csv"});
+    Config c =
+        parse({"--block-type", "table", "--block-id", "t9", "--dest", "out/{block_type}-{block_id}-{date}-{time}.csv"});
     CHECK(c.destination.local_path == std::filesystem::path("out/table-t9-2026-11-29-031507.csv"));
     auto e = usage_error({"--block-type", "table", "--block-id", "t9", "--dest", "out/{nope}.csv"});
     CHECK_THAT(e.message, Catch::Contains("{nope}"));
@@ -163,8 +201,11 @@ TEST_CASE("environment variables fill options that are not given", "[cli]") {
 }
 
 TEST_CASE("the command line wins over the environment", "[cli]") {
-    Env env = {{"PIGMENT_API_KEY", "pk_env_key_123"}, {"PIGMENT_BLOCK_TYPE", "list"}, {"PIGMENT_BLOCK_ID", "env-id"},
-               {"PIGMENT_DEST", "env.csv"},            {"AZURE_CLIENT_ID", "env-client"}};
+    Env env = {{"PIGMENT_API_KEY", "pk_env_key_123"},
+               {"PIGMENT_BLOCK_TYPE", "list"},
+               {"PIGMENT_BLOCK_ID", "env-id"},
+               {"PIGMENT_DEST", "env.csv"},
+               {"AZURE_CLIENT_ID", "env-client"}};
     Config c = parse({"--block-type", "table", "--block-id", "cli-id", "--dest", "cli.csv", "--client-id", "cli-client",
                       "--key-vault-url", "https://kv.vault.azure.net", "--secret-name", "k1"},
                      env);
@@ -185,15 +226,18 @@ TEST_CASE("Key Vault settings come from the environment too", "[cli]") {
 TEST_CASE("a repeated option is refused, not silently overridden", "[cli]") {
     CHECK_THAT(usage_error(with(base_args(), {"--parallel", "2", "--parallel", "6"})).message,
                Catch::Contains("--parallel given twice"));
-    CHECK_THAT(usage_error(with(base_args(), {"--dest", "a.csv", "--dest", "b.csv"})).message, Catch::Contains("--dest given twice"));
-    CHECK_THAT(usage_error(with(base_args(), {"--dry-run", "--dry-run"})).message, Catch::Contains("--dry-run given twice"));
+    CHECK_THAT(usage_error(with(base_args(), {"--dest", "a.csv", "--dest", "b.csv"})).message,
+               Catch::Contains("--dest given twice"));
+    CHECK_THAT(usage_error(with(base_args(), {"--dry-run", "--dry-run"})).message,
+               Catch::Contains("--dry-run given twice"));
     CHECK_THAT(usage_error(with(base_args(), {"--no-overwrite", "--overwrite"})).message,
                Catch::Contains("--overwrite/--no-overwrite given twice"));
 }
 
 TEST_CASE("an empty value is refused, not read as unset", "[cli]") {
-    for (std::string option : {"--date-format", "--expect-header", "--min-rows", "--field-delimiter", "--pigment-url",
-                               "--client-id", "--summary-json", "--parallel", "--max-retries", "--timeout", "--config"}) {
+    for (std::string option :
+         {"--date-format", "--expect-header", "--min-rows", "--field-delimiter", "--pigment-url", "--client-id",
+          "--summary-json", "--parallel", "--max-retries", "--timeout", "--config"}) {
         INFO(option);
         CHECK_THAT(usage_error(with(base_args(), {option, ""})).message, Catch::Contains(option + " needs a value"));
         // "--x=" is CLI11's own "1 required ... missing".
@@ -211,13 +255,16 @@ TEST_CASE("an option the run would not use is refused", "[cli]") {
         auto e = usage_error(with(view, {"--date-format", "legacy"}));
         CHECK_THAT(e.message, Catch::Contains("--date-format does not apply to a view on the v1 API"));
         CHECK_THAT(e.hint, Catch::Contains("use --pigment-api legacy for a view with --date-format"));
-        CHECK(parse(with(view, {"--date-format", "legacy", "--pigment-api", "legacy"})).export_.date_format == "Legacy");
+        CHECK(parse(with(view, {"--date-format", "legacy", "--pigment-api", "legacy"})).export_.date_format ==
+              "Legacy");
         CHECK(parse(with(base_args(), {"--date-format", "legacy"})).export_.date_format == "Legacy");
         CHECK(parse(with(view, {"--field-delimiter", ","})).export_.field_delimiter == "Comma");
     }
     SECTION("--credential and --client-id without any Azure credential in use") {
-        CHECK_THAT(usage_error(with(base_args(), {"--client-id", "cid"})).message, Catch::Contains("--client-id is not used"));
-        CHECK_THAT(usage_error(with(base_args(), {"--credential", "auto"})).message, Catch::Contains("--credential is not used"));
+        CHECK_THAT(usage_error(with(base_args(), {"--client-id", "cid"})).message,
+                   Catch::Contains("--client-id is not used"));
+        CHECK_THAT(usage_error(with(base_args(), {"--credential", "auto"})).message,
+                   Catch::Contains("--credential is not used"));
         Env sas = {{"PIGMENT_API_KEY", "k"}, {"AZURE_STORAGE_SAS_TOKEN", "sv=1&sig=x"}};
         Args to_storage = {"--block-type", "metric", "--block-id", "m1", "--dest", storage, "--client-id", "cid"};
         CHECK_THAT(usage_error(to_storage, sas).message, Catch::Contains("--client-id is not used"));
@@ -234,7 +281,8 @@ TEST_CASE("an option the run would not use is refused", "[cli]") {
     }
     SECTION("--overwrite and --no-overwrite on stdout") {
         Args to_stdout = {"--block-type", "metric", "--block-id", "m1", "--dest", "-"};
-        CHECK_THAT(usage_error(with(to_stdout, {"--no-overwrite"})).message, Catch::Contains("do not apply to --dest -"));
+        CHECK_THAT(usage_error(with(to_stdout, {"--no-overwrite"})).message,
+                   Catch::Contains("do not apply to --dest -"));
         CHECK_THAT(usage_error(with(to_stdout, {"--overwrite"})).message, Catch::Contains("do not apply to --dest -"));
         CHECK_NOTHROW(parse(to_stdout));
     }
@@ -272,7 +320,8 @@ TEST_CASE("option --export-options: inline JSON or @FILE, normalized", "[cli]") 
     TempFile bad("{not json");
     CHECK_THAT(usage_error(with(base_args(), {"--export-options", "@" + bad.path.string()})).message,
                Catch::Contains("--export-options is not valid JSON"));
-    CHECK_THAT(usage_error(with(base_args(), {"--export-options", "[1]"})).message, Catch::Contains("must be a JSON object"));
+    CHECK_THAT(usage_error(with(base_args(), {"--export-options", "[1]"})).message,
+               Catch::Contains("must be a JSON object"));
 
     TempFile huge("{\"a\":\"" + std::string(1u << 20, 'x') + "\"}");
     CHECK_THAT(usage_error(with(base_args(), {"--export-options", "@" + huge.path.string()})).message,
@@ -280,7 +329,8 @@ TEST_CASE("option --export-options: inline JSON or @FILE, normalized", "[cli]") 
 }
 
 TEST_CASE("option --export-options is refused for views", "[cli]") {
-    auto e = usage_error({"--block-type", "view", "--block-id", "v", "--dest", "o.csv", "--export-options", "{\"a\":1}"});
+    auto e =
+        usage_error({"--block-type", "view", "--block-id", "v", "--dest", "o.csv", "--export-options", "{\"a\":1}"});
     CHECK_THAT(e.message, Catch::Contains("--export-options applies to list, metric and table"));
     // An empty object is harmless.
     CHECK_NOTHROW(parse({"--block-type", "view", "--block-id", "v", "--dest", "o.csv", "--export-options", "{}"}));
@@ -320,7 +370,8 @@ TEST_CASE("key source rules", "[cli]") {
         CHECK_THAT(e.message, Catch::Contains("no Pigment API key source"));
         CHECK_THAT(e.hint, Catch::Contains("PIGMENT_API_KEY"));
         // An empty PIGMENT_API_KEY counts as unset.
-        CHECK_THAT(usage_error(base_args(), {{"PIGMENT_API_KEY", ""}}).message, Catch::Contains("no Pigment API key source"));
+        CHECK_THAT(usage_error(base_args(), {{"PIGMENT_API_KEY", ""}}).message,
+                   Catch::Contains("no Pigment API key source"));
     }
 }
 
@@ -338,7 +389,8 @@ TEST_CASE("each usage error names its option", "[cli]") {
         {{"--date-format", "us"}, "--date-format must be legacy or iso8601"},
         {{"--key-vault-url", "ftp://kv", "--secret-name", "k"}, "--key-vault-url"},
         {{"--key-vault-url", "https://kv.vault.azure.net", "--secret-name", "bad_name"}, "--secret-name"},
-        {{"--key-vault-url", "https://kv.vault.azure.net", "--secret-name", "k", "--secret-version", "xyz"}, "--secret-version"},
+        {{"--key-vault-url", "https://kv.vault.azure.net", "--secret-name", "k", "--secret-version", "xyz"},
+         "--secret-version"},
         {{"--credential", "password"}, "--credential must be one of"},
         {{"--storage-api", "s3"}, "--storage-api must be one of"},
         {{"--storage-api", "dfs"}, "--storage-api applies to Azure Storage destinations only"},
@@ -376,9 +428,12 @@ TEST_CASE("chunk size bounds are inclusive", "[cli]") {
 }
 
 TEST_CASE("required options", "[cli]") {
-    CHECK_THAT(usage_error({"--block-id", "m1", "--dest", "o.csv"}).message, Catch::Contains("--block-type is required"));
-    CHECK_THAT(usage_error({"--block-type", "metric", "--dest", "o.csv"}).message, Catch::Contains("--block-id is required"));
-    CHECK_THAT(usage_error({"--block-type", "metric", "--block-id", "m1"}).message, Catch::Contains("--dest is required"));
+    CHECK_THAT(usage_error({"--block-id", "m1", "--dest", "o.csv"}).message,
+               Catch::Contains("--block-type is required"));
+    CHECK_THAT(usage_error({"--block-type", "metric", "--dest", "o.csv"}).message,
+               Catch::Contains("--block-id is required"));
+    CHECK_THAT(usage_error({"--block-type", "metric", "--block-id", "m1"}).message,
+               Catch::Contains("--dest is required"));
 }
 
 TEST_CASE("an unexpected value that may be a secret is not echoed", "[cli]") {
@@ -413,15 +468,16 @@ TEST_CASE("option --summary-json - and --dest - cannot share stdout", "[cli]") {
 }
 
 TEST_CASE("option --storage-api is accepted for storage destinations", "[cli]") {
-    Config c = parse({"--block-type", "metric", "--block-id", "m1", "--dest", "abfss://raw@acct.dfs.core.windows.net/x.csv",
-                      "--storage-api", "blob"});
+    Config c = parse({"--block-type", "metric", "--block-id", "m1", "--dest",
+                      "abfss://raw@acct.dfs.core.windows.net/x.csv", "--storage-api", "blob"});
     CHECK(c.transfer.storage_api == StorageApi::blob);
     CHECK(c.destination.storage.endpoint == StorageEndpoint::dfs);
 }
 
 TEST_CASE("option --config fills only what the command line leaves out, before the environment", "[cli][config]") {
-    TempFile file("block-type = \"list\"\nblock-id = \"cfg-id\"\ndest = \"cfg.csv\"\nparallel = 8\noverwrite = false\n"
-                  "dry-run = true\nmin-rows = 3\n");
+    TempFile file(
+        "block-type = \"list\"\nblock-id = \"cfg-id\"\ndest = \"cfg.csv\"\nparallel = 8\noverwrite = false\n"
+        "dry-run = true\nmin-rows = 3\n");
     Env env = {{"PIGMENT_API_KEY", "k"}, {"PIGMENT_BLOCK_ID", "env-id"}, {"PIGMENT_DEST", "env.csv"}};
     Config c = parse({"--config", file.path.string(), "--block-type", "table", "--overwrite"}, env);
     CHECK(c.export_.block_type == BlockType::table);
@@ -438,5 +494,6 @@ TEST_CASE("option --config: a value CLI11 cannot convert names the file, the lin
     TempFile file("block-type = \"list\"\nparallel = -3\n");
     auto e = usage_error(with(base_args(), {"--config", file.path.string()}));
     CHECK_THAT(e.message, Catch::Contains("--config " + file.path.string() + " line 2: parallel: invalid value"));
-    CHECK_THAT(usage_error(with(base_args(), {"--config", "/nonexistent/c.toml"})).message, Catch::Contains("--config '/nonexistent/c.toml'"));
+    CHECK_THAT(usage_error(with(base_args(), {"--config", "/nonexistent/c.toml"})).message,
+               Catch::Contains("--config '/nonexistent/c.toml'"));
 }

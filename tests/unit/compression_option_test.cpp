@@ -10,7 +10,9 @@ using pe::cli::choose_compression;
 
 namespace {
 
-Destination dest(const std::string& text) { return cli::parse_destination(text); }
+Destination dest(const std::string& text) {
+    return cli::parse_destination(text);
+}
 
 std::string refusal(std::string_view compress, std::string_view level, const std::string& destination) {
     try {
@@ -46,11 +48,13 @@ TEST_CASE("stdout may be compressed with either codec", "[compress]") {
 }
 
 TEST_CASE("a codec that contradicts the destination's ending is refused", "[compress]") {
-    CHECK(refusal("zstd", "", "x.csv.gz").find("--compress zstd conflicts with the destination's name, which ends in .gz") == 0);
+    CHECK(refusal("zstd", "", "x.csv.gz")
+              .find("--compress zstd conflicts with the destination's name, which ends in .gz") == 0);
     CHECK(refusal("gzip", "", "x.csv.zst").find("ends in .zst") != std::string::npos);
     CHECK(refusal("none", "", "x.csv.gz").find("--compress none conflicts") == 0);
     CHECK(refusal("gzip", "", "x.csv").find("--compress gzip needs a destination name ending in .gz") == 0);
-    CHECK(refusal("zstd", "", "https://acct.blob.core.windows.net/exports/x.csv").find("ending in .zst") != std::string::npos);
+    CHECK(refusal("zstd", "", "https://acct.blob.core.windows.net/exports/x.csv").find("ending in .zst") !=
+          std::string::npos);
 }
 
 TEST_CASE("bad codec names and levels are refused with the accepted range", "[compress]") {

@@ -16,7 +16,8 @@ std::string csv_like(std::size_t bytes, unsigned seed) {
     std::mt19937 rng(seed);
     std::string csv = "Month;Country;Revenue\n";
     while (csv.size() < bytes) {
-        csv += "Jan " + std::to_string(rng() % 30) + ";Country " + std::to_string(rng() % 50) + ";" + std::to_string(rng()) + "\n";
+        csv += "Jan " + std::to_string(rng() % 30) + ";Country " + std::to_string(rng() % 50) + ";" +
+               std::to_string(rng()) + "\n";
     }
     csv.resize(bytes);
     return csv;

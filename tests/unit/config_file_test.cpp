@@ -14,7 +14,9 @@ const OptionKinds kOptions = {{"block-type", OptionKind::value}, {"dest", Option
                               {"parallel", OptionKind::value},   {"api-key-file", OptionKind::value},
                               {"overwrite", OptionKind::flag},   {"dry-run", OptionKind::flag}};
 
-std::vector<ConfigSetting> parse(const std::string& text) { return parse_config_file(text, "c.toml", kOptions); }
+std::vector<ConfigSetting> parse(const std::string& text) {
+    return parse_config_file(text, "c.toml", kOptions);
+}
 
 std::string error_of(const std::string& text) {
     try {
@@ -32,7 +34,8 @@ std::string error_of(const std::string& text) {
 }  // namespace
 
 TEST_CASE("config file: strings, integers and booleans in line order", "[config]") {
-    auto settings = parse("parallel = 8\ndest = \"out/a#b.csv\"  # a comment\noverwrite = false\nblock-type = 'metric'\n");
+    auto settings =
+        parse("parallel = 8\ndest = \"out/a#b.csv\"  # a comment\noverwrite = false\nblock-type = 'metric'\n");
     REQUIRE(settings.size() == 4);
     CHECK(settings[0].key == "parallel");
     CHECK(settings[0].value == "8");
@@ -101,7 +104,8 @@ TEST_CASE("config file: no spelling of the API key is accepted, and its value is
 }
 
 TEST_CASE("config file: deep nesting is refused before toml++ recurses", "[config]") {
-    CHECK_THAT(error_of("\n\ndest = " + std::string(100'000, '[') + "\n"), Catch::Contains("line 3: arrays or tables nest deeper"));
+    CHECK_THAT(error_of("\n\ndest = " + std::string(100'000, '[') + "\n"),
+               Catch::Contains("line 3: arrays or tables nest deeper"));
     CHECK_THAT(error_of("dest = " + std::string(100'000, '{') + "\n"), Catch::Contains("nest deeper than 64 levels"));
 }
 
@@ -132,7 +136,9 @@ TEST_CASE("config file: non-ASCII text only inside strings and comments", "[conf
     // toml++ 3.3's whitespace test is undefined behaviour for most non-ASCII characters.
     CHECK(parse("dest = \"caf\xC3\xA9.csv\"  # caf\xC3\xA9\n")[0].value == "caf\xC3\xA9.csv");
     CHECK(parse("dest = '''\ncaf\xC3\xA9'''\n")[0].value == "caf\xC3\xA9");
-    CHECK(parse("\xEF\xBB\xBF" "dest = \"x\"\n")[0].value == "x");
+    CHECK(parse("\xEF\xBB\xBF"
+                "dest = \"x\"\n")[0]
+              .value == "x");
     const char* refused[] = {"\xC3\xA9 = 1\n", "dest = \xEF\xBB\x89\n", "dest = \"x\" \xC2\xA0\n",
                              "\ndest = \"\"\"a\\\n  \xC3\xA9\"\"\"\n", "dest = \"\"\"a\\\xC3\xA9\"\"\"\n"};
     for (const char* text : refused) {

@@ -55,15 +55,19 @@ std::vector<Crc64Path> paths() {
     const Crc64Path best = pe::detail::crc64_best_path();
     if (best != Crc64Path::table) all.push_back(Crc64Path::clmul);
     if (best == Crc64Path::wide_clmul) all.push_back(Crc64Path::wide_clmul);
-    if (best != Crc64Path::wide_clmul) WARN("this CPU lacks a carry-less-multiply path: not all CRC-64 paths are exercised");
+    if (best != Crc64Path::wide_clmul)
+        WARN("this CPU lacks a carry-less-multiply path: not all CRC-64 paths are exercised");
     return all;
 }
 
 const char* name(Crc64Path path) {
     switch (path) {
-        case Crc64Path::table: return "table";
-        case Crc64Path::clmul: return "clmul";
-        case Crc64Path::wide_clmul: return "wide_clmul";
+        case Crc64Path::table:
+            return "table";
+        case Crc64Path::clmul:
+            return "clmul";
+        case Crc64Path::wide_clmul:
+            return "wide_clmul";
     }
     return "?";
 }
@@ -93,7 +97,8 @@ TEST_CASE("CRC64 of no bytes is 0 and continuing over no bytes keeps the value",
 
 // Lengths to 1100 cross every switch-over: tables below 64 bytes, 128-bit folding from 64,
 // 512-bit folding from 256, and every tail length after each.
-TEST_CASE("CRC64 matches the bit-by-bit reference at every length to 1100 and every misalignment", "[transfer][crc64]") {
+TEST_CASE("CRC64 matches the bit-by-bit reference at every length to 1100 and every misalignment",
+          "[transfer][crc64]") {
     constexpr std::size_t kMaxLength = 1100;
     const std::string buffer = random_bytes(kMaxLength + 64, 42);
     for (Crc64Path path : paths()) {

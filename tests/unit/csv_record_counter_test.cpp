@@ -31,7 +31,9 @@ std::ostream& operator<<(std::ostream& os, const Counts& c) {
               << ", bytes=" << c.bytes << "}";
 }
 
-Counts counts_of(const CsvRecordCounter& c) { return {c.records(), c.data_rows(), c.inside_quotes(), c.bytes()}; }
+Counts counts_of(const CsvRecordCounter& c) {
+    return {c.records(), c.data_rows(), c.inside_quotes(), c.bytes()};
+}
 
 Counts one_feed(const std::string& text, CsvRecordCounter::Isa isa = CsvRecordCounter::best_isa()) {
     CsvRecordCounter c(isa);
@@ -197,8 +199,12 @@ TEST_CASE("a partial BOM-like prefix is content", "[csv]") {
     // 0xEF 0xBB then a newline: those two bytes form a (strange) record.
     CHECK(one_feed("\xEF\xBB\n").records == 1);
     CHECK(one_feed("\xEF\n").records == 1);
-    CHECK(one_feed("\xEF" "a\n1\n").data_rows == 1);
-    CHECK(one_feed("\xEF\xBB" "a\n1\n").data_rows == 1);
+    CHECK(one_feed("\xEF"
+                   "a\n1\n")
+              .data_rows == 1);
+    CHECK(one_feed("\xEF\xBB"
+                   "a\n1\n")
+              .data_rows == 1);
     CHECK(byte_by_byte("\xEF\xBB\n").records == 1);
     CHECK(fed_in_pieces("\xEF\xBB\n", {1}).records == 1);
     CHECK(fed_in_pieces("\xEF\xBB\n", {2}).records == 1);
@@ -239,7 +245,8 @@ TEST_CASE("every split point gives the same counts as one feed", "[csv]") {
         kBom + "h\r\n1\r\n",
         kBom,
         kBom + "\"q\"\n",
-        "\xEF\xBB" "a\n1\n",
+        "\xEF\xBB"
+        "a\n1\n",
         "\xEF\n",
         "h\n\"open\nfield",
         "\n\n\nh\n\n1",
@@ -281,11 +288,13 @@ TEST_CASE("randomized CSV matches a byte-at-a-time reference under random splits
                     if (pick(3) == 0) {
                         text += '"';
                         const int parts = pick(5);
-                        for (int p = 0; p < parts; ++p) text += in_quotes[static_cast<std::size_t>(pick(static_cast<int>(in_quotes.size())))];
+                        for (int p = 0; p < parts; ++p)
+                            text += in_quotes[static_cast<std::size_t>(pick(static_cast<int>(in_quotes.size())))];
                         text += '"';
                     } else {
                         const int parts = pick(3);
-                        for (int p = 0; p < parts; ++p) text += plain[static_cast<std::size_t>(pick(static_cast<int>(plain.size())))];
+                        for (int p = 0; p < parts; ++p)
+                            text += plain[static_cast<std::size_t>(pick(static_cast<int>(plain.size())))];
                     }
                 }
             }
@@ -300,7 +309,8 @@ TEST_CASE("randomized CSV matches a byte-at-a-time reference under random splits
         for (int s = 0; s < 5; ++s) {
             std::vector<std::size_t> cuts;
             const int n = pick(6);
-            for (int k = 0; k < n; ++k) cuts.push_back(text.empty() ? 0 : static_cast<std::size_t>(rng() % (text.size() + 1)));
+            for (int k = 0; k < n; ++k)
+                cuts.push_back(text.empty() ? 0 : static_cast<std::size_t>(rng() % (text.size() + 1)));
             std::sort(cuts.begin(), cuts.end());
             REQUIRE(fed_in_pieces(text, cuts) == expected);
         }
@@ -337,7 +347,8 @@ TEST_CASE("long random texts match the reference on the block path", "[csv]") {
         WARN("this CPU lacks AVX2/PCLMUL/POPCNT: only the baseline block loop is exercised");
     }
     std::mt19937 rng(20261129u);
-    const std::vector<std::string> atoms = {"a", ";", "\"", "\"\"", "\n", "\r\n", "\r", "\r\r", "\n\n", "xyz;1,5", "\xE2\x82\xAC"};
+    const std::vector<std::string> atoms = {"a",  ";",    "\"",   "\"\"",    "\n",          "\r\n",
+                                            "\r", "\r\r", "\n\n", "xyz;1,5", "\xE2\x82\xAC"};
     for (int round = 0; round < 300; ++round) {
         std::string text = round % 5 == 0 ? kBom : "";
         const std::size_t target = 64 + rng() % 4000;

@@ -27,7 +27,8 @@ inline std::string gunzip(const std::string& data) {
         if (rc != ISAL_DECOMP_OK) throw std::runtime_error("not a valid gzip stream: " + std::to_string(rc));
         std::size_t produced = buffer.size() - state.avail_out;
         out.append(reinterpret_cast<char*>(buffer.data()), produced);
-        if (produced == 0 && state.avail_in == 0 && state.block_state != ISAL_BLOCK_FINISH) throw std::runtime_error("truncated gzip stream");
+        if (produced == 0 && state.avail_in == 0 && state.block_state != ISAL_BLOCK_FINISH)
+            throw std::runtime_error("truncated gzip stream");
     }
     if (state.avail_in != 0) throw std::runtime_error("bytes after the gzip stream");
     return out;

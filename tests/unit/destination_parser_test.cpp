@@ -30,7 +30,9 @@ TEST_CASE("'-' is standard output", "[cli]") {
     CHECK(d.display == "-");
 }
 
-TEST_CASE("an empty destination is refused", "[cli]") { CHECK_THAT(error_of(""), Catch::Contains("--dest is empty")); }
+TEST_CASE("an empty destination is refused", "[cli]") {
+    CHECK_THAT(error_of(""), Catch::Contains("--dest is empty"));
+}
 
 TEST_CASE("plain relative and absolute paths are local files", "[cli]") {
     auto rel = parse_destination("out/data.csv");
@@ -151,7 +153,8 @@ TEST_CASE("a query string (SAS) is refused with the AZURE_STORAGE_SAS_TOKEN hint
     auto message = error_of("https://acct.blob.core.windows.net/c1c/x.csv?sv=2022&sig=abc");
     CHECK_THAT(message, Catch::Contains("AZURE_STORAGE_SAS_TOKEN"));
     CHECK_THAT(message, !Catch::Contains("sig=abc"));
-    CHECK_THAT(error_of("abfss://raw@acct.dfs.core.windows.net/x.csv?sig=1"), Catch::Contains("AZURE_STORAGE_SAS_TOKEN"));
+    CHECK_THAT(error_of("abfss://raw@acct.dfs.core.windows.net/x.csv?sig=1"),
+               Catch::Contains("AZURE_STORAGE_SAS_TOKEN"));
     CHECK_THAT(error_of("https://acct.blob.core.windows.net/c1c/x.csv#frag"), Catch::Contains("fragment"));
 }
 
@@ -211,7 +214,9 @@ TEST_CASE("object paths need a file name and clean segments", "[cli]") {
     CHECK_THAT(error_of(base + "/x.csv"), Catch::Contains("segment"));
     CHECK_THAT(error_of(base + ".."), Catch::Contains("segment"));
     CHECK_THAT(error_of(base + "a\tb.csv"), Catch::Contains("control character"));
-    CHECK_THAT(error_of(base + "a\x7F" "b.csv"), Catch::Contains("control character"));
+    CHECK_THAT(error_of(base + "a\x7F"
+                               "b.csv"),
+               Catch::Contains("control character"));
     CHECK_THAT(error_of(base + "a\\b.csv"), Catch::Contains("backslash"));
     CHECK_THAT(error_of(base + std::string(1025, 'a')), Catch::Contains("longer than 1024"));
     CHECK_NOTHROW(parse_destination(base + std::string(1024, 'a')));
@@ -259,16 +264,18 @@ TEST_CASE("http:// to a DNS name that merely starts with '127.' is refused", "[c
 TEST_CASE("percent escapes in a URL path are decoded once", "[cli]") {
     auto d = pe::cli::parse_destination("https://acct.blob.core.windows.net/exports/my%20dir/r%C3%A9sum%C3%A9.csv");
     CHECK(d.storage.path == "my dir/r\xC3\xA9sum\xC3\xA9.csv");
-    CHECK_THROWS_AS(pe::cli::parse_destination("https://acct.blob.core.windows.net/exports/a%2Fb.csv"), std::invalid_argument);
-    CHECK_THROWS_AS(pe::cli::parse_destination("https://acct.blob.core.windows.net/exports/a%zz.csv"), std::invalid_argument);
+    CHECK_THROWS_AS(pe::cli::parse_destination("https://acct.blob.core.windows.net/exports/a%2Fb.csv"),
+                    std::invalid_argument);
+    CHECK_THROWS_AS(pe::cli::parse_destination("https://acct.blob.core.windows.net/exports/a%zz.csv"),
+                    std::invalid_argument);
 }
 
 // Fuzz finding F7: a name decoded from "%0D" or "%0A" was quoted raw, so the one-line error broke.
 TEST_CASE("names decoded from percent escapes are quoted without control characters", "[cli]") {
     const std::string cases[] = {
-        "http://127.0.0.1:10000/devstoreun1/lake-tp}.c%0Dbee/x.csv",   // container (the fuzz input)
-        "http://127.0.0.1:10000/dev%0Astore/lake/x.csv",               // account, path-style
-        "https://acct.blob.core.windows.net/lake/a%0D%0A/../x.csv",    // object path
+        "http://127.0.0.1:10000/devstoreun1/lake-tp}.c%0Dbee/x.csv",  // container (the fuzz input)
+        "http://127.0.0.1:10000/dev%0Astore/lake/x.csv",              // account, path-style
+        "https://acct.blob.core.windows.net/lake/a%0D%0A/../x.csv",   // object path
     };
     for (const std::string& url : cases) {
         INFO(url);

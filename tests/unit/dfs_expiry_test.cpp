@@ -16,8 +16,8 @@ std::string header(const http::Request& r, std::string_view name) {
 }  // namespace
 
 TEST_CASE("expiry request: a week from now in milliseconds with the lease", "[storage][dfs]") {
-    auto r = expiry_request("https://a.blob.core.windows.net/fs/.x.pigment-tmp-0", ExpiryMode::expire_after_temporary_lifetime,
-                            "lease-1");
+    auto r = expiry_request("https://a.blob.core.windows.net/fs/.x.pigment-tmp-0",
+                            ExpiryMode::expire_after_temporary_lifetime, "lease-1");
     CHECK(r.method == "PUT");
     CHECK(r.url == "https://a.blob.core.windows.net/fs/.x.pigment-tmp-0?comp=expiry");
     CHECK(header(r, "x-ms-expiry-option") == "RelativeToNow");

@@ -50,8 +50,9 @@ TEST_CASE("the block type and id appear where they help", "[pigment]") {
 }
 
 TEST_CASE("ProblemDetails detail is preferred, then message, title, error", "[pigment]") {
-    CHECK(map_export_error(400, R"({"type":"t","title":"Bad","detail":"filters[0] is unknown"})", BlockType::metric, "m").message ==
-          "Pigment rejected the export request: filters[0] is unknown");
+    CHECK(
+        map_export_error(400, R"({"type":"t","title":"Bad","detail":"filters[0] is unknown"})", BlockType::metric, "m")
+            .message == "Pigment rejected the export request: filters[0] is unknown");
     CHECK(body_excerpt(R"({"title":"Bad Request","status":400})") == "Bad Request");
     CHECK(body_excerpt(R"({"message":"quota","title":"T"})") == "quota");
     CHECK(body_excerpt(R"({"error":"invalid_key"})") == "invalid_key");
@@ -100,7 +101,10 @@ TEST_CASE("a body of exactly 200 characters is not marked as cut", "[pigment]") 
 
 TEST_CASE("check_csv_response accepts CSV", "[pigment]") {
     CHECK_FALSE(check_csv_response("text/csv", "a;b\n1;2\n").has_value());
-    CHECK_FALSE(check_csv_response("text/csv; charset=utf-8", "\xEF\xBB\xBF" "a;b\n").has_value());
+    CHECK_FALSE(check_csv_response("text/csv; charset=utf-8",
+                                   "\xEF\xBB\xBF"
+                                   "a;b\n")
+                    .has_value());
     CHECK_FALSE(check_csv_response("application/octet-stream", "a,b\n").has_value());
     CHECK_FALSE(check_csv_response("", "").has_value());  // an empty export is fine
     CHECK_FALSE(check_csv_response("text/plain", "html;body\n<b>;x\n").has_value());
@@ -161,11 +165,11 @@ TEST_CASE("the export refuses heads whose body could only look like an export", 
         http::Headers headers;
         const char* code;
     };
-    for (const auto& row : {Row{{{"Content-Length", "8"}, {"Content-Encoding", "gzip"}}, "UnexpectedEncoding"},
-                            Row{{}, "UnprovableEnd"},
-                            Row{{{"Content-Length", "8"}, {"Content-Length", "4"}}, "ConflictingLength"},
-                            Row{{{"Content-Length", "eight"}}, "InvalidLength"},
-                            Row{{{"Transfer-Encoding", "gzip, chunked"}}, "UnsupportedTransferCoding"}}) {
+    for (const auto& row :
+         {Row{{{"Content-Length", "8"}, {"Content-Encoding", "gzip"}}, "UnexpectedEncoding"}, Row{{}, "UnprovableEnd"},
+          Row{{{"Content-Length", "8"}, {"Content-Length", "4"}}, "ConflictingLength"},
+          Row{{{"Content-Length", "eight"}}, "InvalidLength"},
+          Row{{{"Transfer-Encoding", "gzip, chunked"}}, "UnsupportedTransferCoding"}}) {
         INFO(row.code);
         auto f = check_export_head(head_of(row.headers));
         REQUIRE(f.has_value());

@@ -30,8 +30,10 @@ TEST_CASE("v1 URLs per block type", "[pigment]") {
 }
 
 TEST_CASE("legacy URLs per block type", "[pigment]") {
-    CHECK(build_export_request(settings(BlockType::view, "v", PigmentApi::legacy)).url == "https://pigment.app/api/export/view/v");
-    CHECK(build_export_request(settings(BlockType::list, "l", PigmentApi::legacy)).url == "https://pigment.app/api/export/list/l");
+    CHECK(build_export_request(settings(BlockType::view, "v", PigmentApi::legacy)).url ==
+          "https://pigment.app/api/export/view/v");
+    CHECK(build_export_request(settings(BlockType::list, "l", PigmentApi::legacy)).url ==
+          "https://pigment.app/api/export/list/l");
     CHECK(build_export_request(settings(BlockType::metric, "m", PigmentApi::legacy)).url ==
           "https://pigment.app/api/export/metric/m");
     CHECK(build_export_request(settings(BlockType::table, "t", PigmentApi::legacy)).url ==
@@ -41,7 +43,8 @@ TEST_CASE("legacy URLs per block type", "[pigment]") {
 TEST_CASE("the block id is percent-encoded as one path segment", "[pigment]") {
     CHECK(build_export_request(settings(BlockType::metric, "a/b c?d")).url ==
           "https://pigment.app/api/v1/export/metric/a%2Fb%20c%3Fd");
-    CHECK(build_export_request(settings(BlockType::metric, "A-z_0.~")).url == "https://pigment.app/api/v1/export/metric/A-z_0.~");
+    CHECK(build_export_request(settings(BlockType::metric, "A-z_0.~")).url ==
+          "https://pigment.app/api/v1/export/metric/A-z_0.~");
 }
 
 TEST_CASE("trailing slashes on the base URL are dropped", "[pigment]") {
@@ -67,7 +70,8 @@ TEST_CASE("views are GET without a body - only fieldDelimiter on v1", "[pigment]
     CHECK(v1.body.empty());
 
     s.api = PigmentApi::legacy;
-    CHECK(build_export_request(s).url == "https://pigment.app/api/export/view/3f2a-01?fieldDelimiter=Semicolon&dateFormat=Iso8601");
+    CHECK(build_export_request(s).url ==
+          "https://pigment.app/api/export/view/3f2a-01?fieldDelimiter=Semicolon&dateFormat=Iso8601");
     s.field_delimiter.reset();
     CHECK(build_export_request(s).url == "https://pigment.app/api/export/view/3f2a-01?dateFormat=Iso8601");
 }

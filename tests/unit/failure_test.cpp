@@ -69,7 +69,8 @@ TEST_CASE("stage names", "[core]") {
 }
 
 TEST_CASE("format_failure_line shapes", "[core]") {
-    CHECK(format_failure_line({Stage::store, 403, "AuthorizationPermissionMismatch", "no write access", "grant a role"}) ==
+    CHECK(format_failure_line(
+              {Stage::store, 403, "AuthorizationPermissionMismatch", "no write access", "grant a role"}) ==
           "store: HTTP 403 AuthorizationPermissionMismatch: no write access (hint: grant a role)");
     CHECK(format_failure_line({Stage::export_, 502, "", "bad gateway", ""}) == "export: HTTP 502: bad gateway");
     CHECK(format_failure_line({Stage::secret, 0, "SecretNotFound", "no such secret", ""}) ==

@@ -51,7 +51,8 @@ TEST_CASE("inspect_output: nothing or a regular file is fine, anything else is r
     REQUIRE(::mkfifo((f.path / "fifo").c_str(), 0600) == 0);
     fs::create_symlink(f.path / "file.csv", f.path / "link.csv");
     CHECK_THROWS_WITH(inspect_output(f.path / "fifo", Stage::usage, "--dest"), Catch::Contains("is a FIFO"));
-    CHECK_THROWS_WITH(inspect_output(f.path / "link.csv", Stage::usage, "--dest"), Catch::Contains("is a symbolic link"));
+    CHECK_THROWS_WITH(inspect_output(f.path / "link.csv", Stage::usage, "--dest"),
+                      Catch::Contains("is a symbolic link"));
     CHECK_THROWS_WITH(inspect_output(f.path, Stage::usage, "--dest"), Catch::Contains("is a directory"));
     CHECK_THROWS_WITH(inspect_output("/dev/null", Stage::usage, "--dest"), Catch::Contains("is a device"));
 }
@@ -63,10 +64,11 @@ TEST_CASE("write_output_atomically replaces whole, keeps the mode, and leaves no
     ::chmod(out.c_str(), 0600);
     write_output_atomically(out, "new\n", Stage::store, "--summary-json");
     CHECK(read(out) == "new\n");
-    struct stat st{};
+    struct stat st {};
     REQUIRE(::stat(out.c_str(), &st) == 0);
     CHECK((st.st_mode & 07777) == 0600);
-    CHECK_THROWS_AS(write_output_atomically(f.path / "missing" / "s.json", "x", Stage::store, "--summary-json"), Failure);
+    CHECK_THROWS_AS(write_output_atomically(f.path / "missing" / "s.json", "x", Stage::store, "--summary-json"),
+                    Failure);
     CHECK(temporaries(f.path).empty());
 }
 
@@ -76,7 +78,7 @@ TEST_CASE("the file sink's temporary is 0600 until it is published", "[storage]"
     sink.open();
     auto temps = temporaries(f.path);
     REQUIRE(temps.size() == 1);
-    struct stat st{};
+    struct stat st {};
     REQUIRE(::stat(temps[0].c_str(), &st) == 0);
     CHECK((st.st_mode & 07777) == 0600);
     sink.abort();

@@ -60,7 +60,8 @@ public:
         {
             std::lock_guard lock(mutex_);
             if (worker >= concurrency_) bad_worker = true;
-            uploads.push_back({worker, chunk.index, chunk.offset, std::string(chunk.data, chunk.size), chunk.data, chunk.crc64});
+            uploads.push_back(
+                {worker, chunk.index, chunk.offset, std::string(chunk.data, chunk.size), chunk.data, chunk.crc64});
         }
         --in_flight_;
         if (fail_on_upload != 0 && n == fail_on_upload) {
@@ -500,7 +501,8 @@ TEST_CASE("memory stays bounded: at most parallel + 1 distinct buffers", "[trans
     }
 }
 
-TEST_CASE("with --compress the chunks CRC MD5 and length are of the stored bytes and the rows of the CSV", "[transfer][compress]") {
+TEST_CASE("with --compress the chunks CRC MD5 and length are of the stored bytes and the rows of the CSV",
+          "[transfer][compress]") {
     // Random numbers beside the quoted fields, so the stored stream spans many 64 KiB chunks.
     std::mt19937 rng(5);
     std::string csv = "id;name;note\r\n";

@@ -17,9 +17,13 @@ std::chrono::system_clock::time_point fixed_now() {
     return sys_days{year{2026} / 11 / 29} + hours{3} + minutes{15} + seconds{7};
 }
 
-PlaceholderValues values() { return {"metric", "3f2a-b9_c", fixed_now()}; }
+PlaceholderValues values() {
+    return {"metric", "3f2a-b9_c", fixed_now()};
+}
 
-std::string expand(const std::string& text) { return expand_placeholders(text, values()); }
+std::string expand(const std::string& text) {
+    return expand_placeholders(text, values());
+}
 
 std::string error_of(const std::string& text) {
     try {

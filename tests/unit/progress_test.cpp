@@ -16,7 +16,8 @@ TEST_CASE("progress at the start", "[transfer]") {
 TEST_CASE("progress shows size, decimal MB/s, mm:ss and grouped rows", "[transfer]") {
     // 12.5 MiB in 3.175 s = 4.13 MB/s
     CHECK(format_progress({13'107'200, 98'765, milliseconds(3175)}) == "12.5 MiB  4.1 MB/s  00:03  98,765 rows");
-    CHECK(format_progress({100'000'000, 1'234'567'890, milliseconds(2000)}) == "95.4 MiB  50.0 MB/s  00:02  1,234,567,890 rows");
+    CHECK(format_progress({100'000'000, 1'234'567'890, milliseconds(2000)}) ==
+          "95.4 MiB  50.0 MB/s  00:02  1,234,567,890 rows");
 }
 
 TEST_CASE("row counts are grouped by thousands", "[transfer]") {

@@ -20,17 +20,21 @@ TEST_CASE("redact_url keeps allow-listed parameters and redacts the rest", "[htt
           "https://h/f?resource=file&action=append&position=0&close=true&mode=legacy&restype=container");
     CHECK(redact_url("https://pigment.app/api/export/view/x?fieldDelimiter=Semicolon&dateFormat=Iso8601") ==
           "https://pigment.app/api/export/view/x?fieldDelimiter=Semicolon&dateFormat=Iso8601");
-    CHECK(redact_url("http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://storage.azure.com&client_id=abc") ==
-          "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://storage.azure.com&client_id=abc");
+    CHECK(redact_url("http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://"
+                     "storage.azure.com&client_id=abc") ==
+          "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://"
+          "storage.azure.com&client_id=abc");
     CHECK(redact_url("https://h/p?token=xyz&api-version=1") == "https://h/p?token=REDACTED&api-version=1");
 }
 
 TEST_CASE("redact_url scrubs every SAS field of its value", "[http]") {
-    const std::string sas = "sv=2022-11-02&ss=b&srt=co&sp=rwdlac&se=2030-01-01T00:00:00Z&st=2024-01-01&spr=https"
-                            "&skoid=11111111-2222&sktid=tenant&sig=AbC%2Bdef%3D";
+    const std::string sas =
+        "sv=2022-11-02&ss=b&srt=co&sp=rwdlac&se=2030-01-01T00:00:00Z&st=2024-01-01&spr=https"
+        "&skoid=11111111-2222&sktid=tenant&sig=AbC%2Bdef%3D";
     auto out = redact_url("https://acct.blob.core.windows.net/c/x.csv?" + sas);
-    CHECK(out == "https://acct.blob.core.windows.net/c/x.csv?sv=REDACTED&ss=REDACTED&srt=REDACTED&sp=REDACTED&se=REDACTED"
-                 "&st=REDACTED&spr=REDACTED&skoid=REDACTED&sktid=REDACTED&sig=REDACTED");
+    CHECK(out ==
+          "https://acct.blob.core.windows.net/c/x.csv?sv=REDACTED&ss=REDACTED&srt=REDACTED&sp=REDACTED&se=REDACTED"
+          "&st=REDACTED&spr=REDACTED&skoid=REDACTED&sktid=REDACTED&sig=REDACTED");
     CHECK(out.find("AbC") == std::string::npos);
     CHECK(out.find("rwdlac") == std::string::npos);
     CHECK(out.find("2030") == std::string::npos);
@@ -52,7 +56,8 @@ TEST_CASE("redact_url keeps bare keys, empty values and a trailing '?'", "[http]
 }
 
 TEST_CASE("strip_query drops everything from '?'", "[http]") {
-    CHECK(strip_query("https://acct.blob.core.windows.net/c/x.csv?sv=1&sig=abc") == "https://acct.blob.core.windows.net/c/x.csv");
+    CHECK(strip_query("https://acct.blob.core.windows.net/c/x.csv?sv=1&sig=abc") ==
+          "https://acct.blob.core.windows.net/c/x.csv");
     CHECK(strip_query("https://h/p") == "https://h/p");
     CHECK(strip_query("https://h/p?") == "https://h/p");
     CHECK(strip_query("") == "");
@@ -70,9 +75,10 @@ TEST_CASE("secret-bearing headers are redacted", "[http]") {
 }
 
 TEST_CASE("diagnostic headers keep their values, matched case-insensitively", "[http]") {
-    for (const char* name : {"Content-Type", "content-type", "CONTENT-LENGTH", "Content-MD5", "x-ms-version", "X-MS-DATE",
-                             "x-ms-request-id", "x-ms-error-code", "Retry-After", "x-ms-retry-after-ms", "ETag",
-                             "User-Agent", "Metadata", "x-ms-blob-type", "x-ms-resource-type", "x-ms-content-crc64"}) {
+    for (const char* name :
+         {"Content-Type", "content-type", "CONTENT-LENGTH", "Content-MD5", "x-ms-version", "X-MS-DATE",
+          "x-ms-request-id", "x-ms-error-code", "Retry-After", "x-ms-retry-after-ms", "ETag", "User-Agent", "Metadata",
+          "x-ms-blob-type", "x-ms-resource-type", "x-ms-content-crc64"}) {
         INFO(name);
         CHECK(is_safe_header(name));
         CHECK(redact_header_value(name, "text/csv; charset=utf-8") == "text/csv; charset=utf-8");

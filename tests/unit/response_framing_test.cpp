@@ -1,5 +1,5 @@
-#include <catch2/catch.hpp>
 #include <curl/curl.h>
+#include <catch2/catch.hpp>
 
 #include "pigment_export/http/response_framing.hpp"
 
@@ -21,7 +21,8 @@ TEST_CASE("provable endings: one Content-Length, chunked, an HTTP/2 stream", "[h
     auto f = classify_framing(head(11, {{"Content-Length", "8"}}));
     CHECK(f.end == BodyEnd::content_length);
     CHECK(f.length == 8u);
-    CHECK(classify_framing(head(11, {{"Content-Length", "8"}, {"content-length", " 8 "}})).end == BodyEnd::content_length);
+    CHECK(classify_framing(head(11, {{"Content-Length", "8"}, {"content-length", " 8 "}})).end ==
+          BodyEnd::content_length);
     CHECK(classify_framing(head(11, {{"Content-Length", "8, 8"}})).end == BodyEnd::content_length);
     CHECK(classify_framing(head(10, {{"Content-Length", "0"}})).end == BodyEnd::content_length);
     CHECK(classify_framing(head(11, {{"Transfer-Encoding", "Chunked"}})).end == BodyEnd::chunked);
@@ -33,15 +34,19 @@ TEST_CASE("provable endings: one Content-Length, chunked, an HTTP/2 stream", "[h
 TEST_CASE("unprovable or contradictory endings", "[http][framing]") {
     CHECK(classify_framing(head(11, {})).end == BodyEnd::connection_close);
     CHECK(classify_framing(head(10, {{"Connection", "close"}})).end == BodyEnd::connection_close);
-    CHECK(classify_framing(head(11, {{"Content-Length", "8"}, {"Content-Length", "4"}})).end == BodyEnd::conflicting_length);
+    CHECK(classify_framing(head(11, {{"Content-Length", "8"}, {"Content-Length", "4"}})).end ==
+          BodyEnd::conflicting_length);
     CHECK(classify_framing(head(11, {{"Content-Length", "8, 9"}})).end == BodyEnd::conflicting_length);
-    CHECK(classify_framing(head(11, {{"Content-Length", "8"}, {"Transfer-Encoding", "chunked"}})).end == BodyEnd::conflicting_length);
-    CHECK(classify_framing(head(20, {{"Content-Length", "1"}, {"Content-Length", "2"}})).end == BodyEnd::conflicting_length);
+    CHECK(classify_framing(head(11, {{"Content-Length", "8"}, {"Transfer-Encoding", "chunked"}})).end ==
+          BodyEnd::conflicting_length);
+    CHECK(classify_framing(head(20, {{"Content-Length", "1"}, {"Content-Length", "2"}})).end ==
+          BodyEnd::conflicting_length);
     for (const char* bad : {"", "-1", "8x", "0x10", "99999999999999999999999"}) {
         INFO(bad);
         CHECK(classify_framing(head(11, {{"Content-Length", bad}})).end == BodyEnd::invalid_length);
     }
-    CHECK(classify_framing(head(11, {{"Transfer-Encoding", "gzip, chunked"}})).end == BodyEnd::unsupported_transfer_coding);
+    CHECK(classify_framing(head(11, {{"Transfer-Encoding", "gzip, chunked"}})).end ==
+          BodyEnd::unsupported_transfer_coding);
     CHECK(classify_framing(head(11, {{"Transfer-Encoding", "chunked"}, {"Transfer-Encoding", "chunked"}})).end ==
           BodyEnd::unsupported_transfer_coding);
     for (auto end : {BodyEnd::connection_close, BodyEnd::conflicting_length, BodyEnd::invalid_length,
@@ -60,13 +65,14 @@ TEST_CASE("only identity (or no) Content-Encoding is the payload itself", "[http
 }
 
 TEST_CASE("deterministic curl failures are not transient", "[http][retry]") {
-    for (int code : {CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING,
-                     CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM, CURLE_SSL_CONNECT_ERROR}) {
+    for (int code : {CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, CURLE_SEND_ERROR, CURLE_RECV_ERROR,
+                     CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM, CURLE_SSL_CONNECT_ERROR}) {
         INFO(code);
         CHECK(is_transient_curl_code(code));
         CHECK(transport_kind(code) == TransportKind::network);
     }
-    for (int code : {CURLE_WEIRD_SERVER_REPLY, CURLE_BAD_CONTENT_ENCODING, CURLE_OUT_OF_MEMORY, CURLE_TOO_MANY_REDIRECTS}) {
+    for (int code :
+         {CURLE_WEIRD_SERVER_REPLY, CURLE_BAD_CONTENT_ENCODING, CURLE_OUT_OF_MEMORY, CURLE_TOO_MANY_REDIRECTS}) {
         INFO(code);
         CHECK_FALSE(is_transient_curl_code(code));
         CHECK(transport_kind(code) == TransportKind::malformed_response);

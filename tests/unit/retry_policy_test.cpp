@@ -18,7 +18,9 @@ std::chrono::system_clock::time_point fixed_now() {
     return sys_days{year{2026} / 11 / 29} + hours{3} + minutes{15};
 }
 
-std::optional<Millis> retry_after(Headers headers) { return parse_retry_after(headers, fixed_now()); }
+std::optional<Millis> retry_after(Headers headers) {
+    return parse_retry_after(headers, fixed_now());
+}
 
 }  // namespace
 
@@ -71,8 +73,9 @@ TEST_CASE("x-ms-retry-after-ms wins over Retry-After", "[retry]") {
 }
 
 TEST_CASE("unparsable Retry-After values are ignored", "[retry]") {
-    for (const char* bad : {"", "soon", "-1", "1.5", "5s", "0x10", "Sun, 29 Nov 2026 03:15:30", "29 Nov 2026 03:15:30 GMT",
-                            "Sun, 29 Nov 2026 03:15:30 GMT trailing", "Sunday, 29-Nov-26 03:15:30 GMT"}) {
+    for (const char* bad :
+         {"", "soon", "-1", "1.5", "5s", "0x10", "Sun, 29 Nov 2026 03:15:30", "29 Nov 2026 03:15:30 GMT",
+          "Sun, 29 Nov 2026 03:15:30 GMT trailing", "Sunday, 29-Nov-26 03:15:30 GMT"}) {
         INFO("'" << bad << "'");
         CHECK_FALSE(retry_after({{"Retry-After", bad}}).has_value());
     }
@@ -156,13 +159,17 @@ struct Loop {
 
     Loop() {
         policy.max_retries = 3;
-        hooks.sleep = [this](Millis d) { slept.push_back(d); return true; };
+        hooks.sleep = [this](Millis d) {
+            slept.push_back(d);
+            return true;
+        };
         hooks.random01 = [] { return 0.5; };
         hooks.now = fixed_now;
     }
 
     Response run(const std::function<Response(int attempt)>& answer) {
-        return retry_loop(policy, [] { return Request{}; }, [&](const Request&) { return answer(++attempts); }, hooks);
+        return retry_loop(
+            policy, [] { return Request{}; }, [&](const Request&) { return answer(++attempts); }, hooks);
     }
 };
 

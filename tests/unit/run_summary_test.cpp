@@ -58,19 +58,20 @@ std::vector<std::string> keys_of(const nlohmann::ordered_json& j) {
 
 TEST_CASE("a successful run's summary JSON: exact keys, order and values", "[app]") {
     redactor::clear_for_tests();
-    CHECK(summary_json(ok_run()) ==
-          R"({"status":"ok","committed":true,"unchanged":false,"stage":null,"exit_code":0,"block_type":"metric","block_id":"3f2a-01",)"
-          R"("destination":"https://acct.blob.core.windows.net/exports/m.csv","bytes":10000000,"csv_bytes":10000000,)"
-          R"("stored_bytes":10000000,"compression":"none","rows":12345,)"
-          R"("md5":"1B2M2Y8AsgTpgAmY7PhCfg==","reclaimed":0,"duration_s":2.5,"error":null})");
+    CHECK(
+        summary_json(ok_run()) ==
+        R"({"status":"ok","committed":true,"unchanged":false,"stage":null,"exit_code":0,"block_type":"metric","block_id":"3f2a-01",)"
+        R"("destination":"https://acct.blob.core.windows.net/exports/m.csv","bytes":10000000,"csv_bytes":10000000,)"
+        R"("stored_bytes":10000000,"compression":"none","rows":12345,)"
+        R"("md5":"1B2M2Y8AsgTpgAmY7PhCfg==","reclaimed":0,"duration_s":2.5,"error":null})");
 }
 
 TEST_CASE("summary JSON types", "[app]") {
     redactor::clear_for_tests();
     auto j = nlohmann::ordered_json::parse(summary_json(ok_run()));
-    CHECK(keys_of(j) == std::vector<std::string>{"status", "committed", "unchanged", "stage", "exit_code", "block_type", "block_id",
-                                                 "destination", "bytes", "csv_bytes", "stored_bytes", "compression", "rows", "md5",
-                                                 "reclaimed", "duration_s", "error"});
+    CHECK(keys_of(j) == std::vector<std::string>{"status", "committed", "unchanged", "stage", "exit_code", "block_type",
+                                                 "block_id", "destination", "bytes", "csv_bytes", "stored_bytes",
+                                                 "compression", "rows", "md5", "reclaimed", "duration_s", "error"});
     CHECK(j["status"].is_string());
     CHECK(j["stage"].is_null());
     CHECK(j["exit_code"].is_number_integer());
@@ -117,8 +118,8 @@ TEST_CASE("http_status is null when no response was received", "[app]") {
 
 TEST_CASE("every stage name appears as the summary's stage", "[app]") {
     redactor::clear_for_tests();
-    const std::pair<Stage, const char*> stages[] = {{Stage::usage, "usage"},   {Stage::secret, "secret"},
-                                                    {Stage::export_, "export"}, {Stage::store, "store"},
+    const std::pair<Stage, const char*> stages[] = {{Stage::usage, "usage"},       {Stage::secret, "secret"},
+                                                    {Stage::export_, "export"},    {Stage::store, "store"},
                                                     {Stage::internal, "internal"}, {Stage::interrupted, "interrupted"}};
     for (auto [stage, name] : stages) {
         auto s = failed_run();
@@ -173,7 +174,8 @@ TEST_CASE("invalid UTF-8 in an error does not break the summary", "[app]") {
 TEST_CASE("summary_line for a successful run", "[app]") {
     redactor::clear_for_tests();
     CHECK(summary_line(ok_run()) ==
-          "exported metric 3f2a-01: 12345 rows, 9.5 MiB (2.50 s, 4.0 MB/s) -> https://acct.blob.core.windows.net/exports/m.csv");
+          "exported metric 3f2a-01: 12345 rows, 9.5 MiB (2.50 s, 4.0 MB/s) -> "
+          "https://acct.blob.core.windows.net/exports/m.csv");
     auto zero = ok_run();
     zero.duration_s = 0;
     zero.csv_bytes = 0;

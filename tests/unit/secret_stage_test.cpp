@@ -14,5 +14,6 @@ TEST_CASE("describe_key_source names the source without the key", "[app]") {
     c.secret.secret_name = "pigment-key";
     CHECK(describe_key_source(c) == "Key Vault https://kv.vault.azure.net/secrets/pigment-key");
     c.secret.secret_version = "0123456789abcdef0123456789abcdef";
-    CHECK(describe_key_source(c) == "Key Vault https://kv.vault.azure.net/secrets/pigment-key/0123456789abcdef0123456789abcdef");
+    CHECK(describe_key_source(c) ==
+          "Key Vault https://kv.vault.azure.net/secrets/pigment-key/0123456789abcdef0123456789abcdef");
 }

@@ -20,15 +20,17 @@ pe::http::Request put_request() {
 
 TEST_CASE("SAS wins over Shared Key and bearer, and rides on the query", "[storage][auth]") {
     int token_calls = 0;
-    Auth auth(pe::map_env({{"AZURE_STORAGE_SAS_TOKEN", "?sv=2022-11-02&sp=cw&sig=abc%2Bdef"}, {"AZURE_STORAGE_KEY", kKey}}),
-              "acct", [&] {
-                  ++token_calls;
-                  return pe::Secret("token-value");
-              });
+    Auth auth(
+        pe::map_env({{"AZURE_STORAGE_SAS_TOKEN", "?sv=2022-11-02&sp=cw&sig=abc%2Bdef"}, {"AZURE_STORAGE_KEY", kKey}}),
+        "acct", [&] {
+            ++token_calls;
+            return pe::Secret("token-value");
+        });
     CHECK(auth.kind() == AuthKind::sas);
     auto r = put_request();
     auth.authorize(r);
-    CHECK(r.url == "https://acct.blob.core.windows.net/c/f.csv?comp=block&blockid=QQ%3D%3D&sv=2022-11-02&sp=cw&sig=abc%2Bdef");
+    CHECK(r.url ==
+          "https://acct.blob.core.windows.net/c/f.csv?comp=block&blockid=QQ%3D%3D&sv=2022-11-02&sp=cw&sig=abc%2Bdef");
     CHECK_FALSE(pe::http::find_header(r.headers, "Authorization"));
     CHECK(pe::http::find_header(r.headers, "x-ms-version") == std::string_view(kApiVersion));
     CHECK(auth.rename_source_query() == "?sv=2022-11-02&sp=cw&sig=abc%2Bdef");
@@ -71,7 +73,8 @@ TEST_CASE("bearer last: the token source is asked lazily and its token reused", 
 
 TEST_CASE("no credential at all, or a SAS without a signature, is a store failure", "[storage][auth]") {
     CHECK_THROWS_AS(Auth(pe::map_env({}), "acct", nullptr), pe::Failure);
-    CHECK_THROWS_AS(Auth(pe::map_env({{"AZURE_STORAGE_SAS_TOKEN", "sv=2022-11-02&sp=cw"}}), "acct", nullptr), pe::Failure);
+    CHECK_THROWS_AS(Auth(pe::map_env({{"AZURE_STORAGE_SAS_TOKEN", "sv=2022-11-02&sp=cw"}}), "acct", nullptr),
+                    pe::Failure);
 }
 
 TEST_CASE("storage_needs_token: an empty SAS or key counts as unset, as the sink's auth choice does", "[storage]") {

@@ -25,13 +25,15 @@ pe::FailureInfo map(Api api, int status, pe::http::Headers headers, std::string 
 
 TEST_CASE("DFS JSON, Blob XML and header-only (HEAD) errors all yield the code", "[storage][errors]") {
     auto dfs = parse_service_error(
-        404, {}, R"({"error":{"code":"FilesystemNotFound","message":"The specified filesystem does not exist.\nRequestId:1"}})");
+        404, {},
+        R"({"error":{"code":"FilesystemNotFound","message":"The specified filesystem does not exist.\nRequestId:1"}})");
     CHECK(dfs.code == "FilesystemNotFound");
     CHECK(dfs.message == "The specified filesystem does not exist.");
 
     auto blob = parse_service_error(
-        409, {}, "<?xml version=\"1.0\"?><Error><Code>BlobAlreadyExists</Code><Message>The specified blob already exists.\n"
-                 "RequestId:2</Message></Error>");
+        409, {},
+        "<?xml version=\"1.0\"?><Error><Code>BlobAlreadyExists</Code><Message>The specified blob already exists.\n"
+        "RequestId:2</Message></Error>");
     CHECK(blob.code == "BlobAlreadyExists");
     CHECK(blob.message == "The specified blob already exists.");
 

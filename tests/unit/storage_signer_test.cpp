@@ -12,7 +12,8 @@ const char* kAzuriteKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UV
 
 }  // namespace
 
-TEST_CASE("Put Block on a path-style emulator URL signs the doubled account and decoded query", "[storage][sharedkey]") {
+TEST_CASE("Put Block on a path-style emulator URL signs the doubled account and decoded query",
+          "[storage][sharedkey]") {
     pe::http::Request r;
     r.method = "PUT";
     r.url = "http://127.0.0.1:10000/devstoreaccount1/exports/dir/a%20b.csv?comp=block&blockid=AAAA%2B%2F%3D%3D";
@@ -33,7 +34,8 @@ TEST_CASE("Put Block on a path-style emulator URL signs the doubled account and 
     CHECK(shared_key_signature(sts, pe::Secret(kAzuriteKey)) == "OHzP4hYvIhCSXmUqQN4zjjWtPXuXWsitRmvk+wBPfmQ=");
 }
 
-TEST_CASE("an empty body signs Content-Length as an empty line - conditionals have their own lines", "[storage][sharedkey]") {
+TEST_CASE("an empty body signs Content-Length as an empty line - conditionals have their own lines",
+          "[storage][sharedkey]") {
     pe::http::Request r;
     r.method = "PATCH";
     r.url = "https://acct.dfs.core.windows.net/fs/.x.csv.pigment-tmp-1?action=flush&position=42&close=true";

@@ -82,9 +82,9 @@ TEST_CASE("plain http is refused for anything but loopback", "[storage][url]") {
 }
 
 TEST_CASE("a destination must name a file inside a container", "[storage][url]") {
-    CHECK_THROWS_AS(resolve_target(location(StorageEndpoint::blob, "a.blob.core.windows.net", "a", "c", ""),
-                                   StorageApi::automatic),
-                    pe::Failure);
+    CHECK_THROWS_AS(
+        resolve_target(location(StorageEndpoint::blob, "a.blob.core.windows.net", "a", "c", ""), StorageApi::automatic),
+        pe::Failure);
     CHECK_THROWS_AS(resolve_target(location(StorageEndpoint::blob, "a.blob.core.windows.net", "a", "c", "dir/"),
                                    StorageApi::automatic),
                     pe::Failure);

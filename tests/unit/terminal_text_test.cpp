@@ -6,7 +6,8 @@ using pe::printable;
 
 TEST_CASE("printable: plain and UTF-8 text is unchanged", "[core][terminal_text]") {
     CHECK(printable("SecretNotFound: no such secret") == "SecretNotFound: no such secret");
-    CHECK(printable("r\xC3\xA9sum\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80") == "r\xC3\xA9sum\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80");
+    CHECK(printable("r\xC3\xA9sum\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80") ==
+          "r\xC3\xA9sum\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80");
     CHECK(printable("\xC2\xA0") == "\xC2\xA0");
 }
 
@@ -18,7 +19,8 @@ TEST_CASE("printable: line breaks become spaces, other controls visible escapes"
 }
 
 TEST_CASE("printable: C1 controls and broken UTF-8 are escaped byte by byte", "[core][terminal_text]") {
-    CHECK(printable("\xC2\x9B" "2J") == "\\xC2\\x9B2J");
+    CHECK(printable("\xC2\x9B"
+                    "2J") == "\\xC2\\x9B2J");
     CHECK(printable("\x9B") == "\\x9B");
     CHECK(printable("\xC3") == "\\xC3");
     CHECK(printable("\xC0\xAF") == "\\xC0\\xAF");           // overlong '/'

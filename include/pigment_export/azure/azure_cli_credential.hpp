@@ -23,7 +23,8 @@ AccessToken parse_azure_cli_output(std::string_view json);
 class AzureCliCredential : public TokenCredential {
 public:
     // `program`: "az" on PATH in production; tests pass a script that imitates it.
-    explicit AzureCliCredential(std::string program = "az", std::chrono::milliseconds timeout = std::chrono::seconds(13));
+    explicit AzureCliCredential(std::string program = "az",
+                                std::chrono::milliseconds timeout = std::chrono::seconds(13));
     AccessToken get_token(const TokenRequest& request) override;
     std::string name() const override { return "Azure CLI"; }
 

@@ -12,6 +12,7 @@
 namespace pe::cli {
 
 // `compress` and `level` as typed ("" when not given).
-CompressionSettings choose_compression(std::string_view compress, std::string_view level, const Destination& destination);
+CompressionSettings choose_compression(std::string_view compress, std::string_view level,
+                                       const Destination& destination);
 
 }  // namespace pe::cli

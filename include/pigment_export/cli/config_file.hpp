@@ -30,7 +30,8 @@ struct ConfigSetting {
 };
 
 // The settings in the order of their lines.
-std::vector<ConfigSetting> parse_config_file(std::string_view text, const std::string& path, const OptionKinds& options);
+std::vector<ConfigSetting> parse_config_file(std::string_view text, const std::string& path,
+                                             const OptionKinds& options);
 
 // Reads `path` (a regular file of at most 1 MiB) and parses it.
 std::vector<ConfigSetting> read_config_file(const std::string& path, const OptionKinds& options);

@@ -27,6 +27,7 @@ std::optional<ManifestRequest> find_manifest(const std::vector<std::string>& arg
 constexpr std::size_t kMaxManifestBytes = 4u << 20;
 
 // One argument vector per export. Throws Failure (usage) naming the entry at fault.
-std::vector<std::vector<std::string>> manifest_runs(const std::string& json_text, const std::vector<std::string>& shared_args);
+std::vector<std::vector<std::string>> manifest_runs(const std::string& json_text,
+                                                    const std::vector<std::string>& shared_args);
 
 }  // namespace pe::cli

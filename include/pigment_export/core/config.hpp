@@ -53,10 +53,10 @@ struct TransferSettings {
 };
 
 struct NetworkSettings {
-    std::filesystem::path ca_bundle;                       // empty: system default
+    std::filesystem::path ca_bundle;  // empty: system default
     std::chrono::seconds connect_timeout{10};
-    std::chrono::seconds stall_timeout{60};                // abort a transfer idle this long
-    std::optional<std::chrono::seconds> total_timeout;     // --timeout: one export (or check) from start to commit
+    std::chrono::seconds stall_timeout{60};             // abort a transfer idle this long
+    std::optional<std::chrono::seconds> total_timeout;  // --timeout: one export (or check) from start to commit
 };
 
 // Checks that refuse to replace the destination with a suspicious export.

@@ -31,10 +31,10 @@ std::optional<std::string_view> find_header(const Headers& headers, std::string_
 
 struct Request {
     std::string method = "GET";
-    std::string url;             // may carry a SAS query: log it only through redact_url()
-    Headers headers;             // values of sensitive headers are redacted in logs
-    std::string_view body;       // not owned; must outlive the call
-    bool body_is_secret = false; // e.g. a token request form: never log the body
+    std::string url;              // may carry a SAS query: log it only through redact_url()
+    Headers headers;              // values of sensitive headers are redacted in logs
+    std::string_view body;        // not owned; must outlive the call
+    bool body_is_secret = false;  // e.g. a token request form: never log the body
     // Clean-up after a failure or a signal (deleting a temporary object) must still run
     // while cancellation is requested; stall detection still bounds it.
     bool survives_cancellation = false;
@@ -44,12 +44,12 @@ struct Response {
     int status = 0;
     int http_version = 0;  // from the status line: 10, 11, 20, 30
     Headers headers;
-    std::string body;  // the whole body for send(); for stream(), only a non-2xx error body
+    std::string body;             // the whole body for send(); for stream(), only a non-2xx error body
     bool body_truncated = false;  // the body was longer than ClientOptions::max_buffered_body
 };
 
 struct ClientOptions {
-    std::filesystem::path ca_bundle;             // empty: SSL_CERT_FILE, CURL_CA_BUNDLE, then system store
+    std::filesystem::path ca_bundle;  // empty: SSL_CERT_FILE, CURL_CA_BUNDLE, then system store
     std::chrono::milliseconds connect_timeout{10'000};
     std::chrono::seconds stall_timeout{60};      // abort when no byte moves for this long
     std::chrono::milliseconds total_timeout{0};  // per request; 0 = none
@@ -60,8 +60,8 @@ struct ClientOptions {
     std::size_t max_header_count = 256;
     // libcurl allocates both per handle, so they are the per-connection memory: a large
     // receive buffer only for the export download, a larger send buffer only for chunk uploads.
-    std::size_t receive_buffer = 16u << 10;      // libcurl's default
-    std::size_t upload_buffer = 64u << 10;       // libcurl's default
+    std::size_t receive_buffer = 16u << 10;  // libcurl's default
+    std::size_t upload_buffer = 64u << 10;   // libcurl's default
 };
 
 // The options every client of a run shares: CA bundle and timeouts from the command line.

@@ -14,8 +14,8 @@ using Millis = std::chrono::milliseconds;
 struct RetryPolicy {
     unsigned max_retries = 5;
     Millis base_delay{800};
-    Millis max_delay{60'000};    // cap on one wait, Retry-After included
-    Millis max_total{300'000};   // cap on all waits of one request
+    Millis max_delay{60'000};   // cap on one wait, Retry-After included
+    Millis max_total{300'000};  // cap on all waits of one request
 };
 
 // 408, 429, 500, 502, 503, 504 (and 410/404 where a caller's own classifier says so).

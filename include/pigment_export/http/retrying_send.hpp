@@ -12,9 +12,9 @@ struct RetryHooks {
     // The classifier: which answers and which transport failures are worth another attempt.
     std::function<bool(int status)> is_transient = is_transient_status;
     std::function<bool(const TransportError&)> is_retryable_error;  // default: TransportError::retryable()
-    std::function<bool(Millis)> sleep;     // default: cancellation::sleep_for
-    std::function<double()> random01;      // default: a thread-local PRNG
-    std::function<std::chrono::system_clock::time_point()> now;  // default: system_clock::now
+    std::function<bool(Millis)> sleep;                              // default: cancellation::sleep_for
+    std::function<double()> random01;                               // default: a thread-local PRNG
+    std::function<std::chrono::system_clock::time_point()> now;     // default: system_clock::now
 };
 
 // Uniform in [0,1) from a per-thread generator: the jitter source for back-off delays.

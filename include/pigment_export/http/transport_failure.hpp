@@ -12,8 +12,8 @@ namespace pe::http {
 
 struct TransportContext {
     Stage stage;
-    std::string subject;        // what was talked to: "Pigment", "Key Vault at HOST", ...
-    std::string network_hint;   // the service's own advice when the network is at fault
+    std::string subject;       // what was talked to: "Pigment", "Key Vault at HOST", ...
+    std::string network_hint;  // the service's own advice when the network is at fault
 };
 
 // Codes NetworkError, MalformedResponse, TlsError (Cancelled is the caller's business: check

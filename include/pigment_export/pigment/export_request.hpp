@@ -10,7 +10,7 @@ namespace pe::pigment {
 struct ExportRequest {
     std::string method;  // GET for views, POST for list/metric/table
     std::string url;
-    std::string body;    // empty for GET
+    std::string body;  // empty for GET
 };
 
 ExportRequest build_export_request(const ExportSettings& settings);

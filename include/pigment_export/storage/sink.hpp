@@ -16,7 +16,7 @@ struct ChunkView {
     std::uint64_t offset = 0;  // byte position of data[0] in the export
     const char* data = nullptr;
     std::size_t size = 0;
-    std::uint64_t crc64 = 0;   // crc64(data, size): computed as the chunk filled, while in cache
+    std::uint64_t crc64 = 0;  // crc64(data, size): computed as the chunk filled, while in cache
 };
 
 struct CommitInfo {

@@ -20,11 +20,11 @@ struct ServiceError {
 ServiceError parse_service_error(int status, const http::Headers& headers, std::string_view body);
 
 struct ErrorContext {
-    std::string operation;    // "append to the temporary file", "commit the block list", ...
-    std::string location;     // the object as shown to the user, never with a query
+    std::string operation;  // "append to the temporary file", "commit the block list", ...
+    std::string location;   // the object as shown to the user, never with a query
     Api api = Api::blob;
     std::string container;
-    std::string credential;   // Auth::describe()
+    std::string credential;  // Auth::describe()
     unsigned max_retries = 0;
 };
 

@@ -14,8 +14,8 @@ enum class Api { dfs, blob };
 
 struct Target {
     Api api = Api::blob;
-    std::string scheme;     // "https", or "http" for loopback emulators
-    std::string host;       // host[:port] the requests go to
+    std::string scheme;       // "https", or "http" for loopback emulators
+    std::string host;         // host[:port] the requests go to
     bool path_style = false;  // the account is the first path segment (emulators)
     std::string account;
     std::string container;  // blob container or DFS filesystem

@@ -34,11 +34,11 @@ private:
     void feed_bytes(const char* p, const char* end);
 
     Isa isa_;
-    std::uint64_t complete_ = 0;      // records ended by a line feed
+    std::uint64_t complete_ = 0;  // records ended by a line feed
     std::uint64_t bytes_ = 0;
     bool in_quotes_ = false;
-    bool line_has_content_ = false;   // bytes since the last record end (other than CR)
-    unsigned bom_matched_ = 0;        // BOM bytes matched at the start
+    bool line_has_content_ = false;  // bytes since the last record end (other than CR)
+    unsigned bom_matched_ = 0;       // BOM bytes matched at the start
     bool bom_done_ = false;
 };
 

@@ -115,8 +115,8 @@ private:
     std::uint64_t stored_ = 0;                // bytes written into chunks so far
 
     mutable std::mutex mutex_;
-    std::condition_variable work_;   // jobs queued, or stopping
-    std::condition_variable idle_;   // a job finished
+    std::condition_variable work_;  // jobs queued, or stopping
+    std::condition_variable idle_;  // a job finished
     std::deque<Job*> hash_queue_;
     std::deque<Job*> upload_queue_;
     std::vector<std::unique_ptr<Job>> jobs_;  // owned until released
@@ -129,7 +129,7 @@ private:
     ChunkBuffer* current_ = nullptr;
     std::uint64_t next_index_ = 0;
     std::uint64_t next_offset_ = 0;
-    std::string header_;            // the first line, while --expect-header is pending
+    std::string header_;  // the first line, while --expect-header is pending
     bool header_checked_ = false;
     bool started_ = false;
     bool finished_ = false;
