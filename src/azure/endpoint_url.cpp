@@ -1,21 +1,9 @@
 #include "pigment_export/azure/endpoint_url.hpp"
 
-#include <algorithm>
-
 #include "pigment_export/core/loopback.hpp"
+#include "pigment_export/core/text.hpp"
 
 namespace pe::azure {
-
-namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
-}  // namespace
 
 std::optional<EndpointUrl> parse_endpoint_url(std::string_view url) {
     auto sep = url.find("://");
@@ -23,7 +11,7 @@ std::optional<EndpointUrl> parse_endpoint_url(std::string_view url) {
         return std::nullopt;
     }
     EndpointUrl out;
-    out.scheme = lower(url.substr(0, sep));
+    out.scheme = ascii_lower(url.substr(0, sep));
     std::string_view rest = url.substr(sep + 3);
     auto end = rest.find_first_of("/?#");
     out.host = std::string(rest.substr(0, end));
@@ -42,7 +30,7 @@ std::optional<EndpointUrl> parse_endpoint_url(std::string_view url) {
     } else {
         hostname = hostname.substr(0, hostname.find(':'));
     }
-    out.hostname = lower(hostname);
+    out.hostname = ascii_lower(hostname);
     return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include "pigment_export/core/credential_text.hpp"
 #include "pigment_export/core/json_limits.hpp"
+#include "pigment_export/core/text.hpp"
 
 namespace pe::azure {
 
@@ -31,8 +32,7 @@ int to_int(const std::ssub_match& m) {
 int month_number(std::string_view name) {
     static constexpr std::string_view kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
                                                    "jul", "aug", "sep", "oct", "nov", "dec"};
-    std::string lower;
-    for (char c : name) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    std::string lower = ascii_lower(name);
     for (int i = 0; i < 12; ++i) {
         if (kMonths[i] == lower) return i + 1;
     }

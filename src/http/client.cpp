@@ -14,6 +14,7 @@
 #include "pigment_export/core/log.hpp"
 #include "pigment_export/core/redactor.hpp"
 #include "pigment_export/core/terminal_text.hpp"
+#include "pigment_export/core/text.hpp"
 #include "pigment_export/http/redact.hpp"
 #include "pigment_export/http/service_trace.hpp"
 #include "pigment_export/http/user_agent.hpp"
@@ -106,9 +107,7 @@ TransportKind transport_kind(int curl_code) {
 }
 
 bool header_name_equals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
+    return ascii_iequals(a, b);
 }
 
 namespace {

@@ -1,6 +1,7 @@
 #include "pigment_export/pigment/export_errors.hpp"
 
 #include "pigment_export/core/json_limits.hpp"
+#include "pigment_export/core/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -13,13 +14,6 @@
 namespace pe::pigment {
 
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 // Error bodies are parsed as JSON only within these bounds; beyond them they are excerpted raw.
 constexpr std::size_t kMaxJsonBody = 64u << 10;
@@ -95,7 +89,7 @@ std::string body_excerpt(std::string_view body) {
     constexpr std::size_t kMax = 200;
     std::string text = json_error_text(body);
     if (text.empty()) {
-        if (lower(body.substr(0, 512)).find("<html") != std::string::npos) return "an HTML page";
+        if (ascii_lower(body.substr(0, 512)).find("<html") != std::string::npos) return "an HTML page";
         text = std::string(body);
     }
     std::string out;
@@ -165,8 +159,8 @@ FailureInfo map_export_error(int status, std::string_view body, BlockType block_
 }
 
 std::optional<FailureInfo> check_csv_response(std::string_view content_type, std::string_view first_bytes) {
-    std::string type = lower(content_type);
-    std::string start = lower(first_bytes.substr(0, 256));
+    std::string type = ascii_lower(content_type);
+    std::string start = ascii_lower(first_bytes.substr(0, 256));
     auto trimmed = start.find_first_not_of(" \t\r\n");
     std::string_view head = trimmed == std::string::npos ? std::string_view{} : std::string_view(start).substr(trimmed);
     bool html = type.find("text/html") != std::string::npos || head.rfind("<!doctype html", 0) == 0 ||

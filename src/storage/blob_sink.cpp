@@ -100,7 +100,7 @@ void BlobSink::commit(const CommitInfo& info) {
         r.body = body;
         return r;
     });
-    finish(std::move(response), attempts, info, "commit the block list of");
+    finish(response, attempts, info, "commit the block list of");
 }
 
 void BlobSink::commit_single(const ChunkView& only, const CommitInfo& info) {
@@ -116,10 +116,10 @@ void BlobSink::commit_single(const ChunkView& only, const CommitInfo& info) {
         r.body = data;
         return r;
     });
-    finish(std::move(response), attempts, info, "upload");
+    finish(response, attempts, info, "upload");
 }
 
-void BlobSink::finish(http::Response response, unsigned attempts, const CommitInfo& info,
+void BlobSink::finish(const http::Response& response, unsigned attempts, const CommitInfo& info,
                       const std::string& operation) {
     if (response.status != 201) {
         // With --no-overwrite, a retry after a lost 201 meets our own blob: accept it when it is

@@ -11,17 +11,11 @@
 
 #include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/failure.hpp"
+#include "pigment_export/core/text.hpp"
 
 namespace pe::storage {
 
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -97,7 +91,7 @@ std::string shared_key_string_to_sign(const http::Request& request, std::string_
 
     std::vector<std::pair<std::string, std::string>> ms_headers;
     for (const auto& h : request.headers) {
-        std::string name = lower(h.name);
+        std::string name = ascii_lower(h.name);
         if (name.rfind("x-ms-", 0) == 0) {
             ms_headers.emplace_back(std::move(name), canonical_value(h.value));
         }
@@ -115,7 +109,7 @@ std::string shared_key_string_to_sign(const http::Request& request, std::string_
         query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
         if (pair.empty()) continue;
         auto eq = pair.find('=');
-        std::string name = lower(percent_decode(pair.substr(0, eq)));
+        std::string name = ascii_lower(percent_decode(pair.substr(0, eq)));
         std::string value = eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1));
         params[name].push_back(std::move(value));
     }

@@ -10,7 +10,7 @@
 
 namespace pe {
 
-Pipeline::Pipeline(Sink& sink, PipelineOptions options)
+Pipeline::Pipeline(Sink& sink, const PipelineOptions& options)
     : sink_(sink),
       options_(options),
       pool_(options.chunk_size, std::max(1u, options.parallel) + 1),

@@ -275,7 +275,7 @@ TEST_CASE("compress: option rules are usage errors before any request", "[compre
     }
 }
 
-TEST_CASE("compress: --dry-run shows the codec and level; check names it", "[compress][binary]") {
+TEST_CASE("compress: --dry-run shows the codec and level - check names it", "[compress][binary]") {
     Run r;
     auto dry = r.run(r.dir.file("m.csv.zst"), {"--dry-run", "--compress-level", "6"});
     INFO(dry.err);

@@ -33,7 +33,7 @@ TEST_CASE("the codec is inferred from a destination ending in .gz or .zst", "[co
     CHECK(choose_compression("", "", dest("x.gzip")).codec == Codec::none);  // not an ending readers know
 }
 
-TEST_CASE("default levels: gzip 1 and zstd 1; a level given is kept", "[compress]") {
+TEST_CASE("default levels: gzip 1 and zstd 1 - a level given is kept", "[compress]") {
     CHECK(choose_compression("", "", dest("x.csv.gz")).level == 1);
     CHECK(choose_compression("zstd", "", dest("x.csv.zst")).level == 1);
     CHECK(choose_compression("gzip", "3", dest("x.csv.gz")).level == 3);

@@ -28,7 +28,8 @@ public:
 private:
     http::Request request(const std::string& method, const std::string& query) const;
     void add_commit_headers(http::Request& request, const CommitInfo& info) const;
-    void finish(http::Response response, unsigned attempts, const CommitInfo& info, const std::string& operation);
+    void finish(const http::Response& response, unsigned attempts, const CommitInfo& info,
+                const std::string& operation);
     http::Response head();
 
     Session session_;

@@ -52,7 +52,7 @@ struct PipelineResult {
 
 class Pipeline {
 public:
-    Pipeline(Sink& sink, PipelineOptions options);
+    Pipeline(Sink& sink, const PipelineOptions& options);
     ~Pipeline();
     Pipeline(const Pipeline&) = delete;
     Pipeline& operator=(const Pipeline&) = delete;
