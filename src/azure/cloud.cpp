@@ -20,10 +20,6 @@ constexpr std::array<Cloud, 3> kClouds = {{
     {".vault.usgovcloudapi.net", "https://vault.usgovcloudapi.net", "https://login.microsoftonline.us"},
 }};
 
-bool ends_with(std::string_view text, std::string_view suffix) {
-    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-
 std::string without_trailing_slash(std::string text) {
     while (!text.empty() && text.back() == '/') text.pop_back();
     return text;
@@ -39,7 +35,7 @@ CloudEndpoints cloud_endpoints(std::string_view key_vault_url, const EnvLookup& 
     const Cloud* cloud = nullptr;
     if (auto url = parse_endpoint_url(key_vault_url)) {
         for (const auto& c : kClouds) {
-            if (ends_with(url->hostname, c.vault_suffix)) cloud = &c;
+            if (url->hostname.ends_with(c.vault_suffix)) cloud = &c;
         }
     }
     if (cloud == nullptr && authority_env) {

@@ -2,18 +2,11 @@
 
 #include <algorithm>
 
+#include "pigment_export/core/text.hpp"
+
 namespace pe::azure {
 
 namespace {
-
-char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
-}
 
 bool is_space(char c) {
     return c == ' ' || c == '\t';
@@ -63,7 +56,7 @@ struct HttpsUrl {
 // "https://host[:port][/path]" without user info, query or fragment.
 std::optional<HttpsUrl> parse_https(std::string_view url) {
     constexpr std::string_view kScheme = "https://";
-    if (url.size() <= kScheme.size() || !iequals(url.substr(0, kScheme.size()), kScheme)) return std::nullopt;
+    if (url.size() <= kScheme.size() || !ascii_iequals(url.substr(0, kScheme.size()), kScheme)) return std::nullopt;
     std::string_view rest = url.substr(kScheme.size());
     if (rest.find_first_of("@?#\\") != std::string_view::npos) return std::nullopt;
     std::size_t slash = std::min(rest.find('/'), rest.size());
@@ -76,9 +69,7 @@ std::optional<HttpsUrl> parse_https(std::string_view url) {
         }
         authority = authority.substr(0, colon);
     }
-    HttpsUrl out{std::string(authority), rest.substr(slash)};
-    std::transform(out.hostname.begin(), out.hostname.end(), out.hostname.begin(), lower);
-    return out;
+    return HttpsUrl{ascii_lower(authority), rest.substr(slash)};
 }
 
 std::string tenant_of(std::string_view authorization) {
@@ -88,10 +79,6 @@ std::string tenant_of(std::string_view authorization) {
     if (slash == std::string_view::npos) return {};
     std::string_view path = authorization.substr(slash + 1);
     return std::string(path.substr(0, path.find_first_of("/?#")));
-}
-
-bool ends_with(std::string_view text, std::string_view suffix) {
-    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
 // The auth-params after the scheme: name=value pairs separated by commas and spaces.
@@ -150,7 +137,7 @@ std::optional<BearerChallenge> parse_bearer_challenge(std::string_view header) {
     }
     while (!header.empty() && is_space(header.front())) header.remove_prefix(1);
     constexpr std::string_view kScheme = "Bearer";
-    if (header.size() < kScheme.size() || !iequals(header.substr(0, kScheme.size()), kScheme) ||
+    if (header.size() < kScheme.size() || !ascii_iequals(header.substr(0, kScheme.size()), kScheme) ||
         (header.size() > kScheme.size() && !is_space(header[kScheme.size()]))) {
         return std::nullopt;
     }
@@ -163,13 +150,13 @@ std::optional<BearerChallenge> parse_bearer_challenge(std::string_view header) {
     std::string value;
     bool malformed = false;
     while (reader.next(name, value, malformed)) {
-        if (iequals(name, "authorization"))
+        if (ascii_iequals(name, "authorization"))
             keep_first(authorization, value);
-        else if (iequals(name, "authorization_uri"))
+        else if (ascii_iequals(name, "authorization_uri"))
             keep_first(authorization_uri, value);
-        else if (iequals(name, "resource"))
+        else if (ascii_iequals(name, "resource"))
             keep_first(resource, value);
-        else if (iequals(name, "scope"))
+        else if (ascii_iequals(name, "scope"))
             keep_first(scope, value);
     }
     if (malformed) return std::nullopt;
@@ -177,7 +164,7 @@ std::optional<BearerChallenge> parse_bearer_challenge(std::string_view header) {
     out.authorization = authorization.empty() ? std::move(authorization_uri) : std::move(authorization);
     out.resource = std::move(resource);
     constexpr std::string_view kDefault = "/.default";
-    if (out.resource.empty() && scope.size() > kDefault.size() && ends_with(scope, kDefault)) {
+    if (out.resource.empty() && scope.size() > kDefault.size() && scope.ends_with(kDefault)) {
         out.resource = scope.substr(0, scope.size() - kDefault.size());
     } else if (out.resource.empty()) {
         out.resource = std::move(scope);  // a scope that is not "<resource>/.default": refused by challenge_problem
@@ -194,7 +181,7 @@ std::optional<std::string> challenge_problem(const BearerChallenge& challenge, s
     if (!resource || (!resource->path.empty() && resource->path != "/")) {
         return "its resource " + challenge.resource + " is not an https origin";
     }
-    if (!is_domain_name(resource->hostname) || !ends_with(vault_hostname, "." + resource->hostname)) {
+    if (!is_domain_name(resource->hostname) || !vault_hostname.ends_with("." + resource->hostname)) {
         return "its resource " + challenge.resource + " is not in the domain of the vault's host " +
                std::string(vault_hostname);
     }
