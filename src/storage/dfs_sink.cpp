@@ -451,7 +451,8 @@ void DfsSink::rename(const CommitInfo& info) {
 bool DfsSink::destination_matches(const CommitInfo& info) {
     auto temp = head(temp_path_, "check the temporary file");
     if (temp.status != 404) return false;
-    return holds(info);
+    // Only a proof counts here: a refused HEAD leaves the rename's own failure to be reported.
+    return holds_export(head(session_.target().path, "check"), info);
 }
 
 bool DfsSink::holds(const CommitInfo& info) {
