@@ -29,4 +29,9 @@ std::size_t line_count(const std::string& text) {
     return !text.empty() && text.back() != '\n' ? n + 1 : n;
 }
 
+std::string header(const pe::http::Response& response, std::string_view name) {
+    auto value = pe::http::find_header(response.headers, name);
+    return value ? std::string(*value) : std::string();
+}
+
 }  // namespace testing

@@ -1,9 +1,11 @@
 #pragma once
 // Small assertions shared by the integration tests.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fakes/process_runner.hpp"
+#include "pigment_export/http/client.hpp"
 
 namespace testing {
 
@@ -16,5 +18,8 @@ std::vector<std::string> temporary_files(const std::string& dir);
 
 // Number of lines in `text` (a trailing line without '\n' counts).
 std::size_t line_count(const std::string& text);
+
+// A response header's value, or "" when it is absent.
+std::string header(const pe::http::Response& response, std::string_view name);
 
 }  // namespace testing

@@ -45,11 +45,6 @@ Azurite& azurite() {
     return instance;
 }
 
-std::string header(const pe::http::Response& r, std::string_view name) {
-    auto value = pe::http::find_header(r.headers, name);
-    return value ? std::string(*value) : std::string();
-}
-
 struct Run {
     FakePigment pigment{kApiKey};
     TempDir dir;

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "fakes/azurite.hpp"
+#include "fakes/run_helpers.hpp"
 #include "pigment_export/core/crc64.hpp"
 #include "pigment_export/core/env.hpp"
 #include "pigment_export/http/client.hpp"
@@ -14,15 +15,11 @@
 
 using namespace storage_test;
 using testing::Azurite;
+using testing::header;
 
 namespace {
 
 constexpr std::size_t kChunk = 64 << 10;
-
-std::string header(const pe::http::Response& r, std::string_view name) {
-    auto value = pe::http::find_header(r.headers, name);
-    return value ? std::string(*value) : std::string();
-}
 
 // Azurite takes seconds to start on this machine: one plain-HTTP instance serves every test,
 // each with a container of its own.

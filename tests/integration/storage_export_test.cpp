@@ -35,11 +35,6 @@ std::string fresh_container() {
     return "runs-" + std::to_string(++counter);
 }
 
-std::string header(const pe::http::Response& r, std::string_view name) {
-    auto value = pe::http::find_header(r.headers, name);
-    return value ? std::string(*value) : std::string();
-}
-
 struct Run {
     FakePigment pigment{kApiKey};
     TempDir dir;
