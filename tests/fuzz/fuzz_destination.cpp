@@ -19,8 +19,25 @@ namespace {
 
 bool tolerate_known = false;
 
-// Loopback as the fuzzer understands it, independently of the library: localhost (any case), [::1] or a
-// numeric 127.x.y.z, with an optional all-digit port.
+// Loopback as the fuzzer understands it, independently of the library: localhost or a name under it
+// (any case; RFC 6761, and libcurl answers "*.localhost" with 127.0.0.1/::1 without asking DNS), [::1]
+// or a numeric 127.x.y.z, with an optional all-digit port.
+bool under_localhost(const std::string& lower) {
+    const std::string suffix = ".localhost";
+    if (lower.size() <= suffix.size() || lower.compare(lower.size() - suffix.size(), suffix.size(), suffix) != 0)
+        return false;
+    std::string below = lower.substr(0, lower.size() - suffix.size()) + ".";
+    std::size_t start = 0;
+    while (start < below.size()) {
+        auto dot = below.find('.', start);
+        auto label = below.substr(start, dot - start);
+        if (label.empty() || label.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos)
+            return false;
+        start = dot + 1;
+    }
+    return true;
+}
+
 bool strict_loopback(std::string_view authority, bool* port_ok) {
     std::string_view host = authority;
     std::string_view port;
@@ -38,7 +55,7 @@ bool strict_loopback(std::string_view authority, bool* port_ok) {
     // Host names compare case-insensitively (RFC 3986 §3.2.2): "localhOst" is loopback too.
     std::string lower(host);
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower == "localhost" || host == "[::1]") return true;
+    if (lower == "localhost" || under_localhost(lower) || host == "[::1]") return true;
     int octets = 0;
     std::size_t start = 0;
     for (;;) {
