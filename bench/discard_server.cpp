@@ -3,12 +3,14 @@
 // accepts any auth, drops the bytes, and keeps per-file length + position-aware checksum
 // (possum.hpp) and, with --md5, the MD5 of the committed content in position/block-list order.
 //
-//   discard_server [--port N] [--port-file F] [--md5]     serve
+//   discard_server [--port N] [--port-file F] [--md5] [--latency-ms N] [--request-log FILE]   serve
 //   discard_server --checksum FILE|-                        print "LEN POSSUM" of a file/stdin
 //
 // Stats: GET /__stats -> one line per committed file:
 //   file KEY LEN POSSUM MD5_COMPUTED|- MD5_CLAIMED|- FIRST_DATA_NS COMMIT_NS
 // followed by "total BODY_BYTES REQUESTS". GET /__reset forgets everything.
+// --latency-ms and --request-log: see RequestTiming in http_mini.hpp (the log names each request
+// by its operation: append, flush, rename, putBlock...).
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -27,6 +29,7 @@ namespace {
 
 bool g_md5 = false;
 std::atomic<uint64_t> g_body_bytes{0}, g_requests{0};
+mini::RequestTiming g_timing;
 
 uint64_t now_ns() {
     return uint64_t(
@@ -145,19 +148,6 @@ std::vector<std::string> block_list(const std::string& xml) {
     return ids;
 }
 
-std::string url_decode(std::string_view s) {
-    std::string o;
-    for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size()) {
-            o += char(std::strtol(std::string(s.substr(i + 1, 2)).c_str(), nullptr, 16));
-            i += 2;
-        } else {
-            o += s[i];
-        }
-    }
-    return o;
-}
-
 void file_headers(Reply& rep, File& f) {
     rep.headers.push_back({"Content-Length", std::to_string(f.length)});
     // With --md5, report what actually arrived so the tool's post-commit check catches damage.
@@ -175,6 +165,7 @@ void file_headers(Reply& rep, File& f) {
 void handle(mini::Conn& c) {
     mini::Request r;
     while (c.read_head(r)) {
+        uint64_t arrival = mini::now_us();
         g_requests.fetch_add(1, std::memory_order_relaxed);
         if (mini::iequals(r.header("Expect"), "100-continue")) {
             static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -221,11 +212,14 @@ void handle(mini::Conn& c) {
             continue;
         }
         std::string key = key_of(r.path);
+        std::string op = m;  // what the request log calls it
         {
             std::lock_guard lock(g_mutex);
             if (r.param("restype") == "container") {
                 // Create / properties / list of a container: always there, always empty.
+                op = "container";
                 if (r.param("comp") == "list") {
+                    op = "list";
                     rep.headers.push_back({"Content-Type", "application/xml"});
                     rep.body =
                         "<?xml version=\"1.0\" "
@@ -236,6 +230,7 @@ void handle(mini::Conn& c) {
                     rep.headers.push_back({"Last-Modified", mini::http_date()});
                 }
             } else if (m == "PUT" && r.param("resource") == "file") {  // DFS create
+                op = "create";
                 File& f = g_files[key];
                 if (r.header("If-None-Match") == "*" && f.exists) {
                     rep.status = 409;
@@ -248,6 +243,7 @@ void handle(mini::Conn& c) {
                     rep.headers.push_back({"Last-Modified", mini::http_date()});
                 }
             } else if (m == "PATCH" && r.param("action") == "append") {
+                op = "append";
                 auto it = g_files.find(key);
                 if (it == g_files.end() || !it->second.exists) {
                     rep = not_found("PathNotFound");
@@ -259,6 +255,7 @@ void handle(mini::Conn& c) {
                     rep.status = 202;
                 }
             } else if (m == "PATCH" && r.param("action") == "flush") {
+                op = "flush";
                 auto it = g_files.find(key);
                 if (it == g_files.end() || !it->second.exists) {
                     rep = not_found("PathNotFound");
@@ -292,6 +289,7 @@ void handle(mini::Conn& c) {
                     }
                 }
             } else if (m == "PATCH") {  // setProperties and the like
+                op = r.param("action");
                 auto it = g_files.find(key);
                 if (it == g_files.end() || !it->second.exists) {
                     rep = not_found("PathNotFound");
@@ -300,6 +298,7 @@ void handle(mini::Conn& c) {
                     rep.headers.push_back({"Last-Modified", mini::http_date()});
                 }
             } else if (m == "PUT" && r.has_header("x-ms-rename-source")) {  // DFS rename
+                op = "rename";
                 std::string source(r.header("x-ms-rename-source"));
                 source = source.substr(0, source.find('?'));
                 auto it = g_files.find(source);
@@ -316,6 +315,7 @@ void handle(mini::Conn& c) {
             } else if (m == "POST" || (m == "PUT" && r.param("comp") == "expiry")) {
                 // Path Lease (the DFS temporary's liveness) and Set Blob Expiry: the discard
                 // server plays an account with a hierarchical namespace that grants both.
+                op = m == "POST" ? "lease " + std::string(r.header("x-ms-lease-action")) : "expiry";
                 auto it = g_files.find(key);
                 if (it == g_files.end() || !it->second.exists) {
                     rep = not_found("PathNotFound");
@@ -328,11 +328,13 @@ void handle(mini::Conn& c) {
                     rep.headers.push_back({"ETag", etag_of(it->second)});
                 }
             } else if (m == "PUT" && r.param("comp") == "block") {
+                op = "putBlock";
                 File& f = g_files[key];
                 if (f.first_data_ns == 0 || first_ns < f.first_data_ns) f.first_data_ns = first_ns;
-                f.blocks[url_decode(r.param("blockid"))] = std::move(piece);
+                f.blocks[mini::url_decode(r.param("blockid"))] = std::move(piece);
                 rep.status = 201;
             } else if (m == "PUT" && r.param("comp") == "blocklist") {
+                op = "putBlockList";
                 File& f = g_files[key];
                 possum::Sum total;
                 std::vector<const Piece*> order;
@@ -362,6 +364,7 @@ void handle(mini::Conn& c) {
                     rep.headers.push_back({"Last-Modified", mini::http_date()});
                 }
             } else if (m == "PUT") {  // Put Blob
+                op = "putBlob";
                 File& f = g_files[key];
                 f = File{};
                 f.exists = true;
@@ -376,6 +379,7 @@ void handle(mini::Conn& c) {
                 rep.headers.push_back({"ETag", etag_of(f)});
                 rep.headers.push_back({"Last-Modified", mini::http_date()});
             } else if (m == "HEAD" || m == "GET") {
+                if (r.param("resource") == "filesystem") op = "list";  // DFS List Paths
                 auto it = g_files.find(key);
                 if (it == g_files.end() || !it->second.exists) {
                     rep = not_found("BlobNotFound");
@@ -395,7 +399,9 @@ void handle(mini::Conn& c) {
                 rep.status = 400;
             }
         }
+        uint64_t done = g_timing.before_response(r);
         send_reply(c, r, rep);
+        g_timing.record(r, "storage", op, arrival, done);
         if (!r.keep_alive) return;
     }
 }
@@ -420,6 +426,7 @@ int main(int argc, char** argv) {
     int port = 0;
     const char* port_file = nullptr;
     for (int i = 1; i < argc; ++i) {
+        if (g_timing.take_option(argc, argv, i)) continue;
         std::string a = argv[i];
         if (a == "--checksum" && i + 1 < argc) return checksum_main(argv[++i]);
         if (a == "--port" && i + 1 < argc)
@@ -429,12 +436,14 @@ int main(int argc, char** argv) {
         else if (a == "--md5")
             g_md5 = true;
         else {
-            std::fprintf(stderr, "usage: discard_server [--port N] [--port-file F] [--md5] | --checksum FILE|-\n");
+            std::fprintf(stderr, "usage: discard_server [--port N] [--port-file F] [--md5] %s | --checksum FILE|-\n",
+                         mini::RequestTiming::usage);
             return 2;
         }
     }
     int fd = mini::listen_loopback(port);
     mini::announce_port(port_file, port);
-    std::fprintf(stderr, "discard_server listening on 127.0.0.1:%d%s\n", port, g_md5 ? " (md5)" : "");
+    std::fprintf(stderr, "discard_server listening on 127.0.0.1:%d%s (latency %d ms)\n", port, g_md5 ? " (md5)" : "",
+                 g_timing.latency_ms());
     mini::serve(fd, handle);
 }

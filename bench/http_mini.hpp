@@ -1,4 +1,5 @@
-// Minimal blocking HTTP/1.1 server plumbing shared by the bench servers (bench only, not the tool).
+// Minimal blocking HTTP/1.1 server plumbing shared by the bench servers (bench only, not the tool),
+// and the per-request latency and request log of the round-trip rows.
 // One thread per connection: the benchmark has at most a handful of connections, and a blocking
 // recv() into a large buffer is the cheapest way to drain loopback at GB/s.
 #pragma once
@@ -11,12 +12,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -223,6 +226,19 @@ private:
     size_t pos_ = 0, len_ = 0;
 };
 
+inline std::string url_decode(std::string_view s) {
+    std::string o;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size()) {
+            o += char(std::strtol(std::string(s.substr(i + 1, 2)).c_str(), nullptr, 16));
+            i += 2;
+        } else {
+            o += s[i];
+        }
+    }
+    return o;
+}
+
 inline std::string http_date(time_t t = std::time(nullptr)) {
     char out[64];
     struct tm tm;
@@ -243,6 +259,8 @@ inline const char* reason(int status) {
             return "Accepted";
         case 400:
             return "Bad Request";
+        case 401:
+            return "Unauthorized";
         case 404:
             return "Not Found";
         case 409:
@@ -292,6 +310,83 @@ inline void serve(int listen_fd, const std::function<void(Conn&)>& handler) {
         }).detach();
     }
 }
+
+inline uint64_t now_us() {
+    return uint64_t(
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+            .count());
+}
+
+// --latency-ms N and --request-log FILE, for the round-trip rows. A real service is a network
+// round trip away: sleeping before the response head adds that trip to every request without
+// slowing a body, which crosses loopback at full speed either way. The log holds one JSON line
+// per request with its arrival (head read) and completion in microseconds of the steady clock,
+// which every process on the machine shares, so bench/round_trips.py can merge the logs of
+// several servers. Completion is taken just before the last send of the response, not after it:
+// on this busy machine a server thread can lose its core for milliseconds once its send returns,
+// while the client already sends its next request, which must not look concurrent. The bench's
+// own /__ requests are neither delayed nor logged.
+class RequestTiming {
+public:
+    static constexpr const char* usage = "[--latency-ms N] [--request-log FILE]";
+
+    // Takes argv[i] (and its value) when it is one of the two options.
+    bool take_option(int argc, char** argv, int& i) {
+        std::string_view a = argv[i];
+        if (a == "--latency-ms" && i + 1 < argc) {
+            latency_ = std::chrono::milliseconds(std::atoi(argv[++i]));
+            return true;
+        }
+        if (a == "--request-log" && i + 1 < argc) {
+            // Append mode: run.sh truncates the file between runs while the server keeps it open.
+            log_ = std::fopen(argv[++i], "a");
+            if (log_ == nullptr) {
+                std::perror(argv[i]);
+                std::exit(1);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    int latency_ms() const { return int(latency_.count()); }
+
+    // Sleeps the latency; returns the time the response leaves (the completion of a bodiless one).
+    uint64_t before_response(const Request& r) const {
+        if (latency_.count() > 0 && counted(r)) std::this_thread::sleep_for(latency_);
+        return now_us();
+    }
+
+    // SERVICE and OP name the request; its query (a SAS, positions) stays out of the log.
+    void record(const Request& r, std::string_view service, std::string_view op, uint64_t arrival_us,
+                uint64_t done_us) {
+        if (log_ == nullptr || !counted(r)) return;
+        std::string line = "{\"service\":\"" + json_text(service) + "\",\"op\":\"" + json_text(op) +
+                           "\",\"method\":\"" + json_text(r.method) + "\",\"path\":\"" + json_text(r.path) +
+                           "\",\"start_us\":" + std::to_string(arrival_us) + ",\"end_us\":" + std::to_string(done_us) +
+                           "}\n";
+        std::lock_guard lock(mutex_);
+        std::fputs(line.c_str(), log_);
+        std::fflush(log_);
+    }
+
+private:
+    static bool counted(const Request& r) { return r.path.rfind("/__", 0) != 0; }
+
+    static std::string json_text(std::string_view s) {
+        std::string out;
+        for (char c : s) {
+            if (static_cast<unsigned char>(c) < 0x20) continue;
+            if (c == '"' || c == '\\') out += '\\';
+            out += c;
+        }
+        return out;
+    }
+
+    std::chrono::milliseconds latency_{0};
+    FILE* log_ = nullptr;
+    std::mutex mutex_;
+};
 
 // Writes the port to a file once listening, so a script can wait for it.
 inline void announce_port(const char* path, int port) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Turns bench/run.sh's raw.tsv (+ startup.json) into the markdown table. Usage:
-report.py RAW_TSV STARTUP_JSON SIZE AZ_SIZE RCLONE_CHUNK"""
+"""Turns bench/run.sh's raw.tsv (+ startup.json, + the round-trip rows' round_trips.tsv) into the
+markdown table. Usage:
+report.py RAW_TSV STARTUP_JSON SIZE AZ_SIZE RCLONE_CHUNK COMMIT [ROUND_TRIPS_TSV]"""
 import csv
 import json
 import os
@@ -10,6 +11,8 @@ import subprocess
 import sys
 
 raw, startup, size, az_size, rclone_chunk, commit = sys.argv[1:7]
+round_trips_tsv = sys.argv[7] if len(sys.argv) > 7 else ""
+latency_ms = os.environ.get("BENCH_LATENCY_MS", "20")
 rows = list(csv.DictReader(open(raw), delimiter="\t"))
 
 LABELS = {
@@ -128,6 +131,79 @@ if any(agg(n) for n in COMPRESSED):
     out.append("")
 
 
+LATENCY = {
+    "pe-dfs-lat": ("pe-dfs", f"pigment-export -> discard (DFS API), {latency_ms} ms per request on source and sink"),
+    "pe-blob-lat": ("pe-blob", f"pigment-export -> discard (Blob API), {latency_ms} ms per request on source and sink"),
+}
+COLD = {
+    "cold-dfs": f"cold start, managed identity + Key Vault + DFS, {latency_ms} ms per request on every server",
+    "cold-blob": f"cold start, managed identity + Key Vault + Blob, {latency_ms} ms per request on every server",
+}
+
+
+def chains():
+    """name -> [(run, round_trips, requests, chain lines)] from round_trips.tsv and its chain files."""
+    out = {}
+    if not round_trips_tsv or not os.path.exists(round_trips_tsv):
+        return out
+    for name, run, path in csv.reader(open(round_trips_tsv), delimiter="\t"):
+        lines = open(path).read().splitlines()
+        head = lines[0].split() if lines else []
+        if len(head) == 4 and head[0] == "round_trips":
+            out.setdefault(name, []).append((run, int(head[1]), int(head[3]), lines[1:]))
+    return out
+
+
+def span(values):
+    if not values:
+        return "–"
+    return str(values[0]) if min(values) == max(values) else f"{min(values)}–{max(values)}"
+
+
+lstats = {}
+if any(agg(n) for n in LATENCY):
+    out.append(f"Latency ({latency_ms} ms before every response head; same run, alternating with the rows without latency):")
+    out.append("")
+    out.append("| Transfer | size | runs | MB/s (median) | MB/s min–max | wall s | / no latency | CPU s/GiB | peak RSS MiB (max) | check |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|")
+    for name, (base, label) in LATENCY.items():
+        a = agg(name)
+        if a is None:
+            continue
+        a["vs"] = a["mbps"] / stats[base]["mbps"] if base in stats else None
+        lstats[name] = a
+        vs = f"{a['vs']:.2f}x" if a["vs"] is not None else "n/a"
+        out.append(f"| {label} | {fmt_size(a['bytes'])} | {a['n']} | **{a['mbps']:.0f}** | {a['mbps_range'][0]:.0f}–{a['mbps_range'][1]:.0f} "
+                   f"| {a['wall']:.2f} | {vs} | {a['cpu_gib']:.2f} | {a['rss_mib']:.1f} | {', '.join(a['checks'])} |")
+    out.append("")
+
+cold_chains = chains()
+if any(agg(n) for n in COLD):
+    out.append("Cold start (a new process: tokens, secret, export and commit; round trips = the longest chain of requests "
+               "each made after the previous one was answered, from the servers' request logs):")
+    out.append("")
+    out.append("| Transfer | size | runs | wall s (median) | wall s min–max | sequential round trips | requests | check |")
+    out.append("|---|---|---|---|---|---|---|---|")
+    for name, label in COLD.items():
+        a = agg(name)
+        if a is None:
+            continue
+        walls = [float(r["wall_s"]) for r in rows if r["name"] == name]
+        trips = [c[1] for c in cold_chains.get(name, [])]
+        reqs = [c[2] for c in cold_chains.get(name, [])]
+        out.append(f"| {label} | {fmt_size(a['bytes'])} | {a['n']} | **{a['wall']:.3f}** | {min(walls):.3f}–{max(walls):.3f} "
+                   f"| **{span(trips)}** | {span(reqs)} | {', '.join(a['checks'])} |")
+    out.append("")
+    for name in COLD:
+        for run, trips, _, lines in cold_chains.get(name, [])[:1]:
+            out.append(f"Longest chain, {name} (run {run}, {trips} round trips):")
+            out.append("")
+            out.append("```")
+            out.extend(lines)
+            out.append("```")
+            out.append("")
+
+
 def ctarget(ours, peer, speed, size_ref, size_factor, size_label):
     if ours not in cstats:
         return None
@@ -178,4 +254,16 @@ if ctargets:
     out.append("Targets (issue 15, compression):")
     out.append("")
     out.extend(ctargets)
+ltargets = [f"- {name}: {a['vs']:.2f}x its throughput without latency (target ≥0.90) {'PASS' if a['vs'] >= 0.9 else 'FAIL'}"
+            for name, a in lstats.items() if a["vs"] is not None]
+for name in COLD:
+    trips = [c[1] for c in cold_chains.get(name, [])]
+    if trips:
+        worst = max(trips)
+        ltargets.append(f"- {name}: {worst} sequential round trips (target ≤7) {'PASS' if worst <= 7 else 'FAIL'}")
+if ltargets:
+    out.append("")
+    out.append(f"Targets (issue 15, round trips at {latency_ms} ms per request):")
+    out.append("")
+    out.extend(ltargets)
 print("\n".join(out))

@@ -13,6 +13,12 @@
 #   COMPRESS=1        the --compress gzip|zstd rows beside curl | pigz -1 / gzip -1 / zstd -1 -T2 | rclone rcat;
 #                     0 skips them
 #   RCLONE_CHUNK=4M   rclone --azureblob-chunk-size (the tool's default chunk and rclone's own: 4 MiB)
+#   LATENCY=1         the round-trip rows, with LATENCY_MS per request on a second source and discard
+#                     server: SIZE into the discard sink (DFS and Blob API, alternating with the rows
+#                     without latency), and a 1 MiB export from a cold start with managed identity
+#                     + Key Vault (identity_vault_server, same latency) + DFS and + Blob, with the
+#                     sequential round trips it took (round_trips.py); 0 skips them
+#   LATENCY_MS=20     the per-request latency of those rows
 #   PE_ARGS=""        extra pigment-export arguments, e.g. "--parallel 2 --chunk-size 4MiB"
 #   BUILD_DIR=...     where to build (default <repo>/build-bench)
 #   REF=HEAD          the commit of the tool to measure: a clean snapshot (git archive) is built, so
@@ -30,6 +36,8 @@ STARTUP=${STARTUP:-1}
 VERIFY=${VERIFY:-1}
 COMPRESS=${COMPRESS:-1}
 RCLONE_CHUNK=${RCLONE_CHUNK:-4M}
+LATENCY=${LATENCY:-1}
+LATENCY_MS=${LATENCY_MS:-20}
 PE_ARGS=${PE_ARGS:-}
 BUILD=${BUILD_DIR:-$ROOT/build-bench}
 REF=${REF:-HEAD}
@@ -84,7 +92,7 @@ build() {
     ninja -C "$tool_build" -j"$(nproc)" pigment-export >/dev/null
     PE=$tool_build/pigment-export
     mkdir -p "$BTOOLS"
-    for t in gen_csv discard_server source_server; do
+    for t in gen_csv discard_server source_server identity_vault_server; do
         if [[ ! -x $BTOOLS/$t || $HERE/$t.cpp -nt $BTOOLS/$t || $HERE/http_mini.hpp -nt $BTOOLS/$t || $HERE/possum.hpp -nt $BTOOLS/$t ]]; then
             g++ -std=c++20 -O3 -march=native -pthread -o "$BTOOLS/$t" "$HERE/$t.cpp" -lcrypto
         fi
@@ -161,6 +169,7 @@ PE=""  # set by build()
 UUID=0b7c3e0e-1111-4222-8333-944455556666      # SIZE
 UUID8=0b7c3e0e-8888-4222-8333-944455556666     # 8 x SIZE, generated on the fly
 UUIDAZ=0b7c3e0e-2222-4222-8333-944455556666    # AZ_SIZE
+UUIDCOLD=0b7c3e0e-3333-4222-8333-944455556666  # 1 MiB, the cold-start rows
 export PIGMENT_API_KEY=bench-key
 SAS='sv=2021-08-06&ss=b&srt=sco&sp=rwdlac&sig=x'
 
@@ -308,6 +317,23 @@ start_server "$OUT/discard.port" "$BTOOLS/discard_server" --port-file "$OUT/disc
 DPORT=$(cat "$OUT/discard.port")
 SRC_URL=http://127.0.0.1:$SPORT/api/v1/export/metric/$UUID
 export AZURE_STORAGE_SAS_TOKEN=$SAS
+# The round-trip rows' servers: the same source and sink, LATENCY_MS late on every request, and
+# the identity + Key Vault stub; each logs its requests for round_trips.py.
+if [[ $LATENCY == 1 ]]; then
+    COLD_CSV=$(gen_data 1MiB)
+    read -r CBYTES CROWS CMD5 CPOSSUM <"$COLD_CSV.meta"
+    REQLOGS=$OUT/requests
+    mkdir -p "$REQLOGS"
+    start_server "$OUT/lsource.port" "$BTOOLS/source_server" --port-file "$OUT/lsource.port" --latency-ms "$LATENCY_MS" \
+        --request-log "$REQLOGS/source.jsonl" "${ROUTES[@]}" --route "/api/v1/export/metric/$UUIDCOLD=$COLD_CSV"
+    LSPORT=$(cat "$OUT/lsource.port")
+    start_server "$OUT/ldiscard.port" "$BTOOLS/discard_server" --port-file "$OUT/ldiscard.port" --latency-ms "$LATENCY_MS" \
+        --request-log "$REQLOGS/discard.jsonl"
+    LDPORT=$(cat "$OUT/ldiscard.port")
+    start_server "$OUT/identity_vault.port" "$BTOOLS/identity_vault_server" --port-file "$OUT/identity_vault.port" \
+        --latency-ms "$LATENCY_MS" --request-log "$REQLOGS/identity_vault.jsonl" --secret-name pigment-api-key
+    IVPORT=$(cat "$OUT/identity_vault.port")
+fi
 # Page cache warm-up so the first timed run does not read the disk.
 cat "$CSV" "$AZCSV" >/dev/null
 
@@ -316,7 +342,7 @@ rclone_cmd() {  # rclone_cmd SOURCE_URL DISCARD_PORT NAME
 --azureblob-chunk-size $RCLONE_CHUNK \":azureblob,sas_url='http://127.0.0.1:$2/devstoreaccount1/bench?$SAS':bench/$3\""
 }
 
-run_one() {  # run_one NAME RUN  (the four headline transfers)
+run_one() {  # run_one NAME RUN  (the headline transfers, and the same at LATENCY_MS)
     local name=$1 run=$2
     CUR_EXPECT="$BYTES $ROWS $MD5 $POSSUM"
     CUR_DPORT=$DPORT
@@ -332,7 +358,37 @@ run_one() {  # run_one NAME RUN  (the four headline transfers)
         rclone)
             CUR_KEY=/bench/rclone-$run.csv
             measure rclone "$run" "$BYTES" check_discard bash -c "$(rclone_cmd "$SRC_URL" "$DPORT" "rclone-$run.csv")" ;;
+        pe-dfs-lat|pe-blob-lat)
+            local api=${name#pe-}
+            api=${api%-lat}
+            # pe_cmd and check_discard see this SPORT (bash scoping): the source with latency.
+            local SPORT=$LSPORT
+            CUR_DPORT=$LDPORT
+            CUR_KEY=/bench/$name-$run.csv
+            # shellcheck disable=SC2046
+            measure "$name" "$run" "$BYTES" check_discard $(pe_cmd "$UUID" "http://127.0.0.1:$LDPORT/devstoreaccount1$CUR_KEY" "$api") ;;
     esac
+}
+
+# A 1 MiB export from a cold start (a new process, no token yet) at LATENCY_MS on every server:
+# managed identity (IMDS at the stub) for the vault and, with no SAS or key set, for storage too;
+# the key from the stub's Key Vault. The request logs of the run give its sequential round trips.
+run_cold() {  # run_cold API RUN
+    local api=$1 run=$2 name=cold-$1
+    local SPORT=$LSPORT
+    CUR_EXPECT="$CBYTES $CROWS $CMD5 $CPOSSUM"
+    CUR_DPORT=$LDPORT
+    CUR_KEY=/bench/$name-$run.csv
+    for f in "$REQLOGS"/*.jsonl; do : >"$f"; done
+    # shellcheck disable=SC2046
+    measure "$name" "$run" "$CBYTES" check_discard env -u PIGMENT_API_KEY -u AZURE_STORAGE_SAS_TOKEN \
+        AZURE_POD_IDENTITY_AUTHORITY_HOST="http://127.0.0.1:$IVPORT" \
+        $(pe_cmd "$UUIDCOLD" "http://127.0.0.1:$LDPORT/devstoreaccount1$CUR_KEY" "$api") \
+        --key-vault-url "http://127.0.0.1:$IVPORT" --secret-name pigment-api-key --credential managed-identity
+    local chain=$OUT/chain-$name-$run.txt
+    python3 "$HERE/round_trips.py" "$REQLOGS"/*.jsonl >"$chain"
+    printf '%s\t%s\t%s\n' "$name" "$run" "$chain" >>"$OUT/round_trips.tsv"
+    log "$name #$run: $(head -n1 "$chain")"
 }
 
 # curl | COMPRESSOR | rclone rcat: the peers of --compress (rclone has no compression of its own).
@@ -365,6 +421,7 @@ run_compressed() {  # run_compressed NAME RUN
 }
 
 NAMES=(curl pe-dfs pe-blob rclone)
+[[ $LATENCY == 1 ]] && NAMES+=(pe-dfs-lat pe-blob-lat)
 log "timed runs: $RUNS x ${NAMES[*]} at $SIZE ($BYTES bytes, $ROWS rows), alternating"
 for run in $(seq "$RUNS"); do
     # Rotate the order each round so no transfer always runs first (or right after another).
@@ -372,6 +429,13 @@ for run in $(seq "$RUNS"); do
         run_one "${NAMES[$(((k + run - 1) % ${#NAMES[@]}))]}" "$run"
     done
 done
+
+if [[ $LATENCY == 1 ]]; then
+    log "timed runs: $RUNS x cold-dfs cold-blob (1 MiB, ${LATENCY_MS} ms per request), alternating"
+    for run in $(seq "$RUNS"); do
+        if ((run % 2)); then run_cold dfs "$run"; run_cold blob "$run"; else run_cold blob "$run"; run_cold dfs "$run"; fi
+    done
+fi
 
 if [[ $COMPRESS == 1 ]]; then
     CNAMES=(pe-gzip pe-zstd pigz gzip1 zstd1)
@@ -484,5 +548,6 @@ EOF
 fi
 
 log "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-BENCH_MD5_SPEED="$MD5_BEFORE $(md5_speed)" python3 "$HERE/report.py" "$RAW" "$STARTUP_JSON" "$SIZE" "$AZ_SIZE" "$RCLONE_CHUNK" "$TOOL_COMMIT" | tee "$OUT/table.md"
+BENCH_MD5_SPEED="$MD5_BEFORE $(md5_speed)" BENCH_LATENCY_MS=$LATENCY_MS python3 "$HERE/report.py" "$RAW" "$STARTUP_JSON" \
+    "$SIZE" "$AZ_SIZE" "$RCLONE_CHUNK" "$TOOL_COMMIT" "$OUT/round_trips.tsv" | tee "$OUT/table.md"
 log "results in $OUT"
