@@ -3,11 +3,14 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <exception>
+#include <future>
 #include <optional>
 
 #include "pigment_export/app/run_timeout.hpp"
 #include "pigment_export/app/secret_stage.hpp"
 #include "pigment_export/core/cancellation.hpp"
+#include "pigment_export/core/concurrent_task.hpp"
 #include "pigment_export/core/log.hpp"
 #include "pigment_export/pigment/export_client.hpp"
 #include "pigment_export/storage/sink_factory.hpp"
@@ -31,6 +34,29 @@ bool progress_enabled(const Config& config) {
     const char* term = std::getenv("TERM");
     return isatty(STDERR_FILENO) == 1 && (term == nullptr || std::string(term) != "dumb");
 }
+
+// The sink's open() (storage token, reclaim, temporary file, lease) on a second thread while
+// Pigment prepares the export; the first bytes wait for it in ready().
+class Opening {
+public:
+    explicit Opening(Pipeline& pipeline) : done_(start_concurrently(Stage::store, [&pipeline] { pipeline.start(); })) {}
+
+    bool ready() {
+        if (done_.valid()) {
+            try {
+                done_.get();
+            } catch (...) {
+                failure_ = std::current_exception();
+            }
+        }
+        return !failure_;
+    }
+    [[noreturn]] void rethrow() const { std::rethrow_exception(failure_); }
+
+private:
+    std::future<void> done_;
+    std::exception_ptr failure_;
+};
 
 class Run {
 public:
@@ -73,38 +99,43 @@ private:
         summary.error = std::move(info);
     }
 
+    // The storage token does not depend on the API key: with Key Vault as the key's source it is
+    // fetched while the vault answers. An invalid future: nothing to overlap, fetched when needed.
+    std::future<Secret> prefetch_storage_token() {
+        if (!storage_needs_token(config_, env_) || config_.secret.key_vault_url.empty()) return {};
+        return start_concurrently(Stage::store, [this] { return credential_.storage_token(); });
+    }
+
     void stages(RunSummary& summary) {
         enter(Stage::secret);
+        std::future<Secret> storage_token = prefetch_storage_token();
         Secret api_key = obtain_api_key(config_, env_, [&]() -> azure::TokenCredential& { return credential_.get(); });
 
         enter(Stage::store);
-        auto sink = make_sink(config_, env_, [&] { return credential_.storage_token(); });
+        // Auth asks for a token under its own lock, so the prefetched one is taken exactly once.
+        auto sink = make_sink(
+            config_, env_, [&] { return storage_token.valid() ? storage_token.get() : credential_.storage_token(); });
         summary.destination = sink->location();
         Pipeline pipeline(*sink, PipelineOptions{config_.transfer.chunk_size, config_.transfer.parallel, config_.guards,
                                                  config_.transfer.compression, config_.transfer.if_changed});
-        pipeline.start();
-        summary.reclaimed = sink->reclaimed();
+        // Declared after the pipeline: a failing run waits for the open to end before the
+        // pipeline's abort removes what it made.
+        Opening opening(pipeline);
+        // With --no-overwrite an existing destination refuses the run in open(): Pigment is not
+        // asked to prepare an export that could not be stored.
+        if (!config_.transfer.overwrite && !opening.ready()) opening.rethrow();
 
         enter(Stage::export_);
         auto export_started = std::chrono::system_clock::now();
-        pigment::StreamEnd end;
-        {
-            auto began = std::chrono::steady_clock::now();
-            ProgressReporter progress(progress_enabled(config_), [&] {
-                return ProgressSnapshot{
-                    pipeline.bytes_received(), pipeline.rows_so_far(),
-                    std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began)};
-            });
-            pigment::ExportClient client(config_.export_, config_.network, config_.transfer.max_retries);
-            end = client.stream(api_key, [&](const char* data, std::size_t size) { return pipeline.feed(data, size); });
-        }
+        pigment::StreamEnd end = stream(api_key, pipeline, opening);
+        enter(Stage::store);
+        if (!opening.ready()) opening.rethrow();
+        summary.reclaimed = sink->reclaimed();
         if (end == pigment::StreamEnd::stopped_by_consumer) {
-            enter(Stage::store);
             cancellation::throw_if_requested();
             throw Failure(pipeline.failure().value_or(FailureInfo{Stage::store, 0, {}, "the upload stopped", {}}));
         }
 
-        enter(Stage::store);
         CommitInfo info;
         info.block_type = summary.block_type;
         info.block_id = summary.block_id;
@@ -115,6 +146,28 @@ private:
         summary.rows = result.rows;
         summary.md5_base64 = result.md5_base64;
         summary.unchanged = result.unchanged;
+    }
+
+    pigment::StreamEnd stream(const Secret& api_key, Pipeline& pipeline, Opening& opening) {
+        try {
+            auto began = std::chrono::steady_clock::now();
+            ProgressReporter progress(progress_enabled(config_), [&] {
+                return ProgressSnapshot{
+                    pipeline.bytes_received(), pipeline.rows_so_far(),
+                    std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began)};
+            });
+            pigment::ExportClient client(config_.export_, config_.network, config_.transfer.max_retries);
+            return client.stream(api_key, [&](const char* data, std::size_t size) {
+                return opening.ready() && pipeline.feed(data, size);
+            });
+        } catch (...) {
+            // As when the two ran in turn: a sink that could not open is the failure to report.
+            if (!opening.ready()) {
+                enter(Stage::store);
+                opening.rethrow();
+            }
+            throw;
+        }
     }
 
     const Config& config_;

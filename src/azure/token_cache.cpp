@@ -34,17 +34,22 @@ std::chrono::system_clock::time_point refresh_due(std::chrono::system_clock::tim
 CachingCredential::CachingCredential(std::unique_ptr<TokenCredential> inner, Clock clock)
     : inner_(std::move(inner)), clock_(clock ? std::move(clock) : [] { return std::chrono::system_clock::now(); }) {}
 
+std::shared_ptr<CachingCredential::Slot> CachingCredential::slot_for(const std::string& key) {
+    std::lock_guard lock(slots_mutex_);
+    auto& slot = slots_[key];
+    if (!slot) slot = std::make_shared<Slot>();
+    return slot;
+}
+
 AccessToken CachingCredential::get_token(const TokenRequest& request) {
-    std::lock_guard lock(mutex_);
-    std::string key = cache_key(request);
+    auto slot = slot_for(cache_key(request));
+    std::lock_guard lock(slot->fetching);
     auto now = clock_();
-    auto it = entries_.find(key);
-    if (it != entries_.end() && now < it->second.due) {
-        return it->second.token;
+    if (slot->entry && now < slot->entry->due) {
+        return slot->entry->token;
     }
     AccessToken token = inner_->get_token(request);
-    Entry entry{token, refresh_due(now, token.expires_on)};
-    entries_.insert_or_assign(key, std::move(entry));
+    slot->entry = Entry{token, refresh_due(now, token.expires_on)};
     return token;
 }
 

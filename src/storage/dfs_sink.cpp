@@ -2,6 +2,7 @@
 
 #include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/cancellation.hpp"
+#include "pigment_export/core/concurrent_task.hpp"
 #include "pigment_export/core/crc64.hpp"
 #include "pigment_export/core/json_limits.hpp"
 #include "pigment_export/core/log.hpp"
@@ -67,6 +68,11 @@ bool is_temporary_of(std::string_view path, std::string_view destination) {
     return std::all_of(suffix.begin(), suffix.end(), is_lower_hex);
 }
 
+bool settled_for_reclaim(std::optional<std::chrono::system_clock::time_point> last_modified,
+                         std::chrono::system_clock::time_point listed_at) {
+    return last_modified && listed_at - *last_modified >= kTemporaryLeaseDuration;
+}
+
 bool lease_abandoned(std::string_view lease_state) {
     return lease_state == "available" || lease_state == "expired" || lease_state == "broken";
 }
@@ -92,7 +98,11 @@ http::Request DfsSink::request(const std::string& method, std::string_view objec
 }
 
 http::Response DfsSink::head(std::string_view object_path, const std::string& operation) {
-    return session_.send(session_.control(), operation, object_path, [&] { return request("HEAD", object_path, ""); });
+    return head_on(session_.control(), object_path, operation);
+}
+
+http::Response DfsSink::head_on(unsigned connection, std::string_view object_path, const std::string& operation) {
+    return session_.send(connection, operation, object_path, [&] { return request("HEAD", object_path, ""); });
 }
 
 void DfsSink::open() {
@@ -109,10 +119,13 @@ void DfsSink::open() {
             throw session_.failure("check", destination, response);
         }
     }
-    reclaim_abandoned();
+    // Housekeeping on the first upload connection, idle until open() returns: the listing overlaps
+    // the requests that make this run's temporary file instead of going before them.
+    auto reclaiming = start_concurrently(Stage::store, [this] { reclaim_abandoned(kHousekeepingConnection); });
     create_temporary();
     acquire_lease();
     expire_temporary_eventually();
+    reclaiming.get();
     start_lease_keeper();
 }
 
@@ -140,10 +153,10 @@ void DfsSink::create_temporary() {
     spdlog::debug("DFS temporary file {}", session_.url(temp_path_));
 }
 
-void DfsSink::reclaim_abandoned() {
+void DfsSink::reclaim_abandoned(unsigned connection) {
     try {
-        for (const auto& path : abandoned_candidates()) {
-            if (reclaim(path)) ++reclaimed_;
+        for (const auto& path : abandoned_candidates(connection)) {
+            if (reclaim(connection, path)) ++reclaimed_;
         }
     } catch (const Failure& e) {
         cancellation::throw_if_requested();
@@ -155,49 +168,57 @@ void DfsSink::reclaim_abandoned() {
     }
 }
 
-std::vector<std::string> DfsSink::abandoned_candidates() {
+std::vector<std::string> DfsSink::abandoned_candidates(unsigned connection) {
     const std::string& destination = session_.target().path;
     std::string folder = parent_folder(destination);
     std::vector<std::string> candidates;
     std::string continuation;
     std::size_t examined = 0;
     do {
-        auto response = list_page(folder, kMaxListedEntries - examined, continuation);
+        auto response = list_page(connection, folder, kMaxListedEntries - examined, continuation);
         if (response.status == 404) return {};  // a folder that does not exist yet holds nothing to reclaim
         if (response.status != 200) throw session_.failure("list the destination folder", folder, response);
         // The page is as large as the client buffers; only its depth needs bounding.
         auto body = parse_bounded_json(response.body, JsonBounds{response.body.size(), 16});
         if (!body.is_object() || !body.contains("paths") || !body["paths"].is_array()) break;
+        auto listed_at = parse_http_date(header_or_empty(response, "Date")).value_or(std::chrono::system_clock::now());
         for (const auto& entry : body["paths"]) {
             ++examined;
             if (!entry.contains("name") || !entry["name"].is_string() || is_directory_entry(entry)) continue;
             auto name = entry["name"].get<std::string>();
-            if (is_temporary_of(name, destination)) candidates.push_back(std::move(name));
+            // This run's own temporary is made while the listing runs.
+            if (name == temp_path_ || !is_temporary_of(name, destination)) continue;
+            std::optional<std::chrono::system_clock::time_point> modified;
+            if (entry.contains("lastModified") && entry["lastModified"].is_string()) {
+                modified = parse_http_date(entry["lastModified"].get<std::string>());
+            }
+            if (settled_for_reclaim(modified, listed_at)) candidates.push_back(std::move(name));
         }
         continuation = header_or_empty(response, "x-ms-continuation");
     } while (!continuation.empty() && examined < kMaxListedEntries);
     return candidates;
 }
 
-http::Response DfsSink::list_page(const std::string& folder, std::size_t max_entries, const std::string& continuation) {
+http::Response DfsSink::list_page(unsigned connection, const std::string& folder, std::size_t max_entries,
+                                  const std::string& continuation) {
     std::string url = session_.url("");
     url.pop_back();  // the filesystem itself, not a path inside it
     url += "?resource=filesystem&recursive=false&maxResults=" + std::to_string(max_entries);
     if (!folder.empty()) url += "&directory=" + percent_encode(folder);
     if (!continuation.empty()) url += "&continuation=" + percent_encode(continuation);
-    return session_.send(session_.control(), "list the destination folder", folder, [&] {
+    return session_.send(connection, "list the destination folder", folder, [&] {
         http::Request r;
         r.url = url;
         return r;
     });
 }
 
-bool DfsSink::reclaim(const std::string& path) {
-    auto state = head(path, "check an earlier temporary file");
+bool DfsSink::reclaim(unsigned connection, const std::string& path) {
+    auto state = head_on(connection, path, "check an earlier temporary file");
     if (state.status != 200 || !lease_abandoned(header_or_empty(state, "x-ms-lease-state"))) return false;
     // If-Match: a path re-created (and leased) since the HEAD is someone else's now.
     std::string etag = header_or_empty(state, "ETag");
-    auto response = session_.send(session_.control(), "delete an abandoned temporary file", path, [&] {
+    auto response = session_.send(connection, "delete an abandoned temporary file", path, [&] {
         auto r = request("DELETE", path, "");
         r.headers.push_back({"If-Match", etag});
         return r;
@@ -433,19 +454,12 @@ void DfsSink::rename(const CommitInfo& info) {
         }
         return r;
     });
-    if (response.status != 201 && attempts > 1 && destination_matches(info)) {
-        // An earlier attempt renamed it and its reply was lost.
-        renamed_ = true;
-        temp_exists_ = false;
-        release_lease_on_destination();
-        return;
-    }
-    if (response.status != 201) {
+    // Not a 201 after a retry: an earlier attempt may have renamed it and its reply was lost.
+    if (response.status != 201 && !(attempts > 1 && destination_matches(info))) {
         throw session_.failure("rename the temporary file onto", destination, response);
     }
     renamed_ = true;
     temp_exists_ = false;
-    release_lease_on_destination();
 }
 
 bool DfsSink::destination_matches(const CommitInfo& info) {
@@ -475,16 +489,38 @@ void DfsSink::commit(const CommitInfo& info) {
     set_properties(info);
     clear_temporary_expiry();
     rename(info);
-    check_after_commit(
-        session_, [&] { return read_back_without_expiry(); }, info, location());
+    verify_and_release(info);
+}
+
+// The read-back shows whether the lease moved with the file (undocumented): only then does
+// releasing it cost a request; a failed check still releases it before it is reported.
+void DfsSink::verify_and_release(const CommitInfo& info) {
+    bool leased = true;
+    try {
+        check_after_commit(
+            session_,
+            [&] {
+                auto state = read_back_without_expiry();
+                if (state.status == 200) leased = header_or_empty(state, "x-ms-lease-state") != "available";
+                return state;
+            },
+            info, location());
+    } catch (...) {
+        release_lease_on_destination();
+        throw;
+    }
+    if (leased) release_lease_on_destination();
 }
 
 void DfsSink::commit_single(const ChunkView& only, const CommitInfo& info) {
-    // An empty append is invalid; an empty export is a create plus a flush at 0.
     stop_lease_keeper();
-    if (only.size > 0) {
-        append(session_.control(), only);
+    // The whole export is in hand, so the expiry is cleared while it is appended (on the first
+    // upload connection, idle here) rather than after: one round trip less before the rename.
+    auto clearing = start_concurrently(Stage::store, [this] { clear_temporary_expiry(); });
+    if (only.size > 0) {  // an empty append is invalid; an empty export is a create plus a flush at 0
+        append(kHousekeepingConnection, only);
     }
+    clearing.get();
     commit(info);
 }
 

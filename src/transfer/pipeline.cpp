@@ -24,8 +24,10 @@ Pipeline::~Pipeline() {
 }
 
 void Pipeline::start() {
-    sink_.open();
+    // Before open(): an open that fails half-way (a temporary file made, its lease refused) is
+    // aborted like any later failure, so what it made is removed.
     started_ = true;
+    sink_.open();
     // The pipeline's threads work for the run that started it and share its --timeout.
     cancellation::RunDeadline* deadline = cancellation::current_deadline();
     hasher_ = std::thread([this, deadline] {

@@ -164,6 +164,7 @@ struct StoredFile {
     std::string properties;  // raw x-ms-properties
     Lease lease;
     std::optional<Clock::time_point> expires_at;
+    std::chrono::system_clock::time_point last_modified;  // on the fake's clock
 };
 
 struct Reply {
@@ -237,6 +238,11 @@ struct FakeDfs::Impl {
     LoopbackServer server;
 
     Clock::time_point now() const { return Clock::now() + clock_offset; }
+    // The wall time the fake's Date and Last-Modified values show, moved with its clock.
+    std::chrono::system_clock::time_point wall_now() const {
+        return std::chrono::system_clock::now() +
+               std::chrono::duration_cast<std::chrono::system_clock::duration>(clock_offset);
+    }
 
     static StoredFile new_file() {
         StoredFile f;
@@ -254,6 +260,11 @@ struct FakeDfs::Impl {
     }
 
     std::string new_etag() { return "\"0x" + std::to_string(++etag_counter) + "\""; }
+    // Every change of a path: a new ETag and Last-Modified.
+    void changed(StoredFile& f) {
+        f.etag = new_etag();
+        f.last_modified = wall_now();
+    }
 
     static void send_error(httplib::Response& res, int status, const std::string& code, const std::string& message) {
         res.status = status;
@@ -494,7 +505,7 @@ struct FakeDfs::Impl {
         } else {
             return invalid;  // the sinks use no other option; the fake models none
         }
-        existing->etag = new_etag();
+        changed(*existing);
         return {200, {}, {}, {{"ETag", existing->etag}}};
     }
 
@@ -577,15 +588,17 @@ struct FakeDfs::Impl {
             at = entries.lower_bound(pe::base64_decode(req.get_param_value("continuation")));
         nlohmann::json paths = nlohmann::json::array();
         for (; at != entries.end() && paths.size() < limit; ++at) {
-            nlohmann::json entry = {{"name", at->first}, {"lastModified", "Thu, 01 Jan 2026 00:00:00 GMT"}};
+            nlohmann::json entry = {{"name", at->first}};
             if (at->second == nullptr)
-                entry["isDirectory"] = "true";
+                entry.update({{"isDirectory", "true"}, {"lastModified", pe::http_date(wall_now())}});
             else
-                entry.update({{"etag", at->second->etag}, {"contentLength", std::to_string(at->second->length)}});
+                entry.update({{"etag", at->second->etag},
+                              {"contentLength", std::to_string(at->second->length)},
+                              {"lastModified", pe::http_date(at->second->last_modified)}});
             paths.push_back(entry);
         }
         listing = nlohmann::json{{"paths", paths}}.dump();
-        Reply reply{200, {}, {}, {}};
+        Reply reply{200, {}, {}, {{"Date", pe::http_date(wall_now())}}};
         if (at != entries.end()) reply.headers.emplace_back("x-ms-continuation", pe::base64_encode(at->first));
         return reply;
     }
@@ -607,7 +620,7 @@ struct FakeDfs::Impl {
                 }
                 if (auto failed = check_conditions(req, existing)) return *failed;
                 StoredFile created = new_file();  // an overwrite truncates at once, as the service does
-                created.etag = new_etag();
+                changed(created);
                 created.content_type = req.get_header_value("x-ms-content-type");
                 created.properties = req.get_header_value("x-ms-properties");
                 files[path] = created;
@@ -655,7 +668,7 @@ struct FakeDfs::Impl {
                     existing->data_md5 =
                         pe::base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), n));
                 }
-                existing->etag = new_etag();
+                changed(*existing);
                 if (req.has_header("x-ms-content-md5"))
                     existing->content_md5 = req.get_header_value("x-ms-content-md5");
                 if (req.has_header("x-ms-content-type"))
@@ -672,7 +685,7 @@ struct FakeDfs::Impl {
                     existing->content_md5 = req.get_header_value("x-ms-content-md5");
                 if (req.has_header("x-ms-content-type"))
                     existing->content_type = req.get_header_value("x-ms-content-type");
-                existing->etag = new_etag();
+                changed(*existing);
                 return {200, {}, {}, {{"ETag", existing->etag}}};
             }
             case DfsOp::rename: {
@@ -799,7 +812,7 @@ void FakeDfs::put_file(const std::string& filesystem, const std::string& path, c
     f.content = impl_->keep_content ? content : std::string();
     f.length = content.size();
     f.data_md5 = md5_base64(content);
-    f.etag = impl_->new_etag();
+    impl_->changed(f);
     f.content_type = "text/csv";
     f.content_md5 = md5_base64(content);
     impl_->filesystems[filesystem][path] = f;

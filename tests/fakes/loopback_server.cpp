@@ -2,7 +2,13 @@
 
 #include <stdexcept>
 
+#include "fakes/round_trips.hpp"
+
 namespace testing {
+
+namespace {
+thread_local std::chrono::steady_clock::time_point t_arrived;
+}
 
 LoopbackServer::LoopbackServer() : server_(std::make_unique<httplib::Server>()) {}
 
@@ -11,6 +17,23 @@ LoopbackServer::LoopbackServer(const std::string& cert_path, const std::string& 
 
 void LoopbackServer::start() {
     server_->new_task_queue = [] { return new httplib::ThreadPool(8); };
+    if (RoundTripRecorder* recorder = RoundTripRecorder::active()) {
+        // httplib runs the pre-routing handler, the route and the logger (once the answer is
+        // written) of one request on one thread.
+        server_->set_pre_routing_handler([recorder](const httplib::Request&, httplib::Response&) {
+            t_arrived = std::chrono::steady_clock::now();
+            std::this_thread::sleep_for(recorder->latency());
+            return httplib::Server::HandlerResponse::Unhandled;
+        });
+        server_->set_logger([recorder, this](const httplib::Request& request, const httplib::Response&) {
+            std::string what = request.path;
+            // The parameters that name a storage operation; never the rest (a SAS is secret).
+            for (const char* name : {"resource", "action", "comp"}) {
+                if (request.has_param(name)) what += std::string("?") + name + "=" + request.get_param_value(name);
+            }
+            recorder->record({port_, request.method, what, t_arrived, std::chrono::steady_clock::now()});
+        });
+    }
     port_ = server_->bind_to_any_port("127.0.0.1");
     if (port_ <= 0) {
         throw std::runtime_error("cannot bind a loopback port");

@@ -67,12 +67,14 @@ struct Reclaim {
         for (int i = 0; i < 400 && dfs.calls(DfsOp::append) < n; ++i) std::this_thread::sleep_for(25ms);
     }
 
-    // A temporary file as a killed run leaves it: data appended, never flushed.
-    std::string abandoned(const std::string& destination, const std::string& hex) {
+    // A temporary file as a killed run leaves it: data appended, never flushed, untouched for
+    // longer than a lease (a younger one may be another run's between its create and its lease).
+    std::string abandoned(const std::string& destination, const std::string& hex, bool aged = true) {
         auto slash = destination.rfind('/');
         std::string path =
             destination.substr(0, slash + 1) + "." + destination.substr(slash + 1) + ".pigment-tmp-" + hex;
         dfs.put_file(kFs, path, "");
+        if (aged) dfs.advance_clock(31s);
         return path;
     }
 };
@@ -260,4 +262,33 @@ TEST_CASE("binary → DFS: an expiry that cannot be cleared stops the run before
     CHECK(r.dfs.calls(DfsOp::rename) == 0);
     CHECK(r.dfs.file(kFs, kPath)->content == "old;content\n");
     CHECK(r.dfs.temp_paths(kFs).empty());
+}
+
+TEST_CASE("binary → DFS: a lease refused after the create leaves no temporary file behind", "[storage][binary][dfs]") {
+    Reclaim r;
+    r.dfs.inject({DfsOp::lease, 1, -1, 403, "AuthorizationPermissionMismatch"});
+    auto result = r.run();
+    INFO(result.err);
+    CHECK(result.exit_code == 5);
+    CHECK(result.err.find("lease the temporary file") != std::string::npos);
+    CHECK(r.dfs.calls(DfsOp::create) == 1);
+    CHECK(r.dfs.temp_paths(kFs).empty());
+    CHECK(r.dfs.file(kFs, kPath)->content == "old;content\n");
+}
+
+TEST_CASE(
+    "binary → DFS: a fresh temporary without a lease (another run between its create and its lease) is left alone",
+    "[storage][binary][dfs]") {
+    Reclaim r;
+    auto fresh = r.abandoned(kPath, "0123456789abcdef", false);
+    auto result = r.run();
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    CHECK(result.err.find("reclaimed") == std::string::npos);
+    CHECK(r.dfs.file(kFs, fresh));
+    CHECK(r.dfs.file(kFs, kPath)->content == r.csv);
+    r.dfs.advance_clock(31s);  // still unleased a lease's duration later: abandoned
+    auto next = r.run();
+    CHECK(next.err.find(kReclaimedOne) != std::string::npos);
+    CHECK_FALSE(r.dfs.file(kFs, fresh));
 }

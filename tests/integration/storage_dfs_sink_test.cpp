@@ -455,7 +455,8 @@ TEST_CASE("DFS: open reclaims only the abandoned temporaries of the same destina
     auto other = temporary_of("finance/other.csv", "00000000000000ee");
     for (const auto& p : {available, expired, held, broken, other}) f.dfs.put_file(f.fs, p, "partial");
     f.dfs.lease_file(f.fs, expired, "11111111-1111-4111-8111-111111111111", std::chrono::seconds(15));
-    f.dfs.advance_clock(std::chrono::seconds(16));
+    // Older than a lease's duration: a younger one may be another run's between create and lease.
+    f.dfs.advance_clock(std::chrono::seconds(31));
     f.dfs.lease_file(f.fs, held, "22222222-2222-4222-8222-222222222222", std::chrono::seconds(60));
     f.dfs.lease_file(f.fs, broken, "33333333-3333-4333-8333-333333333333", std::chrono::seconds(-1));
     f.dfs.break_lease(f.fs, broken);

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "pigment_export/azure/chained_credential.hpp"
@@ -100,6 +102,37 @@ TEST_CASE("Concurrent callers share one fetch", "[azure][cache]") {
     }
     for (auto& t : threads) t.join();
     CHECK(counter->calls == 1);
+}
+
+TEST_CASE("Tokens for different resources are fetched at the same time", "[azure][cache]") {
+    // The vault's fetch waits (up to 5 s) for the storage fetch to begin: with one lock around
+    // every fetch the second could only begin after the first ended.
+    class Overlapping : public TokenCredential {
+    public:
+        AccessToken get_token(const TokenRequest& request) override {
+            std::unique_lock lock(mutex);
+            if (request.resource == "https://storage.azure.com/") {
+                storage_started = true;
+                changed.notify_all();
+            } else {
+                overlapped = changed.wait_for(lock, 5s, [&] { return storage_started; });
+            }
+            return {pe::Secret("token-" + request.resource), kStart + 1h};
+        }
+        std::string name() const override { return "overlapping"; }
+        std::mutex mutex;
+        std::condition_variable changed;
+        bool storage_started = false;
+        bool overlapped = false;
+    };
+    auto inner = std::make_unique<Overlapping>();
+    auto* probe = inner.get();
+    CachingCredential cache(std::move(inner), [] { return kStart; });
+    std::thread vault([&] { cache.get_token({"https://vault.azure.net"}); });
+    std::this_thread::sleep_for(50ms);  // let the vault's fetch start first
+    cache.get_token({"https://storage.azure.com/"});
+    vault.join();
+    CHECK(probe->overlapped);
 }
 
 TEST_CASE("The chain skips unavailable sources in order and remembers the one that worked", "[azure][chain]") {

@@ -48,3 +48,15 @@ TEST_CASE("lease_renewal_due: after a third of the duration", "[unit][dfs]") {
     CHECK(kTemporaryLeaseDuration >= 15s);
     CHECK(kTemporaryLeaseDuration <= 60s);
 }
+
+TEST_CASE("settled_for_reclaim: only a temporary unchanged for a lease's duration, by the service's clock",
+          "[unit][dfs]") {
+    using std::chrono::seconds;
+    auto listed = std::chrono::system_clock::time_point(seconds(1'800'000'000));
+    CHECK(pe::storage::settled_for_reclaim(listed - seconds(31), listed));
+    CHECK(pe::storage::settled_for_reclaim(listed - pe::storage::kTemporaryLeaseDuration, listed));
+    // Young: another run may be between its create and its lease.
+    CHECK_FALSE(pe::storage::settled_for_reclaim(listed - seconds(29), listed));
+    CHECK_FALSE(pe::storage::settled_for_reclaim(listed + seconds(5), listed));  // the clocks of two front ends
+    CHECK_FALSE(pe::storage::settled_for_reclaim(std::nullopt, listed));
+}

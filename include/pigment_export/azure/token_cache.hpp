@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "pigment_export/azure/token_credential.hpp"
@@ -23,7 +24,9 @@ std::chrono::system_clock::time_point refresh_due(std::chrono::system_clock::tim
 class CachingCredential : public TokenCredential {
 public:
     explicit CachingCredential(std::unique_ptr<TokenCredential> inner, Clock clock = {});
-    // Thread-safe; concurrent callers wait for one fetch instead of each starting their own.
+    // Thread-safe. Concurrent callers for one resource and tenant wait for one fetch instead of
+    // each starting their own; callers for different ones (Key Vault's and storage's tokens of one
+    // run) fetch at the same time.
     AccessToken get_token(const TokenRequest& request) override;
     std::string name() const override { return inner_->name(); }
 
@@ -32,10 +35,17 @@ private:
         AccessToken token;
         std::chrono::system_clock::time_point due;
     };
+    // One per resource and tenant; its mutex is held while that token is fetched.
+    struct Slot {
+        std::mutex fetching;
+        std::optional<Entry> entry;
+    };
+    std::shared_ptr<Slot> slot_for(const std::string& key);
+
     std::unique_ptr<TokenCredential> inner_;
     Clock clock_;
-    std::mutex mutex_;
-    std::map<std::string, Entry> entries_;
+    std::mutex slots_mutex_;  // guards the map only, never held during a fetch
+    std::map<std::string, std::shared_ptr<Slot>> slots_;
 };
 
 }  // namespace pe::azure

@@ -2,8 +2,11 @@
 // ADLS Gen2 through the DFS path API. Creating the destination directly would truncate a live
 // file at once, so the data goes to a hidden temporary sibling: create (If-None-Match: *) →
 // lease → parallel appends at their positions (x-ms-content-crc64 each) → flush at the final length
-// (If-Match: the create's ETag) → properties → rename onto the destination → HEAD check.
-// abort() deletes the temporary file; the destination is touched only by the rename.
+// (If-Match: the create's ETag) → properties → rename onto the destination → HEAD check
+// (→ lease release, when the read-back shows the lease moved with the file).
+// abort() deletes the temporary file; the destination is touched only by the rename. Where two
+// requests do not depend on each other they overlap: the reclaim listing runs beside the
+// temporary's create, and a single-chunk export's append beside clearing the expiry.
 //
 // A killed run (kill -9, OOM, an evicted pod) cannot delete its temporary file, so the lease
 // is the run's liveness signal: a background thread renews it while the run lives, and every
@@ -15,6 +18,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -36,11 +40,22 @@ bool lease_renewal_due(std::chrono::steady_clock::time_point last_renewal, std::
 // name, ".pigment-tmp-" and 16 lower-case hex digits), so a reclaim never touches anything else.
 bool is_temporary_of(std::string_view path, std::string_view destination);
 
+// A temporary changed less than a lease's duration before the listing may be another run's between
+// its create and its lease, which no lease state can tell: only older ones are reclaimed (one
+// without a Last-Modified never is). Both times are the service's (the entry's lastModified, the
+// listing's Date), so the runner's clock does not matter; liveness itself is still the lease's.
+bool settled_for_reclaim(std::optional<std::chrono::system_clock::time_point> last_modified,
+                         std::chrono::system_clock::time_point listed_at);
+
 // "available", "expired" and "broken" mean nobody holds the lease; "leased" and "breaking" (and
 // anything unknown) mean a live run may still be writing.
 bool lease_abandoned(std::string_view lease_state);
 
 class DfsSink final : public Sink {
+    // The first upload worker's connection: idle while open() runs and in commit_single(), so
+    // requests that overlap the control connection's go there.
+    static constexpr unsigned kHousekeepingConnection = 0;
+
 public:
     DfsSink(const Config& config, Target target, std::shared_ptr<const Auth> auth);
     ~DfsSink() override;
@@ -62,10 +77,11 @@ public:
 private:
     http::Request request(const std::string& method, std::string_view object_path, const std::string& query) const;
     void create_temporary();
-    void reclaim_abandoned();
-    std::vector<std::string> abandoned_candidates();
-    http::Response list_page(const std::string& folder, std::size_t max_entries, const std::string& continuation);
-    bool reclaim(const std::string& path);
+    void reclaim_abandoned(unsigned connection);
+    std::vector<std::string> abandoned_candidates(unsigned connection);
+    http::Response list_page(unsigned connection, const std::string& folder, std::size_t max_entries,
+                             const std::string& continuation);
+    bool reclaim(unsigned connection, const std::string& path);
     void acquire_lease();
     void expire_temporary_eventually();
     void clear_temporary_expiry();
@@ -84,6 +100,8 @@ private:
     void rename(const CommitInfo& info);
     http::Response remove_temporary(bool with_lease);
     http::Response head(std::string_view object_path, const std::string& operation);
+    http::Response head_on(unsigned connection, std::string_view object_path, const std::string& operation);
+    void verify_and_release(const CommitInfo& info);
     bool destination_matches(const CommitInfo& info);
 
     Session session_;
