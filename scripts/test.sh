@@ -24,7 +24,7 @@ if [[ "${PIGMENT_SKIP_SANITIZERS:-0}" != 1 ]]; then
     # DFS lease keeper, progress and manifest workers in the binary the integration tests run.
     cmake -S . -B build-tsan -G Ninja -DPIGMENT_WERROR=ON -DPIGMENT_TSAN=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
     cmake --build build-tsan -j "$jobs" --target pigment-export unit_tests integration_tests
-    export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+    export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp
     build-tsan/tests/unit_tests "[transfer],[cache],[chain]"
     (cd build-tsan/tests && ./integration_tests "[manifest]~[large],[dfs]~[large],[export]~[large]~[slow],[signal]~[large]")
 fi
