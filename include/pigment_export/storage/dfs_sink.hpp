@@ -43,7 +43,8 @@ bool is_temporary_of(std::string_view path, std::string_view destination);
 // A temporary changed less than a lease's duration before the listing may be another run's between
 // its create and its lease, which no lease state can tell: only older ones are reclaimed (one
 // without a Last-Modified never is). Both times are the service's (the entry's lastModified, the
-// listing's Date), so the runner's clock does not matter; liveness itself is still the lease's.
+// listing's Date; the runner's clock only when a reply has no Date), so clock skew does not matter;
+// liveness itself is still the lease's.
 bool settled_for_reclaim(std::optional<std::chrono::system_clock::time_point> last_modified,
                          std::chrono::system_clock::time_point listed_at);
 
