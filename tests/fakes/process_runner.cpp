@@ -22,15 +22,22 @@ extern char** environ;
 
 namespace testing {
 
-namespace {
-
-std::string default_binary() {
+std::string binary_under_test() {
+    if (const char* other = std::getenv("PIGMENT_EXPORT_UNDER_TEST"); other != nullptr && *other != '\0') {
+        return other;
+    }
 #ifdef PIGMENT_EXPORT_BIN
     return PIGMENT_EXPORT_BIN;
 #else
     return "pigment-export";
 #endif
 }
+
+namespace {
+
+// A sanitizer build of the binary reads its options from these; the rest of the child's
+// environment is exactly what the test gives it.
+constexpr const char* kSanitizerOptions[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"};
 
 }  // namespace
 
@@ -39,7 +46,7 @@ RunResult run_program(const std::vector<std::string>& args, const RunOptions& op
     std::string out_path = io.file("stdout"), err_path = io.file("stderr"), in_path = io.file("stdin");
     write_file(in_path, options.stdin_data);
 
-    std::string binary = program.empty() ? default_binary() : program;
+    std::string binary = program.empty() ? binary_under_test() : program;
     std::vector<std::string> argv_store{binary};
     argv_store.insert(argv_store.end(), args.begin(), args.end());
     std::vector<char*> argv;
@@ -49,6 +56,9 @@ RunResult run_program(const std::vector<std::string>& args, const RunOptions& op
     auto env_map = options.env;
     if (!env_map.count("PATH")) env_map["PATH"] = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
     if (!env_map.count("HOME")) env_map["HOME"] = io.path();
+    for (const char* name : kSanitizerOptions) {
+        if (const char* value = std::getenv(name); value != nullptr && !env_map.count(name)) env_map[name] = value;
+    }
     std::vector<std::string> env_store;
     for (auto& [k, v] : env_map) env_store.push_back(k + "=" + v);
     std::vector<char*> envp;

@@ -29,6 +29,11 @@ struct RunOptions {
     std::function<void(int pid)> on_started;
 };
 
+// The binary the tests run: this build's pigment-export, or the one PIGMENT_EXPORT_UNDER_TEST
+// names (./scripts/test.sh points it at the sanitizer builds' binaries, so the fakes and the
+// test drivers are compiled once while the binary under test is instrumented).
+std::string binary_under_test();
+
 // Runs `program` with `args`; the binary under test when program is empty.
 RunResult run_program(const std::vector<std::string>& args, const RunOptions& options = {},
                       const std::string& program = {});

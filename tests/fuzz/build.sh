@@ -67,12 +67,23 @@ targets=("$@")
 if ((${#targets[@]} == 0)); then
     for f in "$root"/tests/fuzz/fuzz_*.cpp; do t=$(basename "$f" .cpp); targets+=("${t#fuzz_}"); done
 fi
+stale=()
 for t in "${targets[@]}"; do
     src="$root/tests/fuzz/fuzz_$t.cpp"
     bin="$out/fuzz_$t"
     if [[ ! -f $bin || $src -nt $bin || $root/tests/fuzz/fuzz_support.hpp -nt $bin || $out/libpigment_fuzz.a -nt $bin || $0 -nt $bin ]]; then
-        echo "fuzz/build.sh: linking fuzz_$t"
-        "$CXX" "${flags[@]}" -fsanitize=fuzzer "$src" "$out/libpigment_fuzz.a" "${pkg_libs[@]}" -lcrypto -lpthread -o "$bin"
+        stale+=("$t")
     fi
 done
+# Each target is one compile and link of its own: they go side by side, as the library's objects do.
+if ((${#stale[@]})); then
+    echo "fuzz/build.sh: compiling and linking ${#stale[@]} targets: ${stale[*]}"
+    export CXX root out
+    export PE_FUZZ_LIBS="${pkg_libs[*]} -lcrypto -lpthread"  # linker flags: no spaces inside one
+    printf '%s\n' "${stale[@]}" | xargs -P "$(nproc)" -I{} bash -c '
+        t=$1; shift
+        # shellcheck disable=SC2086
+        "$CXX" "$@" -fsanitize=fuzzer "$root/tests/fuzz/fuzz_$t.cpp" "$out/libpigment_fuzz.a" $PE_FUZZ_LIBS \
+            -o "$out/fuzz_$t" || { rm -f "$out/fuzz_$t"; exit 255; }' _ {} "${flags[@]}"
+fi
 echo "fuzz/build.sh: targets in $out: ${targets[*]}"

@@ -120,7 +120,7 @@ TEST_CASE("progress appears by itself on a terminal", "[ops][progress]") {
     slow.delay = std::chrono::milliseconds(1);
     pigment.push_fault(slow);
     TempDir dir;
-    std::string command = std::string(PIGMENT_EXPORT_BIN) + " --pigment-url " + pigment.base_url() +
+    std::string command = binary_under_test() + " --pigment-url " + pigment.base_url() +
                           " --block-type metric --block-id " + kId + " --dest " + dir.file("out.csv");
     RunOptions options;
     options.env = {{"PIGMENT_API_KEY", kKey}, {"TERM", "xterm"}};
