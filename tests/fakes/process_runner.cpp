@@ -33,6 +33,15 @@ std::string binary_under_test() {
 #endif
 }
 
+bool binary_under_test_is_sanitized() {
+    static const bool sanitized = [] {
+        // The runtimes are shared libraries the binary names in its dynamic section.
+        std::string image = read_file(binary_under_test());
+        return image.find("libasan.so") != std::string::npos || image.find("libtsan.so") != std::string::npos;
+    }();
+    return sanitized;
+}
+
 namespace {
 
 // A sanitizer build of the binary reads its options from these; the rest of the child's

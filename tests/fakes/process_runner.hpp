@@ -33,6 +33,9 @@ struct RunOptions {
 // names (./scripts/test.sh points it at the sanitizer builds' binaries, so the fakes and the
 // test drivers are compiled once while the binary under test is instrumented).
 std::string binary_under_test();
+// True when that binary is built with AddressSanitizer or ThreadSanitizer (it links their
+// runtime): memory and time bounds do not apply to it.
+bool binary_under_test_is_sanitized();
 
 // Runs `program` with `args`; the binary under test when program is empty.
 RunResult run_program(const std::vector<std::string>& args, const RunOptions& options = {},

@@ -291,14 +291,15 @@ TEST_CASE("binary → DFS --no-overwrite: 409 PathAlreadyExists, exit 5, file in
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-// Sanitizers multiply memory and time: the run still proves exactness, at a smaller size.
-constexpr bool kMeasure = false;
-constexpr std::uint64_t kLargeBytes = 64ull << 20;
-#else
-constexpr bool kMeasure = true;
-constexpr std::uint64_t kLargeBytes = 1ull << 30;
-#endif
+// Sanitizers multiply memory and time: a sanitizer build of the binary still proves exactness, at a
+// smaller size, and is not measured.
+bool measured() {
+    return !binary_under_test_is_sanitized();
+}
+
+std::uint64_t large_bytes() {
+    return measured() ? 1ull << 30 : 64ull << 20;
+}
 
 }  // namespace
 
@@ -307,7 +308,7 @@ TEST_CASE("binary → DFS, 1 GiB generated on the fly: exact MD5, bounded peak R
     FakeDfs dfs;
     dfs.keep_content(false);
     dfs.create_filesystem("lake");
-    r.pigment.add_generated_block("metric", kId, kLargeBytes);
+    r.pigment.add_generated_block("metric", kId, large_bytes());
     constexpr std::uint64_t kChunkMiB = 8, kParallel = 4;
     auto result = r.run(dfs.url("lake", "big.csv"),
                         {"--storage-api", "dfs", "--chunk-size", std::to_string(kChunkMiB) + "MiB", "--parallel",
@@ -318,11 +319,11 @@ TEST_CASE("binary → DFS, 1 GiB generated on the fly: exact MD5, bounded peak R
     auto s = r.summary_json();
     auto file = dfs.file("lake", "big.csv");
     REQUIRE(file);
-    CHECK(file->size >= kLargeBytes);
+    CHECK(file->size >= large_bytes());
     CHECK(file->size == s["bytes"].get<std::uint64_t>());
     CHECK(file->data_md5 == s["md5"].get<std::string>());
     CHECK(file->content_md5 == file->data_md5);
-    if (kMeasure) {
+    if (measured()) {
         const long bound_kib = static_cast<long>((kChunkMiB * (kParallel + 2) + 24) * 1024);
         double mb_per_s = static_cast<double>(file->size) / 1e6 / (static_cast<double>(result.wall.count()) / 1000.0);
         WARN("1 GiB via DFS fake: peak RSS " << result.peak_rss_kib / 1024 << " MiB (bound " << bound_kib / 1024
