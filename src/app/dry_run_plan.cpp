@@ -1,7 +1,7 @@
 #include "pigment_export/app/dry_run_plan.hpp"
 
 #include "pigment_export/app/secret_stage.hpp"
-#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/size_text.hpp"
 #include "pigment_export/pigment/export_request.hpp"
 
 namespace pe {

@@ -50,6 +50,23 @@ private:
     std::optional<Stage> first_failure_;
 };
 
+// A one-byte probe that is never committed: it proves create/write (and for DFS delete)
+// permission and that the container exists, and leaves nothing behind.
+std::string probe_destination(const Config& config, const EnvLookup& env, LazyCredential& credential) {
+    auto sink = make_sink(config, env, [&] { return credential.storage_token(); });
+    try {
+        sink->open();
+        static const char kProbe = '\n';
+        sink->upload(0, ChunkView{0, 0, &kProbe, 1, crc64(&kProbe, 1)});
+    } catch (...) {
+        sink->abort();
+        throw;
+    }
+    sink->abort();
+    return config.destination.display + " is writable (compression " +
+           describe_compression(config.transfer.compression) + ")";
+}
+
 }  // namespace
 
 int run_preflight(const Config& config, const EnvLookup& env, LazyCredential& credential) {
@@ -98,22 +115,7 @@ int run_preflight(const Config& config, const EnvLookup& env, LazyCredential& cr
     } else if (storage_bearer && !credential_ok) {
         list.skip("destination", "the credential failed");
     } else {
-        list.check("destination", Stage::store, [&] {
-            auto sink = make_sink(config, env, [&] { return credential.storage_token(); });
-            // A one-byte probe that is never committed: it proves create/write (and for DFS delete)
-            // permission and that the container exists, and leaves nothing behind.
-            try {
-                sink->open();
-                static const char kProbe = '\n';
-                sink->upload(0, ChunkView{0, 0, &kProbe, 1, crc64(&kProbe, 1)});
-            } catch (...) {
-                sink->abort();
-                throw;
-            }
-            sink->abort();
-            return config.destination.display + " is writable (compression " +
-                   describe_compression(config.transfer.compression) + ")";
-        });
+        list.check("destination", Stage::store, [&] { return probe_destination(config, env, credential); });
     }
     log::clear_stage();
     return list.exit_code_value();

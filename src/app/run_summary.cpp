@@ -4,10 +4,10 @@
 
 #include <cstdio>
 
-#include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/local_output.hpp"
 #include "pigment_export/core/log.hpp"
 #include "pigment_export/core/redactor.hpp"
+#include "pigment_export/core/size_text.hpp"
 #include "pigment_export/http/redact.hpp"
 
 namespace pe {

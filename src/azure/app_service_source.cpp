@@ -1,8 +1,7 @@
 #include "pigment_export/azure/app_service_source.hpp"
 
-#include "pigment_export/azure/endpoint_url.hpp"
 #include "pigment_export/azure/managed_identity_source.hpp"
-#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/url.hpp"
 #include "pigment_export/http/retrying_send.hpp"
 #include "pigment_export/http/service_trace.hpp"
 
@@ -17,8 +16,7 @@ AppServiceSource::AppServiceSource(std::string endpoint, Secret identity_header,
       in_chain_(in_chain) {}
 
 http::Request AppServiceSource::build_request(const std::string& resource) const {
-    std::string url = endpoint_ + (endpoint_.find('?') == std::string::npos ? "?" : "&") +
-                      "api-version=2019-08-01&resource=" + percent_encode(resource);
+    std::string url = with_query(endpoint_, "api-version=2019-08-01&resource=" + percent_encode(resource));
     switch (id_.kind) {
         case ManagedIdentityId::Kind::client_id:
             url += "&client_id=" + percent_encode(id_.value);
@@ -39,19 +37,13 @@ http::Request AppServiceSource::build_request(const std::string& resource) const
 
 AccessToken AppServiceSource::get_token(const TokenRequest& token_request) {
     const std::string& resource = token_request.resource;  // one tenant: token_request.tenant does not apply
-    auto parsed = parse_endpoint_url(endpoint_);
-    std::string host = parsed ? parsed->host : endpoint_;
-    try {
-        http::Client client(managed_identity_client_options(network_));
-        http::RetryPolicy policy;
-        policy.max_retries = 3;
-        http::Response response = http::send_with_retry(client, policy, [&] { return build_request(resource); });
-        return managed_identity_token(response, "the App Service identity endpoint", host, id_, in_chain_,
+    constexpr std::string_view kSource = "the App Service identity endpoint";
+    return ask_platform_endpoint(endpoint_, network_, kSource, [&](PlatformEndpoint& to) {
+        http::Response response = http::send_with_retry(to.client, to.policy, [&] { return build_request(resource); });
+        return managed_identity_token(response, kSource, to.host, id_, in_chain_,
                                       "IDENTITY_HEADER was rejected (the platform rotates it): restart the app so it "
                                       "sees the current value");
-    } catch (const http::TransportError& e) {
-        throw_managed_identity_unreachable(e, "the App Service identity endpoint", false);
-    }
+    });
 }
 
 }  // namespace pe::azure

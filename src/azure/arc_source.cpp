@@ -2,14 +2,13 @@
 
 #include <system_error>
 
-#include "pigment_export/azure/endpoint_url.hpp"
 #include "pigment_export/azure/managed_identity_id.hpp"
 #include "pigment_export/azure/managed_identity_source.hpp"
-#include "pigment_export/azure/wipe.hpp"
-#include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/credential_text.hpp"
 #include "pigment_export/core/failure.hpp"
 #include "pigment_export/core/input_file.hpp"
+#include "pigment_export/core/secret.hpp"
+#include "pigment_export/core/url.hpp"
 #include "pigment_export/http/retrying_send.hpp"
 #include "pigment_export/http/service_trace.hpp"
 
@@ -75,38 +74,29 @@ ArcSource::ArcSource(std::string endpoint, std::filesystem::path key_dir, Networ
 
 http::Request ArcSource::build_request(const std::string& resource) const {
     http::Request request;
-    request.url = endpoint_ + (endpoint_.find('?') == std::string::npos ? "?" : "&") +
-                  "api-version=2019-11-01&resource=" + percent_encode(resource);
+    request.url = with_query(endpoint_, "api-version=2019-11-01&resource=" + percent_encode(resource));
     request.headers = {{"Metadata", "true"}, {"Accept", "application/json"}, http::client_request_id_header()};
     return request;
 }
 
 AccessToken ArcSource::get_token(const TokenRequest& token_request) {
     const std::string& resource = token_request.resource;  // one tenant: token_request.tenant does not apply
-    auto parsed = parse_endpoint_url(endpoint_);
-    std::string host = parsed ? parsed->host : endpoint_;
-    try {
-        http::Client client(managed_identity_client_options(network_));
-        http::RetryPolicy policy;
-        policy.max_retries = 3;
-        http::Response challenge = http::send_with_retry(client, policy, [&] { return build_request(resource); });
+    constexpr std::string_view kSource = "the Azure Arc agent";
+    return ask_platform_endpoint(endpoint_, network_, kSource, [&](PlatformEndpoint& to) {
+        http::Response challenge = http::send_with_retry(to.client, to.policy, [&] { return build_request(resource); });
         if (challenge.status != 401) {
-            return managed_identity_token(challenge, "the Azure Arc agent", host, ManagedIdentityId{}, in_chain_,
-                                          kRefusedHint);
+            return managed_identity_token(challenge, kSource, to.host, ManagedIdentityId{}, in_chain_, kRefusedHint);
         }
         auto header = http::find_header(challenge.headers, "WWW-Authenticate");
         Secret key = read_arc_key_file(header.value_or(std::string_view{}), key_dir_);
         Secret authorization("Basic " + key.reveal());
-        http::Response response = http::send_with_retry(client, policy, [&] {
+        http::Response response = http::send_with_retry(to.client, to.policy, [&] {
             http::Request request = build_request(resource);
             request.headers.push_back({"Authorization", authorization.reveal()});
             return request;
         });
-        return managed_identity_token(response, "the Azure Arc agent", host, ManagedIdentityId{}, in_chain_,
-                                      kRefusedHint);
-    } catch (const http::TransportError& e) {
-        throw_managed_identity_unreachable(e, "the Azure Arc agent", false);
-    }
+        return managed_identity_token(response, kSource, to.host, ManagedIdentityId{}, in_chain_, kRefusedHint);
+    });
 }
 
 }  // namespace pe::azure

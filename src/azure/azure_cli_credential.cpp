@@ -9,9 +9,10 @@
 
 #include "pigment_export/azure/credential_unavailable.hpp"
 #include "pigment_export/azure/token_response.hpp"
-#include "pigment_export/azure/wipe.hpp"
 #include "pigment_export/core/failure.hpp"
 #include "pigment_export/core/json_limits.hpp"
+#include "pigment_export/core/secret.hpp"
+#include "pigment_export/core/text.hpp"
 
 namespace pe::azure {
 
@@ -36,19 +37,6 @@ std::optional<std::chrono::system_clock::time_point> parse_local_time(const std:
     std::time_t t = std::mktime(&tm);
     if (t == static_cast<std::time_t>(-1)) return std::nullopt;
     return std::chrono::system_clock::from_time_t(t);
-}
-
-std::string first_line(const std::string& text) {
-    std::string line;
-    for (char c : text) {
-        if (c == '\n') {
-            if (!line.empty()) break;
-            continue;
-        }
-        if (c != '\r') line.push_back(c);
-    }
-    if (line.size() > 300) line.resize(300);
-    return line;
 }
 
 }  // namespace

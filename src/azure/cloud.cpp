@@ -3,6 +3,7 @@
 #include <array>
 
 #include "pigment_export/azure/endpoint_url.hpp"
+#include "pigment_export/core/url.hpp"
 
 namespace pe::azure {
 
@@ -20,17 +21,12 @@ constexpr std::array<Cloud, 3> kClouds = {{
     {".vault.usgovcloudapi.net", "https://vault.usgovcloudapi.net", "https://login.microsoftonline.us"},
 }};
 
-std::string without_trailing_slash(std::string text) {
-    while (!text.empty() && text.back() == '/') text.pop_back();
-    return text;
-}
-
 }  // namespace
 
 CloudEndpoints cloud_endpoints(std::string_view key_vault_url, const EnvLookup& env) {
     std::optional<std::string> authority_env = env("AZURE_AUTHORITY_HOST");
     if (authority_env) {
-        *authority_env = without_trailing_slash(*authority_env);
+        *authority_env = without_trailing_slashes(*authority_env);
     }
     const Cloud* cloud = nullptr;
     if (auto url = parse_endpoint_url(key_vault_url)) {

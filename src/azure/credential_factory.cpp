@@ -1,12 +1,12 @@
 #include <vector>
 
 #include "pigment_export/azure/azure_cli_credential.hpp"
+#include "pigment_export/azure/caching_credential.hpp"
 #include "pigment_export/azure/chained_credential.hpp"
 #include "pigment_export/azure/client_secret_credential.hpp"
 #include "pigment_export/azure/cloud.hpp"
 #include "pigment_export/azure/credential_unavailable.hpp"
 #include "pigment_export/azure/managed_identity_source.hpp"
-#include "pigment_export/azure/token_cache.hpp"
 #include "pigment_export/azure/token_credential.hpp"
 #include "pigment_export/azure/workload_identity_credential.hpp"
 #include "pigment_export/core/failure.hpp"
@@ -36,12 +36,12 @@ EntraApp entra_app(const Context& ctx) {
     return {ctx.authority, ctx.env("AZURE_TENANT_ID").value_or(""), ctx.client_id};
 }
 
-// Each returns the source, or an UnavailableCredential saying which variables are missing.
+// Each returns the source, or an UnconfiguredCredential saying which variables are missing.
 std::unique_ptr<TokenCredential> client_secret_source(const Context& ctx) {
     std::string absent = missing(ctx, {"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"});
     if (!absent.empty()) {
-        return std::make_unique<UnavailableCredential>("client secret", absent + " not set",
-                                                       "set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET");
+        return std::make_unique<UnconfiguredCredential>("client secret", absent + " not set",
+                                                        "set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET");
     }
     return std::make_unique<ClientSecretCredential>(entra_app(ctx), Secret(*ctx.env("AZURE_CLIENT_SECRET")),
                                                     ctx.network);
@@ -50,7 +50,7 @@ std::unique_ptr<TokenCredential> client_secret_source(const Context& ctx) {
 std::unique_ptr<TokenCredential> workload_identity_source(const Context& ctx) {
     std::string absent = missing(ctx, {"AZURE_FEDERATED_TOKEN_FILE", "AZURE_TENANT_ID", "AZURE_CLIENT_ID"});
     if (!absent.empty()) {
-        return std::make_unique<UnavailableCredential>(
+        return std::make_unique<UnconfiguredCredential>(
             "workload identity", absent + " not set",
             "label the pod azure.workload.identity/use=true and annotate its service account with the client id");
     }
@@ -68,7 +68,7 @@ std::unique_ptr<TokenCredential> managed_identity_source(const Context& ctx, boo
 
 // An explicitly chosen source must be usable: asking for it and getting "unavailable" is an error.
 std::unique_ptr<TokenCredential> required(std::unique_ptr<TokenCredential> source) {
-    if (const auto* unavailable = dynamic_cast<const UnavailableCredential*>(source.get())) {
+    if (const auto* unavailable = dynamic_cast<const UnconfiguredCredential*>(source.get())) {
         throw Failure(Stage::secret, unavailable->name() + ": " + unavailable->reason(), unavailable->hint());
     }
     return source;

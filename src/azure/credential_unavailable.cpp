@@ -5,10 +5,10 @@ namespace pe::azure {
 CredentialUnavailable::CredentialUnavailable(std::string message, std::string hint)
     : Failure(Stage::secret, std::move(message), std::move(hint)) {}
 
-UnavailableCredential::UnavailableCredential(std::string name, std::string reason, std::string hint)
+UnconfiguredCredential::UnconfiguredCredential(std::string name, std::string reason, std::string hint)
     : name_(std::move(name)), reason_(std::move(reason)), hint_(std::move(hint)) {}
 
-AccessToken UnavailableCredential::get_token(const TokenRequest&) {
+AccessToken UnconfiguredCredential::get_token(const TokenRequest&) {
     throw CredentialUnavailable(reason_, hint_);
 }
 

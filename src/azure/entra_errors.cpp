@@ -6,6 +6,7 @@
 #include <string>
 
 #include "pigment_export/core/json_limits.hpp"
+#include "pigment_export/core/text.hpp"
 #include "pigment_export/http/service_trace.hpp"
 
 namespace pe::azure {
@@ -31,13 +32,6 @@ constexpr KnownCode kHints[] = {
     {"AADSTS500011", "the resource is unknown in this tenant or cloud: check AZURE_AUTHORITY_HOST"},
     {"AADSTS53003", "a Conditional Access policy blocked the sign-in: ask your Entra admin"},
 };
-
-std::string first_sentence(std::string text) {
-    auto cut = text.find_first_of("\r\n");
-    if (cut != std::string::npos) text.resize(cut);
-    if (text.size() > 300) text.resize(300);
-    return text;
-}
 
 }  // namespace
 
@@ -68,7 +62,7 @@ Failure entra_failure(int status, const http::Headers& headers, std::string_view
     nlohmann::json json = parse_bounded_json(body);
     if (!json.is_discarded() && json.is_object()) {
         auto it = json.find("error_description");
-        if (it != json.end() && it->is_string()) description = first_sentence(it->get<std::string>());
+        if (it != json.end() && it->is_string()) description = first_line(it->get<std::string>());
         if (code.empty()) {
             auto error = json.find("error");
             if (error != json.end() && error->is_string()) code = error->get<std::string>();

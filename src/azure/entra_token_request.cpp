@@ -5,10 +5,9 @@
 #include "pigment_export/azure/endpoint_url.hpp"
 #include "pigment_export/azure/entra_errors.hpp"
 #include "pigment_export/azure/token_response.hpp"
-#include "pigment_export/azure/wipe.hpp"
-#include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/cancellation.hpp"
 #include "pigment_export/core/failure.hpp"
+#include "pigment_export/core/url.hpp"
 #include "pigment_export/http/retrying_send.hpp"
 #include "pigment_export/http/service_trace.hpp"
 #include "pigment_export/http/transport_failure.hpp"
@@ -16,12 +15,6 @@
 namespace pe::azure {
 
 namespace {
-
-std::string authority_base(const EntraApp& app) {
-    std::string base = app.authority;
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    return base;
-}
 
 std::string common_fields(const EntraApp& app, std::string_view resource) {
     return "grant_type=client_credentials&client_id=" + percent_encode(app.client_id) +
@@ -54,13 +47,11 @@ EntraApp app_in_tenant(const EntraApp& app, std::string_view tenant, std::string
 }
 
 std::string entra_scope(std::string_view resource) {
-    std::string scope(resource);
-    while (!scope.empty() && scope.back() == '/') scope.pop_back();
-    return scope + "/.default";
+    return without_trailing_slashes(resource) + "/.default";
 }
 
 std::string entra_token_url(const EntraApp& app) {
-    return authority_base(app) + "/" + app.tenant_id + "/oauth2/v2.0/token";
+    return without_trailing_slashes(app.authority) + "/" + app.tenant_id + "/oauth2/v2.0/token";
 }
 
 Secret client_secret_form(const EntraApp& app, const Secret& client_secret, std::string_view resource) {
@@ -105,19 +96,8 @@ AccessToken request_entra_token(const EntraApp& app, const Secret& form, const N
     if (response.status != 200) {
         throw entra_failure(response.status, response.headers, response.body, source, host);
     }
-    try {
-        AccessToken token = parse_token_response(response.body, std::chrono::system_clock::now());
-        wipe(response.body);
-        return token;
-    } catch (const TokenResponseError& e) {
-        wipe(response.body);
-        throw Failure(
-            FailureInfo{Stage::secret,
-                        response.status,
-                        {},
-                        std::string(source) + ": Entra ID at " + host + " sent an unusable token response: " + e.what(),
-                        "check AZURE_AUTHORITY_HOST points at an Entra ID endpoint"});
-    }
+    return token_from_answer(response.body, response.status, std::string(source) + ": Entra ID at " + host,
+                             "check AZURE_AUTHORITY_HOST points at an Entra ID endpoint");
 }
 
 }  // namespace pe::azure

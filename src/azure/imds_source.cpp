@@ -2,7 +2,7 @@
 
 #include "pigment_export/azure/endpoint_url.hpp"
 #include "pigment_export/azure/managed_identity_source.hpp"
-#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/url.hpp"
 #include "pigment_export/http/retrying_send.hpp"
 #include "pigment_export/http/service_trace.hpp"
 
@@ -34,8 +34,10 @@ double imds_jitter(double random01) {
 }
 
 ImdsSource::ImdsSource(std::string base_url, ManagedIdentityId id, NetworkSettings network, bool in_chain)
-    : base_url_(std::move(base_url)), id_(std::move(id)), network_(std::move(network)), in_chain_(in_chain) {
-    while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
+    : base_url_(without_trailing_slashes(base_url)),
+      id_(std::move(id)),
+      network_(std::move(network)),
+      in_chain_(in_chain) {
     if (base_url_.find("://") == std::string::npos) {
         base_url_ = "http://" + base_url_;
     }

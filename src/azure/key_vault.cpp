@@ -8,11 +8,12 @@
 #include "pigment_export/azure/endpoint_url.hpp"
 #include "pigment_export/azure/key_vault_challenge.hpp"
 #include "pigment_export/azure/key_vault_errors.hpp"
-#include "pigment_export/azure/wipe.hpp"
 #include "pigment_export/core/cancellation.hpp"
 #include "pigment_export/core/failure.hpp"
 #include "pigment_export/core/json_limits.hpp"
 #include "pigment_export/core/log.hpp"
+#include "pigment_export/core/secret.hpp"
+#include "pigment_export/core/url.hpp"
 #include "pigment_export/http/retrying_send.hpp"
 #include "pigment_export/http/service_trace.hpp"
 #include "pigment_export/pigment/api_key.hpp"
@@ -70,16 +71,11 @@ http::Response get_secret(http::Client& client, const http::RetryPolicy& policy,
     }
 }
 
-std::string without_trailing_slash(std::string text) {
-    while (!text.empty() && text.back() == '/') text.pop_back();
-    return text;
-}
-
 // A challenge is worth one more request only when it could change the token: another resource,
 // or a tenant (ours may be another; a managed identity just gets its own token again).
 bool names_another_token(const BearerChallenge& challenge, const std::string& used_resource) {
     if (challenge.resource.empty()) return false;
-    return without_trailing_slash(challenge.resource) != without_trailing_slash(used_resource) ||
+    return without_trailing_slashes(challenge.resource) != without_trailing_slashes(used_resource) ||
            !challenge.tenant.empty();
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "pigment_export/core/text.hpp"
+#include "pigment_export/core/url.hpp"
 
 namespace pe::azure {
 
@@ -53,14 +54,15 @@ struct HttpsUrl {
     std::string_view path;
 };
 
-// "https://host[:port][/path]" without user info, query or fragment.
+// "https://host[:port][/path]" without user info, query, fragment or backslash, and a port of digits.
 std::optional<HttpsUrl> parse_https(std::string_view url) {
-    constexpr std::string_view kScheme = "https://";
-    if (url.size() <= kScheme.size() || !ascii_iequals(url.substr(0, kScheme.size()), kScheme)) return std::nullopt;
-    std::string_view rest = url.substr(kScheme.size());
-    if (rest.find_first_of("@?#\\") != std::string_view::npos) return std::nullopt;
-    std::size_t slash = std::min(rest.find('/'), rest.size());
-    std::string_view authority = rest.substr(0, slash);
+    auto parts = split_url(url);
+    if (!parts || !ascii_iequals(parts->scheme, "https") || parts->has_query || parts->has_fragment ||
+        url.size() <= std::string_view("https://").size()) {
+        return std::nullopt;
+    }
+    std::string_view authority = parts->authority;
+    if (url.find_first_of("@\\") != std::string_view::npos) return std::nullopt;
     if (auto colon = authority.find(':'); colon != std::string_view::npos) {
         std::string_view port = authority.substr(colon + 1);
         if (port.empty() || port.size() > 5 ||
@@ -69,16 +71,15 @@ std::optional<HttpsUrl> parse_https(std::string_view url) {
         }
         authority = authority.substr(0, colon);
     }
-    return HttpsUrl{ascii_lower(authority), rest.substr(slash)};
+    return HttpsUrl{ascii_lower(authority), parts->path};
 }
 
+// The first path segment of the authorization URI: https://login.microsoftonline.com/TENANT.
 std::string tenant_of(std::string_view authorization) {
-    auto scheme = authorization.find("://");
-    if (scheme == std::string_view::npos) return {};
-    auto slash = authorization.find('/', scheme + 3);
-    if (slash == std::string_view::npos) return {};
-    std::string_view path = authorization.substr(slash + 1);
-    return std::string(path.substr(0, path.find_first_of("/?#")));
+    auto parts = split_url(authorization);
+    if (!parts || parts->path.empty()) return {};
+    std::string_view path = parts->path.substr(1);
+    return std::string(path.substr(0, path.find('/')));
 }
 
 // The auth-params after the scheme: name=value pairs separated by commas and spaces.

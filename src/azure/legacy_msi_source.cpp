@@ -1,9 +1,8 @@
 #include "pigment_export/azure/legacy_msi_source.hpp"
 
-#include "pigment_export/azure/endpoint_url.hpp"
 #include "pigment_export/azure/managed_identity_source.hpp"
-#include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/failure.hpp"
+#include "pigment_export/core/url.hpp"
 #include "pigment_export/http/retrying_send.hpp"
 #include "pigment_export/http/service_trace.hpp"
 
@@ -47,8 +46,7 @@ http::Request LegacyMsiSource::build_request(const std::string& resource, std::s
         request.body = body;
         return request;
     }
-    request.url = endpoint_ + (endpoint_.find('?') == std::string::npos ? "?" : "&") +
-                  "api-version=2017-09-01&resource=" + percent_encode(resource);
+    request.url = with_query(endpoint_, "api-version=2017-09-01&resource=" + percent_encode(resource));
     bool machine_learning = !machine_learning_client_id_.empty();
     if (id_.kind == ManagedIdentityId::Kind::client_id || machine_learning) {
         request.url += "&clientid=" + percent_encode(id_.user_assigned() ? id_.value : machine_learning_client_id_);
@@ -62,19 +60,13 @@ http::Request LegacyMsiSource::build_request(const std::string& resource, std::s
 
 AccessToken LegacyMsiSource::get_token(const TokenRequest& token_request) {
     const std::string& resource = token_request.resource;  // one tenant: token_request.tenant does not apply
-    auto parsed = parse_endpoint_url(endpoint_);
-    std::string host = parsed ? parsed->host : endpoint_;
     std::string body;
-    try {
-        http::Client client(managed_identity_client_options(network_));
-        http::RetryPolicy policy;
-        policy.max_retries = 3;
-        http::Response response = http::send_with_retry(client, policy, [&] { return build_request(resource, body); });
-        return managed_identity_token(response, name(), host, id_, in_chain_,
+    return ask_platform_endpoint(endpoint_, network_, name(), [&](PlatformEndpoint& to) {
+        http::Response response =
+            http::send_with_retry(to.client, to.policy, [&] { return build_request(resource, body); });
+        return managed_identity_token(response, name(), to.host, id_, in_chain_,
                                       "MSI_SECRET was rejected: restart the app so it sees the current value");
-    } catch (const http::TransportError& e) {
-        throw_managed_identity_unreachable(e, name(), false);
-    }
+    });
 }
 
 }  // namespace pe::azure

@@ -5,10 +5,10 @@
 #include "pigment_export/azure/app_service_source.hpp"
 #include "pigment_export/azure/arc_source.hpp"
 #include "pigment_export/azure/credential_unavailable.hpp"
+#include "pigment_export/azure/endpoint_url.hpp"
 #include "pigment_export/azure/imds_source.hpp"
 #include "pigment_export/azure/legacy_msi_source.hpp"
 #include "pigment_export/azure/token_response.hpp"
-#include "pigment_export/azure/wipe.hpp"
 #include "pigment_export/core/cancellation.hpp"
 #include "pigment_export/core/credential_text.hpp"
 #include "pigment_export/core/json_limits.hpp"
@@ -120,7 +120,7 @@ std::unique_ptr<TokenCredential> make_managed_identity_credential(const EnvLooku
             return std::make_unique<ArcSource>(*env("IDENTITY_ENDPOINT"), options.arc_key_dir, options.network,
                                                options.in_chain);
         case ManagedIdentityHost::service_fabric:
-            return std::make_unique<UnavailableCredential>(
+            return std::make_unique<UnconfiguredCredential>(
                 "managed identity (Service Fabric)", "Service Fabric managed identity is not supported",
                 "use a client secret (AZURE_CLIENT_SECRET) or workload identity instead");
         case ManagedIdentityHost::imds:
@@ -141,19 +141,8 @@ AccessToken managed_identity_token(http::Response& response, std::string_view so
                                    const ManagedIdentityId& id, bool in_chain, std::string_view refused_hint) {
     std::string where = std::string(source) + " at " + std::string(host);
     if (response.status >= 200 && response.status < 300) {
-        try {
-            AccessToken token = parse_token_response(response.body, std::chrono::system_clock::now());
-            wipe(response.body);
-            return token;
-        } catch (const TokenResponseError& e) {
-            wipe(response.body);
-            throw Failure(
-                FailureInfo{Stage::secret,
-                            response.status,
-                            {},
-                            where + " sent an unusable token response: " + e.what(),
-                            "the managed-identity endpoint misbehaves; retry later or use another --credential"});
-        }
+        return token_from_answer(response.body, response.status, where,
+                                 "the managed-identity endpoint misbehaves; retry later or use another --credential");
     }
     EndpointError error = endpoint_error(response.body);
     std::string detail = error.description.empty() ? std::string() : " (" + error.description + ")";
@@ -191,6 +180,20 @@ void throw_managed_identity_unreachable(const http::TransportError& error, std::
         throw CredentialUnavailable(info.message, "this machine has no managed-identity endpoint");
     }
     throw Failure(std::move(info));
+}
+
+AccessToken ask_platform_endpoint(const std::string& endpoint, const NetworkSettings& network, std::string_view source,
+                                  const std::function<AccessToken(PlatformEndpoint&)>& exchange) {
+    auto parsed = parse_endpoint_url(endpoint);
+    try {
+        http::Client client(managed_identity_client_options(network));
+        http::RetryPolicy policy;
+        policy.max_retries = 3;
+        PlatformEndpoint target{client, policy, parsed ? parsed->host : endpoint};
+        return exchange(target);
+    } catch (const http::TransportError& e) {
+        throw_managed_identity_unreachable(e, source, false);
+    }
 }
 
 }  // namespace pe::azure

@@ -7,7 +7,9 @@
 #include <string>
 
 #include "pigment_export/core/credential_text.hpp"
+#include "pigment_export/core/failure.hpp"
 #include "pigment_export/core/json_limits.hpp"
+#include "pigment_export/core/secret.hpp"
 #include "pigment_export/core/text.hpp"
 
 namespace pe::azure {
@@ -178,6 +180,18 @@ AccessToken parse_token_response(std::string_view body, system_clock::time_point
         throw TokenResponseError("the token response has an expires_on value in no known format");
     }
     throw TokenResponseError("the token response has neither expires_in nor expires_on");
+}
+
+AccessToken token_from_answer(std::string& body, int status, const std::string& where, std::string hint) {
+    try {
+        AccessToken token = parse_token_response(body, std::chrono::system_clock::now());
+        wipe(body);
+        return token;
+    } catch (const TokenResponseError& e) {
+        wipe(body);
+        throw Failure(FailureInfo{
+            Stage::secret, status, {}, where + " sent an unusable token response: " + e.what(), std::move(hint)});
+    }
 }
 
 }  // namespace pe::azure

@@ -13,10 +13,10 @@
 #include "pigment_export/cli/destination_parser.hpp"
 #include "pigment_export/cli/placeholders.hpp"
 #include "pigment_export/cli/validation.hpp"
-#include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/failure.hpp"
 #include "pigment_export/core/input_file.hpp"
 #include "pigment_export/core/json_limits.hpp"
+#include "pigment_export/core/size_text.hpp"
 #include "pigment_export/pigment/export_request.hpp"
 
 namespace pe::cli {
@@ -277,35 +277,38 @@ void refuse_unused_options(const Raw& raw, const Config& c, const EnvLookup& env
     }
 }
 
-Config build_config(Raw& raw, const EnvLookup& env, std::chrono::system_clock::time_point now) {
-    Config c;
+ExportSettings export_settings(const Raw& raw) {
+    ExportSettings e;
     if (raw.block_type.empty()) usage("--block-type is required (view, list, metric or table)");
-    c.export_.block_type = pick<BlockType>("--block-type", raw.block_type,
-                                           {{"view", BlockType::view},
-                                            {"list", BlockType::list},
-                                            {"metric", BlockType::metric},
-                                            {"table", BlockType::table}});
+    e.block_type = pick<BlockType>("--block-type", raw.block_type,
+                                   {{"view", BlockType::view},
+                                    {"list", BlockType::list},
+                                    {"metric", BlockType::metric},
+                                    {"table", BlockType::table}});
     if (raw.block_id.empty()) usage("--block-id is required");
     check_block_id(raw.block_id);
-    c.export_.block_id = raw.block_id;
-    if (!raw.pigment_url.empty()) c.export_.pigment_url = check_service_url("--pigment-url", raw.pigment_url);
-    c.export_.api =
+    e.block_id = raw.block_id;
+    if (!raw.pigment_url.empty()) e.pigment_url = check_service_url("--pigment-url", raw.pigment_url);
+    e.api =
         pick<PigmentApi>("--pigment-api", raw.pigment_api, {{"v1", PigmentApi::v1}, {"legacy", PigmentApi::legacy}});
     if (!raw.field_delimiter.empty()) {
-        c.export_.field_delimiter = pigment::delimiter_enum(raw.field_delimiter);
-        if (!c.export_.field_delimiter) usage("--field-delimiter must be ';' or ','");
+        e.field_delimiter = pigment::delimiter_enum(raw.field_delimiter);
+        if (!e.field_delimiter) usage("--field-delimiter must be ';' or ','");
     }
     if (!raw.date_format.empty()) {
-        c.export_.date_format = pigment::date_format_enum(raw.date_format);
-        if (!c.export_.date_format) usage("--date-format must be legacy or iso8601");
+        e.date_format = pigment::date_format_enum(raw.date_format);
+        if (!e.date_format) usage("--date-format must be legacy or iso8601");
     }
-    c.export_.options_json = read_options_json(raw.export_options);
-    if (c.export_.block_type == BlockType::view && c.export_.options_json != "{}") {
+    e.options_json = read_options_json(raw.export_options);
+    if (e.block_type == BlockType::view && e.options_json != "{}") {
         usage("--export-options applies to list, metric and table exports; a view export takes no body",
               "export the view's underlying block to filter it, or drop --export-options");
     }
+    return e;
+}
 
-    auto& s = c.secret;
+SecretSettings secret_settings(const Raw& raw, const EnvLookup& env) {
+    SecretSettings s;
     if (!raw.key_vault_url.empty()) {
         s.key_vault_url = check_service_url("--key-vault-url", raw.key_vault_url);
         if (raw.secret_name.empty()) usage("--key-vault-url needs --secret-name (or PIGMENT_SECRET_NAME)");
@@ -336,8 +339,12 @@ Config build_config(Raw& raw, const EnvLookup& env, std::chrono::system_clock::t
                                          {"client-secret", CredentialKind::client_secret},
                                          {"azure-cli", CredentialKind::azure_cli}});
     s.client_id = raw.client_id;
+    return s;
+}
 
-    auto& t = c.transfer;
+// Everything but the compression, which depends on the destination.
+TransferSettings transfer_settings(const Raw& raw) {
+    TransferSettings t;
     t.storage_api =
         pick<StorageApi>("--storage-api", raw.storage_api,
                          {{"auto", StorageApi::automatic}, {"dfs", StorageApi::dfs}, {"blob", StorageApi::blob}});
@@ -354,8 +361,11 @@ Config build_config(Raw& raw, const EnvLookup& env, std::chrono::system_clock::t
     t.parallel = raw.parallel;
     if (raw.max_retries > 20) usage("--max-retries must be between 0 and 20");
     t.max_retries = raw.max_retries;
+    return t;
+}
 
-    auto& n = c.network;
+NetworkSettings network_settings(const Raw& raw) {
+    NetworkSettings n;
     n.ca_bundle = raw.ca_bundle;
     if (!raw.ca_bundle.empty() && !std::filesystem::is_regular_file(raw.ca_bundle)) {
         usage("--ca-bundle '" + raw.ca_bundle + "' is not a readable file");
@@ -365,7 +375,33 @@ Config build_config(Raw& raw, const EnvLookup& env, std::chrono::system_clock::t
     n.connect_timeout = std::chrono::seconds(raw.connect_timeout);
     n.stall_timeout = std::chrono::seconds(raw.stall_timeout);
     if (raw.timeout > 0) n.total_timeout = std::chrono::seconds(raw.timeout);
+    return n;
+}
 
+DataGuards data_guards(const Raw& raw) {
+    DataGuards g;
+    if (!raw.min_rows.empty()) {
+        std::uint64_t rows = 0;
+        auto [end, ec] = std::from_chars(raw.min_rows.data(), raw.min_rows.data() + raw.min_rows.size(), rows);
+        if (ec != std::errc() || end != raw.min_rows.data() + raw.min_rows.size())
+            usage("--min-rows must be a number of rows");
+        g.min_rows = rows;
+    }
+    if (!raw.expect_header.empty()) {
+        if (raw.expect_header.find_first_of("\r\n") != std::string::npos)
+            usage("--expect-header is one line, without its line end");
+        g.expect_header = raw.expect_header;
+    }
+    return g;
+}
+
+// Each part in the order its errors are reported: the first problem on the command line wins.
+Config build_config(Raw& raw, const EnvLookup& env, std::chrono::system_clock::time_point now) {
+    Config c;
+    c.export_ = export_settings(raw);
+    c.secret = secret_settings(raw, env);
+    c.transfer = transfer_settings(raw);
+    c.network = network_settings(raw);
     c.log.level = pick<LogLevel>("--log-level", raw.log_level,
                                  {{"trace", LogLevel::trace},
                                   {"debug", LogLevel::debug},
@@ -381,19 +417,7 @@ Config build_config(Raw& raw, const EnvLookup& env, std::chrono::system_clock::t
     if (!raw.summary_json.empty()) c.summary_json = raw.summary_json;
     c.dry_run = raw.dry_run;
 
-    if (!raw.min_rows.empty()) {
-        std::uint64_t rows = 0;
-        auto [end, ec] = std::from_chars(raw.min_rows.data(), raw.min_rows.data() + raw.min_rows.size(), rows);
-        if (ec != std::errc() || end != raw.min_rows.data() + raw.min_rows.size())
-            usage("--min-rows must be a number of rows");
-        c.guards.min_rows = rows;
-    }
-    if (!raw.expect_header.empty()) {
-        if (raw.expect_header.find_first_of("\r\n") != std::string::npos)
-            usage("--expect-header is one line, without its line end");
-        c.guards.expect_header = raw.expect_header;
-    }
-
+    c.guards = data_guards(raw);
     if (raw.dest.empty()) usage("--dest is required (a path, abfss://..., https://... or - for stdout)");
     try {
         std::string expanded = expand_placeholders(raw.dest, {raw.block_type, raw.block_id, now});
@@ -404,8 +428,8 @@ Config build_config(Raw& raw, const EnvLookup& env, std::chrono::system_clock::t
     if (c.destination.kind == DestinationKind::standard_output && c.summary_json == "-") {
         usage("--dest - and --summary-json - both want stdout", "write the summary to a file");
     }
-    t.compression = choose_compression(raw.compress, raw.compress_level, c.destination);
-    if (c.destination.kind != DestinationKind::storage && t.storage_api != StorageApi::automatic) {
+    c.transfer.compression = choose_compression(raw.compress, raw.compress_level, c.destination);
+    if (c.destination.kind != DestinationKind::storage && c.transfer.storage_api != StorageApi::automatic) {
         usage("--storage-api applies to Azure Storage destinations only");
     }
     refuse_unused_options(raw, c, env);

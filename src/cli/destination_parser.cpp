@@ -6,6 +6,8 @@
 
 #include "pigment_export/cli/shown_value.hpp"
 #include "pigment_export/core/loopback.hpp"
+#include "pigment_export/core/text.hpp"
+#include "pigment_export/core/url.hpp"
 
 namespace pe::cli {
 
@@ -71,43 +73,32 @@ struct Url {
 
 // URL paths arrive percent-encoded (a pasted "%20"); the location keeps them decoded and the
 // storage layer encodes each segment again, so nothing is encoded twice.
-std::string percent_decode(std::string_view text) {
-    auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] != '%') {
-            out.push_back(text[i]);
-            continue;
-        }
-        if (i + 2 >= text.size() || hex(text[i + 1]) < 0 || hex(text[i + 2]) < 0) {
-            fail("the destination URL has a malformed percent escape");
-        }
-        char decoded = static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
-        if (decoded == '/') fail("the destination URL encodes a '/' (%2F) inside a name");
-        out.push_back(decoded);
-        i += 2;
-    }
-    return out;
+std::string decoded_path(std::string_view text) {
+    auto decoded = percent_decode(text);
+    if (!decoded) fail("the destination URL has a malformed percent escape");
+    // Every '%' starts a valid escape now: "%2F" is a '/' that would come back as a separator.
+    if (ascii_lower(text).find("%2f") != std::string::npos)
+        fail("the destination URL encodes a '/' (%2F) inside a name");
+    return *decoded;
 }
 
-Url split_url(std::string_view text) {
-    auto sep = text.find("://");
+[[noreturn]] void fail_scheme(std::string_view scheme) {
+    fail("unsupported destination scheme '" + std::string(scheme) +
+         "' (use a path, file://, abfss://, https:// or - for stdout)");
+}
+
+Url split_destination_url(std::string_view text) {
+    auto parts = split_url(text);
+    if (!parts) fail_scheme("");
     Url url;
-    url.scheme = std::string(text.substr(0, sep));
-    std::string_view rest = text.substr(sep + 3);
-    if (rest.find_first_of("?#") != std::string_view::npos) {
+    url.scheme = std::string(parts->scheme);
+    if (parts->has_query || parts->has_fragment) {
         fail(
             "the destination URL must not carry a query or fragment; pass a SAS token in AZURE_STORAGE_SAS_TOKEN "
             "so it stays out of the command line and the logs");
     }
-    auto slash = rest.find('/');
-    url.authority = std::string(rest.substr(0, slash));
-    url.path = slash == std::string_view::npos ? "" : percent_decode(rest.substr(slash + 1));
+    url.authority = std::string(parts->authority);
+    url.path = parts->path.empty() ? "" : decoded_path(parts->path.substr(1));
     if (url.authority.empty()) fail("the destination URL has no host");
     return url;
 }
@@ -208,7 +199,7 @@ Destination parse_destination(std::string_view text) {
         d.display = std::string(rest);
         return d;
     }
-    Url url = split_url(text);
+    Url url = split_destination_url(text);
     if (url.authority.find('@') != std::string::npos && scheme != "abfss" && scheme != "abfs") {
         fail("the destination URL must not contain credentials");
     }
@@ -221,10 +212,7 @@ Destination parse_destination(std::string_view text) {
         return storage_destination({StorageEndpoint::dfs, "https", url.authority.substr(at + 1), host.account,
                                     url.authority.substr(0, at), url.path, host.suffix});
     }
-    if (scheme != "https" && scheme != "http") {
-        fail("unsupported destination scheme '" + scheme +
-             "' (use a path, file://, abfss://, https:// or - for stdout)");
-    }
+    if (scheme != "https" && scheme != "http") fail_scheme(scheme);
     AzureHost host = split_azure_host(url.authority);
     if (!host.account.empty()) {
         if (scheme != "https") fail("Azure Storage endpoints need https://");

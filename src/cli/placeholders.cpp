@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/utc_time.hpp"
 
 namespace pe::cli {
 

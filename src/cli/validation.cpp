@@ -6,6 +6,7 @@
 #include "pigment_export/cli/destination_parser.hpp"
 #include "pigment_export/cli/shown_value.hpp"
 #include "pigment_export/core/loopback.hpp"
+#include "pigment_export/core/url.hpp"
 
 namespace pe::cli {
 
@@ -34,23 +35,17 @@ std::string check_service_url(std::string_view option, std::string_view url) {
             fail(name + " contains whitespace or a control character");
         }
     }
-    std::string_view rest;
-    bool https = url.rfind("https://", 0) == 0;
-    if (https)
-        rest = url.substr(8);
-    else if (url.rfind("http://", 0) == 0)
-        rest = url.substr(7);
-    else
+    auto parts = split_url(url);
+    bool https = parts && parts->scheme == "https";
+    if (!https && !(parts && parts->scheme == "http"))
         fail(name + " '" + shown_value(url) + "' must start with https://");
-    if (rest.find_first_of("?#") != std::string_view::npos) fail(name + " must not carry a query or fragment");
-    std::string_view host = rest.substr(0, rest.find('/'));
+    if (parts->has_query || parts->has_fragment) fail(name + " must not carry a query or fragment");
+    std::string_view host = parts->authority;
     if (host.empty()) fail(name + " has no host");
     if (host.find('@') != std::string_view::npos) fail(name + " must not contain credentials");
     if (!https && !is_loopback_host(host))
         fail(name + " must use https:// (http:// is accepted for loopback test servers only)");
-    std::string out(url);
-    while (out.size() > 1 && out.back() == '/') out.pop_back();
-    return out;
+    return without_trailing_slashes(url);
 }
 
 void check_secret_name(std::string_view name) {

@@ -4,7 +4,7 @@
 #include <bit>
 #include <cstring>
 
-#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/base64.hpp"
 
 #if defined(__x86_64__)
 #include <immintrin.h>

@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/size_text.hpp"
 
 namespace pe {
 

@@ -7,9 +7,9 @@
 #include <spdlog/sinks/base_sink.h>
 #include <nlohmann/json.hpp>
 
-#include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/redactor.hpp"
 #include "pigment_export/core/terminal_text.hpp"
+#include "pigment_export/core/utc_time.hpp"
 
 namespace pe::log {
 

@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/base64.hpp"
 
 namespace pe {
 

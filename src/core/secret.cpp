@@ -14,36 +14,35 @@ Secret::Secret(const Secret& other) : value_(other.value_) {}
 
 Secret& Secret::operator=(const Secret& other) {
     if (this != &other) {
-        wipe();
+        wipe(value_);
         value_ = other.value_;
     }
     return *this;
 }
 
 Secret::Secret(Secret&& other) noexcept : value_(std::move(other.value_)) {
-    other.wipe();
+    wipe(other.value_);
 }
 
 Secret& Secret::operator=(Secret&& other) noexcept {
     if (this != &other) {
-        wipe();
+        wipe(value_);
         value_ = std::move(other.value_);
-        other.wipe();
+        wipe(other.value_);
     }
     return *this;
 }
 
 Secret::~Secret() {
-    wipe();
+    wipe(value_);
 }
 
-void Secret::wipe() noexcept {
-    // Overwrite the whole capacity so the bytes do not linger in freed memory or a core file.
-    if (value_.capacity() > 0) {
-        value_.resize(value_.capacity());
-        OPENSSL_cleanse(value_.data(), value_.size());
+void wipe(std::string& text) noexcept {
+    if (text.capacity() > 0) {
+        text.resize(text.capacity());
+        OPENSSL_cleanse(text.data(), text.size());
     }
-    value_.clear();
+    text.clear();
 }
 
 }  // namespace pe

@@ -23,4 +23,13 @@ bool ascii_iequals(std::string_view a, std::string_view b) {
            std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return fold(x) == fold(y); });
 }
 
+std::string first_line(std::string_view text, std::size_t max_bytes) {
+    auto start = text.find_first_not_of("\r\n");
+    if (start == std::string_view::npos) return {};
+    text.remove_prefix(start);
+    std::string_view line = text.substr(0, text.find_first_of("\r\n"));
+    if (line.size() <= max_bytes) return std::string(line);
+    return std::string(line.substr(0, max_bytes)) + "...";
+}
+
 }  // namespace pe

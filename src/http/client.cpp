@@ -15,6 +15,7 @@
 #include "pigment_export/core/redactor.hpp"
 #include "pigment_export/core/terminal_text.hpp"
 #include "pigment_export/core/text.hpp"
+#include "pigment_export/core/url.hpp"
 #include "pigment_export/http/redact.hpp"
 #include "pigment_export/http/service_trace.hpp"
 #include "pigment_export/http/user_agent.hpp"
@@ -28,11 +29,10 @@ void global_init() {
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+// The authority an error names (what comes before the first '/', '?' or '#' when there is no scheme).
 std::string host_of(std::string_view url) {
-    auto start = url.find("://");
-    start = start == std::string_view::npos ? 0 : start + 3;
-    auto end = url.find_first_of("/?#", start);
-    return std::string(url.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    auto parts = split_url(url);
+    return std::string(parts ? parts->authority : url.substr(0, url.find_first_of("/?#")));
 }
 
 std::string no_proxy_list() {

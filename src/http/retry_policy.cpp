@@ -4,7 +4,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/utc_time.hpp"
 
 namespace pe::http {
 

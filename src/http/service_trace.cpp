@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/random_id.hpp"
+#include "pigment_export/core/utc_time.hpp"
 
 namespace pe::http {
 

@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/url.hpp"
 
 namespace pe::pigment {
 
@@ -32,8 +32,7 @@ std::string merged_body(const ExportSettings& settings) {
 }
 
 ExportRequest build_export_request(const ExportSettings& settings) {
-    std::string base = settings.pigment_url;
-    while (!base.empty() && base.back() == '/') base.pop_back();
+    std::string base = without_trailing_slashes(settings.pigment_url);
     std::string prefix = settings.api == PigmentApi::v1 ? "/api/v1/export/" : "/api/export/";
     ExportRequest request;
     request.url = base + prefix + block_type_name(settings.block_type) + "/" + percent_encode(settings.block_id);

@@ -1,10 +1,10 @@
 #include "pigment_export/storage/blob_sink.hpp"
 
-#include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/crc64.hpp"
 #include "pigment_export/core/log.hpp"
 #include "pigment_export/core/md5.hpp"
 #include "pigment_export/core/random_id.hpp"
+#include "pigment_export/core/url.hpp"
 
 namespace pe::storage {
 
@@ -23,7 +23,8 @@ http::Request BlobSink::request(const std::string& method, const std::string& qu
 }
 
 http::Response BlobSink::head() {
-    return session_.send(session_.control(), "check", session_.target().path, [&] { return request("HEAD", ""); });
+    return session_.send(session_.control_connection(), "check", session_.target().path,
+                         [&] { return request("HEAD", ""); });
 }
 
 void BlobSink::open() {
@@ -91,22 +92,23 @@ void BlobSink::commit(const CommitInfo& info) {
     body += "</BlockList>";
     std::string body_md5 = Md5::base64_of(body);
     unsigned attempts = 0;
-    auto response = session_.send(session_.control(), "commit the block list of", session_.target().path, [&] {
-        ++attempts;
-        auto r = request("PUT", "?comp=blocklist");
-        r.headers.push_back({"Content-Type", "application/xml"});
-        r.headers.push_back({"Content-MD5", body_md5});
-        add_commit_headers(r, info);
-        r.body = body;
-        return r;
-    });
+    auto response =
+        session_.send(session_.control_connection(), "commit the block list of", session_.target().path, [&] {
+            ++attempts;
+            auto r = request("PUT", "?comp=blocklist");
+            r.headers.push_back({"Content-Type", "application/xml"});
+            r.headers.push_back({"Content-MD5", body_md5});
+            add_commit_headers(r, info);
+            r.body = body;
+            return r;
+        });
     finish(response, attempts, info, "commit the block list of");
 }
 
 void BlobSink::commit_single(const ChunkView& only, const CommitInfo& info) {
     std::string_view data(only.data, only.size);
     unsigned attempts = 0;
-    auto response = session_.send(session_.control(), "upload", session_.target().path, [&] {
+    auto response = session_.send(session_.control_connection(), "upload", session_.target().path, [&] {
         ++attempts;
         auto r = request("PUT", "");
         r.headers.push_back({"x-ms-blob-type", "BlockBlob"});

@@ -1,12 +1,14 @@
 #include "pigment_export/storage/dfs_sink.hpp"
 
-#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/base64.hpp"
 #include "pigment_export/core/cancellation.hpp"
 #include "pigment_export/core/concurrent_task.hpp"
 #include "pigment_export/core/crc64.hpp"
 #include "pigment_export/core/json_limits.hpp"
 #include "pigment_export/core/log.hpp"
 #include "pigment_export/core/random_id.hpp"
+#include "pigment_export/core/url.hpp"
+#include "pigment_export/core/utc_time.hpp"
 
 #include <algorithm>
 
@@ -98,7 +100,7 @@ http::Request DfsSink::request(const std::string& method, std::string_view objec
 }
 
 http::Response DfsSink::head(std::string_view object_path, const std::string& operation) {
-    return head_on(session_.control(), object_path, operation);
+    return head_on(session_.control_connection(), object_path, operation);
 }
 
 http::Response DfsSink::head_on(unsigned connection, std::string_view object_path, const std::string& operation) {
@@ -131,7 +133,7 @@ void DfsSink::open() {
 
 void DfsSink::create_temporary() {
     unsigned attempts = 0;
-    auto response = session_.send(session_.control(), "create the temporary file", temp_path_, [&] {
+    auto response = session_.send(session_.control_connection(), "create the temporary file", temp_path_, [&] {
         ++attempts;
         auto r = request("PUT", temp_path_, "?resource=file");
         r.headers.push_back({"If-None-Match", "*"});
@@ -236,7 +238,7 @@ void DfsSink::acquire_lease() {
     // x-ms-version 2021-08-06 has no lease on create, so Path Lease follows it. A retry after
     // a lost 201 proposes the same id, which the service accepts as the holder's own.
     std::string proposed = random_uuid_v4();
-    auto response = session_.send(session_.control(), "lease the temporary file", temp_path_, [&] {
+    auto response = session_.send(session_.control_connection(), "lease the temporary file", temp_path_, [&] {
         auto r = request("POST", temp_path_, "");
         r.headers.push_back({"x-ms-lease-action", "acquire"});
         r.headers.push_back({"x-ms-lease-duration", std::to_string(kTemporaryLeaseDuration.count())});
@@ -252,7 +254,7 @@ void DfsSink::acquire_lease() {
 
 http::Response DfsSink::send_expiry(const std::string& path, ExpiryMode mode, const std::string& lease_id,
                                     const std::string& operation) {
-    return session_.send(session_.control(), operation, path,
+    return session_.send(session_.control_connection(), operation, path,
                          [&] { return expiry_request(blob_endpoint_url(session_.target(), path), mode, lease_id); });
 }
 
@@ -300,12 +302,13 @@ http::Response DfsSink::read_back_without_expiry() {
 }
 
 void DfsSink::renew_lease() {
-    auto response = session_.send(session_.control(), "renew the lease on the temporary file", temp_path_, [&] {
-        auto r = request("POST", temp_path_, "");
-        r.headers.push_back({"x-ms-lease-action", "renew"});
-        r.headers.push_back({"x-ms-lease-id", lease_id_});
-        return r;
-    });
+    auto response =
+        session_.send(session_.control_connection(), "renew the lease on the temporary file", temp_path_, [&] {
+            auto r = request("POST", temp_path_, "");
+            r.headers.push_back({"x-ms-lease-action", "renew"});
+            r.headers.push_back({"x-ms-lease-id", lease_id_});
+            return r;
+        });
     if (response.status != 200) {
         throw session_.failure("renew the lease on the temporary file", temp_path_, response);
     }
@@ -356,7 +359,7 @@ void DfsSink::release_lease_on_destination() noexcept {
     // would refuse other writers until it expired. 409 just means it did not move.
     try {
         const std::string& destination = session_.target().path;
-        auto response = session_.send(session_.control(), "release the lease on", destination, [&] {
+        auto response = session_.send(session_.control_connection(), "release the lease on", destination, [&] {
             auto r = request("POST", destination, "");
             r.headers.push_back({"x-ms-lease-action", "release"});
             r.headers.push_back({"x-ms-lease-id", lease_id_});
@@ -397,7 +400,7 @@ void DfsSink::flush(const CommitInfo& info) {
     std::string query = "?action=flush&position=" + std::to_string(info.total_bytes) + "&close=true";
     renew_lease_if_due();
     unsigned attempts = 0;
-    auto response = session_.send(session_.control(), "flush the temporary file", temp_path_, [&] {
+    auto response = session_.send(session_.control_connection(), "flush the temporary file", temp_path_, [&] {
         ++attempts;
         auto r = request("PATCH", temp_path_, query);
         r.headers.push_back({"If-Match", etag_});
@@ -422,14 +425,15 @@ void DfsSink::flush(const CommitInfo& info) {
 void DfsSink::set_properties(const CommitInfo& info) {
     // Sent with the content headers again: a property update must not reset them.
     renew_lease_if_due();
-    auto response = session_.send(session_.control(), "set properties on the temporary file", temp_path_, [&] {
-        auto r = request("PATCH", temp_path_, "?action=setProperties");
-        r.headers.push_back({"x-ms-properties", properties_header(info)});
-        r.headers.push_back({"x-ms-lease-id", lease_id_});
-        r.headers.push_back({"x-ms-content-md5", info.md5_base64});
-        r.headers.push_back({"x-ms-content-type", session_.content_type()});
-        return r;
-    });
+    auto response =
+        session_.send(session_.control_connection(), "set properties on the temporary file", temp_path_, [&] {
+            auto r = request("PATCH", temp_path_, "?action=setProperties");
+            r.headers.push_back({"x-ms-properties", properties_header(info)});
+            r.headers.push_back({"x-ms-lease-id", lease_id_});
+            r.headers.push_back({"x-ms-content-md5", info.md5_base64});
+            r.headers.push_back({"x-ms-content-type", session_.content_type()});
+            return r;
+        });
     if (response.status != 200) {
         throw session_.failure("set properties on the temporary file", temp_path_, response);
     }
@@ -443,7 +447,7 @@ void DfsSink::rename(const CommitInfo& info) {
                          session_.auth().rename_source_query();
     renew_lease_if_due();
     unsigned attempts = 0;
-    auto response = session_.send(session_.control(), "rename the temporary file onto", destination, [&] {
+    auto response = session_.send(session_.control_connection(), "rename the temporary file onto", destination, [&] {
         ++attempts;
         auto r = request("PUT", destination, "");
         r.headers.push_back({"x-ms-rename-source", source});
@@ -549,7 +553,7 @@ void DfsSink::abort() noexcept {
 }
 
 http::Response DfsSink::remove_temporary(bool with_lease) {
-    return session_.send(session_.control(), "delete the temporary file", temp_path_, [&] {
+    return session_.send(session_.control_connection(), "delete the temporary file", temp_path_, [&] {
         auto r = request("DELETE", temp_path_, "");
         if (with_lease && !lease_id_.empty()) r.headers.push_back({"x-ms-lease-id", lease_id_});
         r.survives_cancellation = true;  // an interrupted run must still clean up

@@ -9,7 +9,7 @@
 #include <cstring>
 #include <vector>
 
-#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/base64.hpp"
 #include "pigment_export/core/failure.hpp"
 #include "pigment_export/core/local_output.hpp"
 #include "pigment_export/core/log.hpp"

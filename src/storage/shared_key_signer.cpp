@@ -9,38 +9,14 @@
 #include <stdexcept>
 #include <vector>
 
-#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/base64.hpp"
 #include "pigment_export/core/failure.hpp"
 #include "pigment_export/core/text.hpp"
+#include "pigment_export/core/url.hpp"
 
 namespace pe::storage {
 
 namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-std::string percent_decode(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size()) {
-            int hi = hex_value(text[i + 1]);
-            int lo = hex_value(text[i + 2]);
-            if (hi >= 0 && lo >= 0) {
-                out.push_back(static_cast<char>(hi * 16 + lo));
-                i += 2;
-                continue;
-            }
-        }
-        out.push_back(text[i]);
-    }
-    return out;
-}
 
 // The service compares header values after folding whitespace runs to one space.
 std::string canonical_value(std::string_view value) {
@@ -66,13 +42,9 @@ std::string standard_header(const http::Request& request, std::string_view name)
 }  // namespace
 
 std::string shared_key_string_to_sign(const http::Request& request, std::string_view account) {
-    std::string_view url = request.url;
-    auto authority = url.find("://");
-    auto path_start = url.find('/', authority == std::string_view::npos ? 0 : authority + 3);
-    std::string_view rest = path_start == std::string_view::npos ? std::string_view("/") : url.substr(path_start);
-    auto q = rest.find('?');
-    std::string_view path = rest.substr(0, q);
-    std::string_view query = q == std::string_view::npos ? std::string_view{} : rest.substr(q + 1);
+    auto parts = split_url(request.url);
+    std::string_view path = parts && !parts->path.empty() ? parts->path : std::string_view("/");
+    std::string_view query = parts ? parts->query : std::string_view{};
 
     std::string out;
     out.reserve(512);
@@ -109,8 +81,8 @@ std::string shared_key_string_to_sign(const http::Request& request, std::string_
         query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
         if (pair.empty()) continue;
         auto eq = pair.find('=');
-        std::string name = ascii_lower(percent_decode(pair.substr(0, eq)));
-        std::string value = eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1));
+        std::string name = ascii_lower(percent_decode_lenient(pair.substr(0, eq)));
+        std::string value = eq == std::string_view::npos ? std::string() : percent_decode_lenient(pair.substr(eq + 1));
         params[name].push_back(std::move(value));
     }
     for (auto& [name, values] : params) {

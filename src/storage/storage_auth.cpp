@@ -1,7 +1,8 @@
 #include "pigment_export/storage/storage_auth.hpp"
 
-#include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/failure.hpp"
+#include "pigment_export/core/url.hpp"
+#include "pigment_export/core/utc_time.hpp"
 #include "pigment_export/http/service_trace.hpp"
 #include "pigment_export/storage/shared_key_signer.hpp"
 
@@ -45,8 +46,7 @@ void Auth::authorize(http::Request& request) const {
     request.headers.push_back({"x-ms-date", http_date(std::chrono::system_clock::now())});
     switch (kind_) {
         case AuthKind::sas:
-            request.url += request.url.find('?') == std::string::npos ? '?' : '&';
-            request.url += sas_.reveal();
+            request.url = with_query(std::move(request.url), sas_.reveal());
             break;
         case AuthKind::shared_key: {
             std::string signature = shared_key_signature(shared_key_string_to_sign(request, account_), key_);

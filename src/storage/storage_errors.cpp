@@ -3,21 +3,13 @@
 #include <nlohmann/json.hpp>
 
 #include "pigment_export/core/json_limits.hpp"
+#include "pigment_export/core/text.hpp"
 #include "pigment_export/http/service_trace.hpp"
 #include "pigment_export/http/transport_failure.hpp"
 
 namespace pe::storage {
 
 namespace {
-
-constexpr std::size_t kMaxMessage = 300;
-
-std::string first_line(std::string_view text) {
-    auto end = text.find_first_of("\r\n");
-    std::string line(text.substr(0, end));
-    if (line.size() > kMaxMessage) line = line.substr(0, kMaxMessage) + "...";
-    return line;
-}
 
 std::string xml_element(std::string_view body, std::string_view name) {
     std::string open = "<" + std::string(name) + ">";

@@ -2,8 +2,8 @@
 
 #include <charconv>
 
-#include "pigment_export/core/bytes.hpp"
 #include "pigment_export/core/cancellation.hpp"
+#include "pigment_export/core/utc_time.hpp"
 #include "pigment_export/http/retrying_send.hpp"
 #include "pigment_export/http/service_trace.hpp"
 #include "pigment_export/storage/dfs_expiry.hpp"

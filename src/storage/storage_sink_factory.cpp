@@ -1,4 +1,4 @@
-#include "pigment_export/storage/storage_sink.hpp"
+#include "pigment_export/storage/storage_sink_factory.hpp"
 
 #include "pigment_export/storage/blob_sink.hpp"
 #include "pigment_export/storage/dfs_sink.hpp"

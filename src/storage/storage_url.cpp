@@ -4,9 +4,10 @@
 #include <array>
 #include <cstdio>
 
-#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/base64.hpp"
 #include "pigment_export/core/failure.hpp"
 #include "pigment_export/core/loopback.hpp"
+#include "pigment_export/core/url.hpp"
 
 namespace pe::storage {
 

@@ -3,10 +3,11 @@
 #include <algorithm>
 #include <cstring>
 
-#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/base64.hpp"
 #include "pigment_export/core/cancellation.hpp"
 #include "pigment_export/core/crc64.hpp"
 #include "pigment_export/core/log.hpp"
+#include "pigment_export/core/size_text.hpp"
 
 namespace pe {
 

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/size_text.hpp"
 
 namespace pe {
 

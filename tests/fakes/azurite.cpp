@@ -3,8 +3,6 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
@@ -18,8 +16,11 @@
 #include <thread>
 #include <vector>
 
-#include "pigment_export/core/bytes.hpp"
+#include "fakes/fake_service_support.hpp"
+#include "pigment_export/core/base64.hpp"
 #include "pigment_export/core/env.hpp"
+#include "pigment_export/core/url.hpp"
+#include "pigment_export/core/utc_time.hpp"
 #include "pigment_export/storage/storage_auth.hpp"
 
 extern char** environ;
@@ -64,14 +65,6 @@ bool accepts_connections(int port) {
     bool ok = fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
     if (fd >= 0) ::close(fd);
     return ok;
-}
-
-std::string hmac_sha256_base64(const std::string& key, const std::string& message) {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int n = 0;
-    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
-         message.size(), digest.data(), &n);
-    return pe::base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), n));
 }
 
 }  // namespace

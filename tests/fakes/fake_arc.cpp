@@ -6,7 +6,6 @@
 #include <fstream>
 
 #include "fakes/fake_imds.hpp"
-#include "pigment_export/core/bytes.hpp"
 
 namespace testing {
 

@@ -1,7 +1,6 @@
 #include "fakes/fake_dfs.hpp"
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <algorithm>
 #include <array>
@@ -12,8 +11,11 @@
 #include <nlohmann/json.hpp>
 
 #include "fakes/fake_service_support.hpp"
-#include "pigment_export/core/bytes.hpp"
+#include "fakes/process_runner.hpp"
+#include "pigment_export/core/base64.hpp"
 #include "pigment_export/core/crc64.hpp"
+#include "pigment_export/core/url.hpp"
+#include "pigment_export/core/utc_time.hpp"
 
 namespace testing {
 
@@ -49,13 +51,6 @@ std::vector<std::string> split(const std::string& s, char sep) {
     return out;
 }
 
-std::string md5_base64(const std::string& data) {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int n = 0;
-    EVP_Digest(data.data(), data.size(), digest.data(), &n, EVP_md5(), nullptr);
-    return pe::base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), n));
-}
-
 // The x-ms-content-crc64 bytes, or nullopt where the service answers InvalidHeaderValue: not
 // base64, or fewer than 8 bytes. (Azurite's sources note, from the live service, that a longer
 // value passes this check and then fails the comparison.)
@@ -84,14 +79,6 @@ std::string crc64_header_value(std::uint64_t crc) {
     std::string bytes;
     for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<char>((crc >> (8 * i)) & 0xff));
     return pe::base64_encode(bytes);
-}
-
-std::string hmac_sha256_base64(const std::string& key, const std::string& message) {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int n = 0;
-    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
-         message.size(), digest.data(), &n);
-    return pe::base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), n));
 }
 
 // cpp-httplib 0.11 percent-decodes header values on arrival; the client signed the rename

@@ -1,6 +1,7 @@
 #include "fakes/fake_imds.hpp"
 
 #include <nlohmann/json.hpp>
+#include "pigment_export/core/url.hpp"
 
 namespace testing {
 
@@ -8,7 +9,7 @@ bool is_known_resource(const std::string& resource) {
     static const std::set<std::string> kKnown = {"https://vault.azure.net", "https://vault.azure.cn",
                                                  "https://vault.usgovcloudapi.net", "https://storage.azure.com",
                                                  "https://management.azure.com"};
-    return kKnown.count(without_trailing_slash(resource)) > 0;
+    return kKnown.count(pe::without_trailing_slashes(resource)) > 0;
 }
 
 FakeImds::FakeImds(FakeImdsOptions options) : options_(std::move(options)) {

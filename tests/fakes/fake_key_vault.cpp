@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <set>
+#include "pigment_export/core/url.hpp"
 
 namespace testing {
 
@@ -71,7 +72,7 @@ void FakeKeyVault::handle(const httplib::Request& request, httplib::Response& re
     auto claims = decode_jwt(authorization.substr(7));
     long long now =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    if (!claims || without_trailing_slash(claims->aud) != without_trailing_slash(audience_)) {
+    if (!claims || pe::without_trailing_slashes(claims->aud) != pe::without_trailing_slashes(audience_)) {
         response.set_header("WWW-Authenticate", challenge);
         return kv_error(response, 401, "Unauthorized",
                         "AKV10022: Invalid audience. Expected " + audience_ +

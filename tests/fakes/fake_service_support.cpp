@@ -1,12 +1,17 @@
 #include "fakes/fake_service_support.hpp"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <thread>
 
-#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/base64.hpp"
+#include "pigment_export/core/url.hpp"
+#include "pigment_export/core/utc_time.hpp"
 
 namespace testing {
 
@@ -105,9 +110,12 @@ bool FaultQueue::apply(httplib::Response& response) {
     return true;
 }
 
-std::string without_trailing_slash(std::string text) {
-    while (!text.empty() && text.back() == '/') text.pop_back();
-    return text;
+std::string hmac_sha256_base64(const std::string& key, const std::string& message) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int n = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
+         message.size(), digest.data(), &n);
+    return pe::base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), n));
 }
 
 std::string mint_jwt(const std::string& audience, const std::string& subject, std::chrono::seconds lifetime,
@@ -115,7 +123,7 @@ std::string mint_jwt(const std::string& audience, const std::string& subject, st
     long long now =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     nlohmann::json header = {{"typ", "JWT"}, {"alg", "RS256"}, {"kid", "fake"}};
-    nlohmann::json payload = {{"aud", without_trailing_slash(audience)},
+    nlohmann::json payload = {{"aud", pe::without_trailing_slashes(audience)},
                               {"iss", "https://sts.windows.net/" + tenant + "/"},
                               {"iat", now - 60},
                               {"nbf", now - 60},

@@ -82,7 +82,9 @@ struct JwtClaims {
 std::string mint_jwt(const std::string& audience, const std::string& subject, std::chrono::seconds lifetime,
                      const std::string& tenant = kFakeTenantId);
 std::optional<JwtClaims> decode_jwt(const std::string& token);
-std::string without_trailing_slash(std::string text);
+// Shared Key: base64 of HMAC-SHA256 over `message`, computed here with OpenSSL, not by the tool's
+// signer, so that the fakes check the tool's signature independently.
+std::string hmac_sha256_base64(const std::string& key, const std::string& message);
 
 // The headers every Azure service puts on every answer: x-ms-request-id (the request's id)
 // and Date.

@@ -16,7 +16,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/base64.hpp"
 
 extern char** environ;
 

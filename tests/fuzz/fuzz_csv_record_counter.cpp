@@ -53,8 +53,6 @@ std::string describe(const char* how, const Counted& c) {
     return std::string(how) + ": records=" + std::to_string(c.records) + " quotes=" + (c.inside_quotes ? "1" : "0");
 }
 
-bool tolerate_known = false;
-
 // Known finding F1 (docs/reliability.md): a stream that is nothing but the start of a BOM
 // ("\xEF", "\xEF\xBB", possibly followed by CRs) counts 0 records where the reference counts 1.
 bool known_case(std::string_view s) {
@@ -64,12 +62,6 @@ bool known_case(std::string_view s) {
 }
 
 }  // namespace
-
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-    const char* v = std::getenv("PE_FUZZ_TOLERATE_KNOWN");
-    tolerate_known = v != nullptr && *v == '1';
-    return 0;
-}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return 0;
@@ -91,7 +83,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Counted w = count(whole), t = count(two), b = count(bytewise);
     Counted expected{ref.records, ref.records == 0 ? 0 : ref.records - 1, csv.size(), ref.inside_quotes};
 
-    bool known = tolerate_known && known_case(csv);
+    bool known = fuzz::tolerate_known() && known_case(csv);
     if (!(w == t) || !(w == b)) {
         if (!known)
             fuzz::fail("splitting the input changed the count", describe("whole", w) + " | " + describe("split", t) +

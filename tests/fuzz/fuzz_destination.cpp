@@ -17,8 +17,6 @@
 
 namespace {
 
-bool tolerate_known = false;
-
 // Loopback as the fuzzer understands it, independently of the library: localhost or a name under it
 // (any case; RFC 6761, and libcurl answers "*.localhost" with 127.0.0.1/::1 without asking DNS), [::1]
 // or a numeric 127.x.y.z, with an optional all-digit port.
@@ -104,7 +102,7 @@ void check_destination(const pe::Destination& d, std::string_view input) {
         fuzz::check(strict_loopback(s.host, &port_ok), "a path-style or plain-http URL to a non-loopback host",
                     d.display);
         // Known finding F2 (docs/reliability.md): the port of a path-style URL is not validated.
-        if (!port_ok && tolerate_known) return;
+        if (!port_ok && fuzz::tolerate_known()) return;
         fuzz::check(port_ok, "path-style URL with a port that is not digits", d.display);
     }
     for (auto api : {pe::StorageApi::automatic, pe::StorageApi::dfs, pe::StorageApi::blob}) {
@@ -145,12 +143,6 @@ void parse(std::string_view text, std::string_view input) {
 }
 
 }  // namespace
-
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-    const char* v = std::getenv("PE_FUZZ_TOLERATE_KNOWN");
-    tolerate_known = v != nullptr && *v == '1';
-    return 0;
-}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "failure_of.hpp"
 #include "fakes/fake_app_service.hpp"
 #include "fakes/fake_arc.hpp"
 #include "fakes/fake_entra.hpp"
@@ -14,13 +15,15 @@
 #include "fakes/process_runner.hpp"
 #include "pigment_export/azure/arc_source.hpp"
 #include "pigment_export/azure/azure_cli_credential.hpp"
+#include "pigment_export/azure/caching_credential.hpp"
 #include "pigment_export/azure/credential_unavailable.hpp"
 #include "pigment_export/azure/imds_source.hpp"
 #include "pigment_export/azure/key_vault.hpp"
 #include "pigment_export/azure/managed_identity_source.hpp"
-#include "pigment_export/azure/token_cache.hpp"
 #include "pigment_export/azure/workload_identity_credential.hpp"
 #include "pigment_export/core/failure.hpp"
+
+using testing::failure_of;
 
 using namespace pe::azure;
 using namespace std::chrono_literals;
@@ -40,16 +43,6 @@ pe::SecretSettings secret_settings(const std::string& vault_url,
     s.credential = kind;
     s.client_id = client_id;
     return s;
-}
-
-pe::FailureInfo failure_of(const std::function<void()>& run) {
-    try {
-        run();
-    } catch (const pe::Failure& f) {
-        return f.info();
-    }
-    FAIL("no Failure was thrown");
-    return {};
 }
 
 std::string audience(const AccessToken& token) {

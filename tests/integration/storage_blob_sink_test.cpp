@@ -3,15 +3,19 @@
 // nothing visible before the commit, --no-overwrite and overwrite.
 #include <catch2/catch.hpp>
 
+#include "failure_of.hpp"
 #include "fakes/azurite.hpp"
 #include "fakes/run_helpers.hpp"
 #include "pigment_export/core/crc64.hpp"
 #include "pigment_export/core/env.hpp"
+#include "pigment_export/core/url.hpp"
 #include "pigment_export/http/client.hpp"
 #include "pigment_export/storage/storage_auth.hpp"
 #include "pigment_export/storage/storage_errors.hpp"
-#include "pigment_export/storage/storage_sink.hpp"
+#include "pigment_export/storage/storage_sink_factory.hpp"
 #include "storage_drive.hpp"
+
+using testing::failure_of;
 
 using namespace storage_test;
 using testing::Azurite;
@@ -54,16 +58,6 @@ struct Fixture {
         return pe::make_storage_sink(c, env, std::move(tokens));
     }
 };
-
-pe::FailureInfo failure_of(const std::function<void()>& run) {
-    try {
-        run();
-    } catch (const pe::Failure& f) {
-        return f.info();
-    }
-    FAIL("no Failure was thrown");
-    return {};
-}
 
 void check_blob(Fixture& f, const std::string& data) {
     auto got = f.azurite.get_blob(f.container, f.blob);

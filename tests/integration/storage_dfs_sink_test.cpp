@@ -3,6 +3,7 @@
 // is left behind.
 #include <catch2/catch.hpp>
 
+#include "failure_of.hpp"
 #include "fakes/fake_dfs.hpp"
 #include "pigment_export/core/crc64.hpp"
 #include "pigment_export/core/env.hpp"
@@ -10,8 +11,10 @@
 #include "pigment_export/storage/dfs_sink.hpp"
 #include "pigment_export/storage/storage_auth.hpp"
 #include "pigment_export/storage/storage_errors.hpp"
-#include "pigment_export/storage/storage_sink.hpp"
+#include "pigment_export/storage/storage_sink_factory.hpp"
 #include "storage_drive.hpp"
+
+using testing::failure_of;
 
 using namespace storage_test;
 using testing::DfsAuthMode;
@@ -55,16 +58,6 @@ struct Fixture {
         CHECK(dfs.temp_paths(fs).empty());
     }
 };
-
-pe::FailureInfo failure_of(const std::function<void()>& run) {
-    try {
-        run();
-    } catch (const pe::Failure& f) {
-        return f.info();
-    }
-    FAIL("no Failure was thrown");
-    return {};
-}
 
 }  // namespace
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "fakes/process_runner.hpp"
-#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/base64.hpp"
 #include "pigment_export/core/config.hpp"
 #include "pigment_export/core/crc64.hpp"
 #include "pigment_export/core/failure.hpp"

@@ -16,7 +16,7 @@
 #include "fakes/fake_pigment.hpp"
 #include "fakes/process_runner.hpp"
 #include "fakes/run_helpers.hpp"
-#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/url.hpp"
 
 using namespace testing;
 

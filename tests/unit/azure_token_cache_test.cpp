@@ -4,9 +4,9 @@
 #include <mutex>
 #include <thread>
 
+#include "pigment_export/azure/caching_credential.hpp"
 #include "pigment_export/azure/chained_credential.hpp"
 #include "pigment_export/azure/credential_unavailable.hpp"
-#include "pigment_export/azure/token_cache.hpp"
 
 using namespace pe::azure;
 using namespace std::chrono_literals;
@@ -138,7 +138,7 @@ TEST_CASE("Tokens for different resources are fetched at the same time", "[azure
 TEST_CASE("The chain skips unavailable sources in order and remembers the one that worked", "[azure][chain]") {
     system_clock::time_point now = kStart;
     std::vector<std::unique_ptr<TokenCredential>> sources;
-    sources.push_back(std::make_unique<UnavailableCredential>("client secret", "AZURE_CLIENT_SECRET not set", ""));
+    sources.push_back(std::make_unique<UnconfiguredCredential>("client secret", "AZURE_CLIENT_SECRET not set", ""));
     auto first = std::make_unique<FailingCredential>("workload identity", true);
     auto* skipped = first.get();
     sources.push_back(std::move(first));
@@ -161,9 +161,9 @@ TEST_CASE("The chain skips unavailable sources in order and remembers the one th
 
 TEST_CASE("When every source is unavailable the error lists each one's reason", "[azure][chain]") {
     std::vector<std::unique_ptr<TokenCredential>> sources;
-    sources.push_back(std::make_unique<UnavailableCredential>("client secret", "AZURE_CLIENT_SECRET not set", ""));
+    sources.push_back(std::make_unique<UnconfiguredCredential>("client secret", "AZURE_CLIENT_SECRET not set", ""));
     sources.push_back(
-        std::make_unique<UnavailableCredential>("workload identity", "AZURE_FEDERATED_TOKEN_FILE not set", ""));
+        std::make_unique<UnconfiguredCredential>("workload identity", "AZURE_FEDERATED_TOKEN_FILE not set", ""));
     sources.push_back(std::make_unique<FailingCredential>("managed identity (IMDS)", true));
     sources.push_back(std::make_unique<FailingCredential>("Azure CLI", true));
     ChainedCredential chain(std::move(sources));

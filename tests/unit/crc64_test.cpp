@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/base64.hpp"
 #include "pigment_export/core/crc64.hpp"
 
 using pe::crc64;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "pigment_export/core/bytes.hpp"
+#include "pigment_export/core/base64.hpp"
 #include "pigment_export/core/failure.hpp"
 #include "pigment_export/storage/storage_url.hpp"
 

@@ -16,9 +16,9 @@ public:
 };
 
 // A chain member whose variables are not set: it only ever reports why.
-class UnavailableCredential : public TokenCredential {
+class UnconfiguredCredential : public TokenCredential {
 public:
-    UnavailableCredential(std::string name, std::string reason, std::string hint);
+    UnconfiguredCredential(std::string name, std::string reason, std::string hint);
     AccessToken get_token(const TokenRequest& request) override;
     std::string name() const override { return name_; }
     const std::string& reason() const { return reason_; }

@@ -2,6 +2,7 @@
 // Managed identity: which host we run on (detected from the environment exactly as the Azure
 // SDKs do) and the pieces every host's source shares.
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string_view>
 
@@ -10,6 +11,7 @@
 #include "pigment_export/core/config.hpp"
 #include "pigment_export/core/env.hpp"
 #include "pigment_export/http/client.hpp"
+#include "pigment_export/http/retry_policy.hpp"
 
 namespace pe::azure {
 
@@ -55,5 +57,19 @@ AccessToken managed_identity_token(http::Response& response, std::string_view so
 // No response at all from a managed-identity endpoint.
 [[noreturn]] void throw_managed_identity_unreachable(const http::TransportError& error, std::string_view source,
                                                      bool in_chain);
+
+// A platform's identity endpoint (App Service, Arc, the 2017 MSI protocol) as a source asks it:
+// one client without proxy, three retries, and the endpoint's host for the errors to name.
+struct PlatformEndpoint {
+    http::Client& client;
+    const http::RetryPolicy& policy;
+    std::string host;
+};
+
+// Runs `exchange` against `endpoint`; a TransportError it lets through becomes
+// throw_managed_identity_unreachable for `source` (outside the chain: these hosts are detected
+// from their own variables, so an endpoint that does not answer is a fault).
+AccessToken ask_platform_endpoint(const std::string& endpoint, const NetworkSettings& network, std::string_view source,
+                                  const std::function<AccessToken(PlatformEndpoint&)>& exchange);
 
 }  // namespace pe::azure

@@ -28,6 +28,10 @@ std::optional<std::string> access_token_problem(std::string_view token);
 // pass access_token_problem().
 AccessToken parse_token_response(std::string_view body, std::chrono::system_clock::time_point now);
 
+// A successful answer's token, its body wiped either way: one that does not parse is a
+// secret-stage Failure, "`where` sent an unusable token response: <why>", with `hint`.
+AccessToken token_from_answer(std::string& body, int status, const std::string& where, std::string hint);
+
 // Epoch seconds (digits), RFC 3339, RFC 1123 or the 2017 App Service date; nullopt otherwise.
 std::optional<std::chrono::system_clock::time_point> parse_expiry_text(std::string_view text);
 

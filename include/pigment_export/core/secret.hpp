@@ -21,8 +21,12 @@ public:
     bool empty() const noexcept { return value_.empty(); }
 
 private:
-    void wipe() noexcept;
     std::string value_;
 };
+
+// Overwrites the whole capacity, then empties: for a Secret's value, and for the response bodies
+// and process output that held a token or a secret before they became one, so that the bytes do
+// not linger in freed memory or a core file.
+void wipe(std::string& text) noexcept;
 
 }  // namespace pe

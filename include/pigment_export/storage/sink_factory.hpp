@@ -4,7 +4,7 @@
 #include "pigment_export/core/config.hpp"
 #include "pigment_export/core/env.hpp"
 #include "pigment_export/storage/sink.hpp"
-#include "pigment_export/storage/storage_sink.hpp"
+#include "pigment_export/storage/storage_sink_factory.hpp"
 
 namespace pe {
 

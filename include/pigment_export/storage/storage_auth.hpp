@@ -10,7 +10,7 @@
 #include "pigment_export/core/env.hpp"
 #include "pigment_export/core/secret.hpp"
 #include "pigment_export/http/client.hpp"
-#include "pigment_export/storage/storage_sink.hpp"
+#include "pigment_export/storage/storage_sink_factory.hpp"
 
 namespace pe::storage {
 

@@ -22,7 +22,7 @@ public:
     Session(const Config& config, Target target, std::shared_ptr<const Auth> auth);
 
     unsigned workers() const noexcept { return workers_; }
-    unsigned control() const noexcept { return workers_; }  // the connection index for non-upload requests
+    unsigned control_connection() const noexcept { return workers_; }  // the connection index for non-upload requests
     const Target& target() const noexcept { return target_; }
     const Auth& auth() const noexcept { return *auth_; }
     bool overwrite() const noexcept { return overwrite_; }

@@ -1,6 +1,8 @@
-#include "pigment_export/azure/token_cache.hpp"
+#include "pigment_export/azure/caching_credential.hpp"
 
 #include <algorithm>
+
+#include "pigment_export/core/url.hpp"
 
 namespace pe::azure {
 
@@ -10,10 +12,8 @@ using namespace std::chrono_literals;
 
 // A token for one tenant is no answer for a vault in another: the tenant is part of the key.
 std::string cache_key(const TokenRequest& request) {
-    std::string resource = request.resource;
     // "https://storage.azure.com/" and "https://storage.azure.com" name the same audience.
-    while (!resource.empty() && resource.back() == '/') resource.pop_back();
-    return resource + " " + request.tenant;
+    return without_trailing_slashes(request.resource) + " " + request.tenant;
 }
 
 }  // namespace
