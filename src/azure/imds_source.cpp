@@ -33,7 +33,7 @@ double imds_jitter(double random01) {
     return 0.5 + 0.5 * random01;
 }
 
-ImdsSource::ImdsSource(std::string base_url, ManagedIdentityId id, NetworkSettings network, bool in_chain)
+ImdsSource::ImdsSource(const std::string& base_url, ManagedIdentityId id, NetworkSettings network, bool in_chain)
     : base_url_(without_trailing_slashes(base_url)),
       id_(std::move(id)),
       network_(std::move(network)),

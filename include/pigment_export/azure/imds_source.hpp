@@ -23,7 +23,7 @@ double imds_jitter(double random01);
 class ImdsSource : public TokenCredential {
 public:
     // base_url: scheme://host[:port] (AZURE_POD_IDENTITY_AUTHORITY_HOST or kImdsDefaultHost).
-    ImdsSource(std::string base_url, ManagedIdentityId id, NetworkSettings network, bool in_chain);
+    ImdsSource(const std::string& base_url, ManagedIdentityId id, NetworkSettings network, bool in_chain);
     AccessToken get_token(const TokenRequest& request) override;
     std::string name() const override { return "managed identity (IMDS)"; }
 
