@@ -35,11 +35,16 @@ bool progress_enabled(const Config& config) {
     return isatty(STDERR_FILENO) == 1 && (term == nullptr || std::string(term) != "dumb");
 }
 
-// The sink's open() (storage token, reclaim, temporary file, lease) on a second thread while
-// Pigment prepares the export; the first bytes wait for it in ready().
+// The sink's open() (storage token, reclaim, temporary file with its lease) on a second thread
+// while the vault answers and Pigment prepares the export; the first bytes wait for it in ready().
+// It has a deadline of its own under the run's, so that a failing secret stage stops it instead
+// of waiting for it.
 class Opening {
 public:
-    explicit Opening(Pipeline& pipeline) : done_(start_concurrently(Stage::store, [&pipeline] { pipeline.start(); })) {}
+    explicit Opening(Pipeline& pipeline)
+        : deadline_(cancellation::current_deadline()),
+          done_(start_concurrently(
+              Stage::store, [&pipeline] { pipeline.start(); }, &deadline_)) {}
 
     bool ready() {
         if (done_.valid()) {
@@ -52,8 +57,11 @@ public:
         return !failure_;
     }
     [[noreturn]] void rethrow() const { std::rethrow_exception(failure_); }
+    // The run fails elsewhere: the open's own failure (a stop) is not the one to report.
+    void cancel() noexcept { deadline_.expire(); }
 
 private:
+    cancellation::RunDeadline deadline_;
     std::future<void> done_;
     std::exception_ptr failure_;
 };
@@ -109,18 +117,26 @@ private:
     void stages(RunSummary& summary) {
         enter(Stage::secret);
         std::future<Secret> storage_token = prefetch_storage_token();
-        Secret api_key = obtain_api_key(config_, env_, [&]() -> azure::TokenCredential& { return credential_.get(); });
-
-        enter(Stage::store);
         // Auth asks for a token under its own lock, so the prefetched one is taken exactly once.
         auto sink = make_sink(
             config_, env_, [&] { return storage_token.valid() ? storage_token.get() : credential_.storage_token(); });
         summary.destination = sink->location();
         Pipeline pipeline(*sink, PipelineOptions{config_.transfer.chunk_size, config_.transfer.parallel, config_.guards,
                                                  config_.transfer.compression, config_.transfer.if_changed});
+        // The open needs the storage token, not the API key: it runs while the vault answers.
         // Declared after the pipeline: a failing run waits for the open to end before the
         // pipeline's abort removes what it made.
         Opening opening(pipeline);
+        Secret api_key = [&] {
+            try {
+                return obtain_api_key(config_, env_, [&]() -> azure::TokenCredential& { return credential_.get(); });
+            } catch (...) {
+                opening.cancel();
+                throw;
+            }
+        }();
+
+        enter(Stage::store);
         // With --no-overwrite an existing destination refuses the run in open(): Pigment is not
         // asked to prepare an export that could not be stored.
         if (!config_.transfer.overwrite && !opening.ready()) opening.rethrow();

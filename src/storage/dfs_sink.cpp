@@ -125,25 +125,34 @@ void DfsSink::open() {
     // the requests that make this run's temporary file instead of going before them.
     auto reclaiming = start_concurrently(Stage::store, [this] { reclaim_abandoned(kHousekeepingConnection); });
     create_temporary();
-    acquire_lease();
     expire_temporary_eventually();
     reclaiming.get();
     start_lease_keeper();
 }
 
 void DfsSink::create_temporary() {
+    // The create takes the lease (x-ms-version 2021-08-06 has x-ms-proposed-lease-id on create):
+    // no window in which the new file is unleased, and no round trip for a Path Lease. A retry
+    // after a lost 201 proposes the same id.
+    lease_id_ = random_uuid_v4();
+    // From the first attempt on the file may exist, whether or not a reply arrives (an open stopped
+    // because the secret stage failed): abort() then deletes it under this lease, or finds nothing.
+    create_sent_ = true;
     unsigned attempts = 0;
     auto response = session_.send(session_.control_connection(), "create the temporary file", temp_path_, [&] {
         ++attempts;
         auto r = request("PUT", temp_path_, "?resource=file");
         r.headers.push_back({"If-None-Match", "*"});
         r.headers.push_back({"x-ms-content-type", session_.content_type()});
+        r.headers.push_back({"x-ms-proposed-lease-id", lease_id_});
+        r.headers.push_back({"x-ms-lease-duration", std::to_string(kTemporaryLeaseDuration.count())});
         return r;
     });
     if (response.status == 409 && attempts > 1) {
-        // A retry after a lost 201: nobody else uses this random name.
+        // A retry after a lost 201: nobody else uses this random name, and the lease shows it is ours.
         auto state = head(temp_path_, "check the temporary file");
-        if (state.status == 200 && header_or_empty(state, "Content-Length") == "0") {
+        if (state.status == 200 && header_or_empty(state, "Content-Length") == "0" &&
+            header_or_empty(state, "x-ms-lease-state") == "leased") {
             response = std::move(state);
         }
     }
@@ -152,6 +161,7 @@ void DfsSink::create_temporary() {
     }
     temp_exists_ = true;
     etag_ = header_or_empty(response, "ETag");
+    lease_renewed_at_ = std::chrono::steady_clock::now();
     spdlog::debug("DFS temporary file {}", session_.url(temp_path_));
 }
 
@@ -234,24 +244,6 @@ bool DfsSink::reclaim(unsigned connection, const std::string& path) {
     return false;
 }
 
-void DfsSink::acquire_lease() {
-    // x-ms-version 2021-08-06 has no lease on create, so Path Lease follows it. A retry after
-    // a lost 201 proposes the same id, which the service accepts as the holder's own.
-    std::string proposed = random_uuid_v4();
-    auto response = session_.send(session_.control_connection(), "lease the temporary file", temp_path_, [&] {
-        auto r = request("POST", temp_path_, "");
-        r.headers.push_back({"x-ms-lease-action", "acquire"});
-        r.headers.push_back({"x-ms-lease-duration", std::to_string(kTemporaryLeaseDuration.count())});
-        r.headers.push_back({"x-ms-proposed-lease-id", proposed});
-        return r;
-    });
-    if (response.status != 201 && response.status != 200) {
-        throw session_.failure("lease the temporary file", temp_path_, response);
-    }
-    lease_id_ = proposed;
-    lease_renewed_at_ = std::chrono::steady_clock::now();
-}
-
 http::Response DfsSink::send_expiry(const std::string& path, ExpiryMode mode, const std::string& lease_id,
                                     const std::string& operation) {
     return session_.send(session_.control_connection(), operation, path,
@@ -290,10 +282,9 @@ void DfsSink::clear_temporary_expiry() {
 
 // The rename may carry an expiry over after all (or another writer set one); a committed file
 // that deletes itself a week later is a loss, so it is cleared here or reported after the commit.
-http::Response DfsSink::read_back_without_expiry() {
-    const std::string& destination = session_.target().path;
-    auto state = head(destination, "read back");
+http::Response DfsSink::without_expiry(http::Response state) {
     if (state.status != 200 || !announces_expiry(state.headers)) return state;
+    const std::string& destination = session_.target().path;
     const std::string operation = "clear the expiry of";
     auto cleared = send_expiry(destination, ExpiryMode::never, "", operation);
     if (cleared.status != 200) throw session_.failure(operation, destination, cleared);
@@ -354,12 +345,12 @@ void DfsSink::keep_lease() {
     }
 }
 
-void DfsSink::release_lease_on_destination() noexcept {
+void DfsSink::release_lease_on_destination(unsigned connection) noexcept {
     // Whether a lease moves with a renamed file is undocumented; if it did, the destination
     // would refuse other writers until it expired. 409 just means it did not move.
     try {
         const std::string& destination = session_.target().path;
-        auto response = session_.send(session_.control_connection(), "release the lease on", destination, [&] {
+        auto response = session_.send(connection, "release the lease on", destination, [&] {
             auto r = request("POST", destination, "");
             r.headers.push_back({"x-ms-lease-action", "release"});
             r.headers.push_back({"x-ms-lease-id", lease_id_});
@@ -422,29 +413,12 @@ void DfsSink::flush(const CommitInfo& info) {
     etag_ = header_or_empty(response, "ETag");
 }
 
-void DfsSink::set_properties(const CommitInfo& info) {
-    // Sent with the content headers again: a property update must not reset them.
-    renew_lease_if_due();
-    auto response =
-        session_.send(session_.control_connection(), "set properties on the temporary file", temp_path_, [&] {
-            auto r = request("PATCH", temp_path_, "?action=setProperties");
-            r.headers.push_back({"x-ms-properties", properties_header(info)});
-            r.headers.push_back({"x-ms-lease-id", lease_id_});
-            r.headers.push_back({"x-ms-content-md5", info.md5_base64});
-            r.headers.push_back({"x-ms-content-type", session_.content_type()});
-            return r;
-        });
-    if (response.status != 200) {
-        throw session_.failure("set properties on the temporary file", temp_path_, response);
-    }
-    etag_ = header_or_empty(response, "ETag");
-}
-
 void DfsSink::rename(const CommitInfo& info) {
     const std::string& destination = session_.target().path;
     // The source is /{filesystem}/{path} on every endpoint (no account segment), with the SAS.
     std::string source = "/" + percent_encode(session_.target().container) + "/" + encode_path(temp_path_) +
                          session_.auth().rename_source_query();
+    const std::string properties = properties_header(info);
     renew_lease_if_due();
     unsigned attempts = 0;
     auto response = session_.send(session_.control_connection(), "rename the temporary file onto", destination, [&] {
@@ -453,6 +427,9 @@ void DfsSink::rename(const CommitInfo& info) {
         r.headers.push_back({"x-ms-rename-source", source});
         r.headers.push_back({"x-ms-source-if-match", etag_});
         r.headers.push_back({"x-ms-source-lease-id", lease_id_});
+        // The export's metadata travels with the rename (which keeps the source's properties unless
+        // it carries its own) instead of costing a setProperties round trip of its own.
+        r.headers.push_back({"x-ms-properties", properties});
         if (!session_.overwrite()) {
             r.headers.push_back({"If-None-Match", "*"});
         }
@@ -490,30 +467,26 @@ void DfsSink::commit(const CommitInfo& info) {
     }
     stop_lease_keeper();  // the control connection is this thread's again
     flush(info);
-    set_properties(info);
     clear_temporary_expiry();
     rename(info);
     verify_and_release(info);
 }
 
-// The read-back shows whether the lease moved with the file (undocumented): only then does
-// releasing it cost a request; a failed check still releases it before it is reported.
+// Whether the lease moved with the file is undocumented: its release goes beside the read-back,
+// on the first upload connection (idle now), rather than after it. The expiry clear waits for
+// the release, since a lease that moved would refuse it.
 void DfsSink::verify_and_release(const CommitInfo& info) {
-    bool leased = true;
-    try {
-        check_after_commit(
-            session_,
-            [&] {
-                auto state = read_back_without_expiry();
-                if (state.status == 200) leased = header_or_empty(state, "x-ms-lease-state") != "available";
-                return state;
-            },
-            info, location());
-    } catch (...) {
-        release_lease_on_destination();
-        throw;
-    }
-    if (leased) release_lease_on_destination();
+    auto releasing =
+        start_concurrently(Stage::store, [this] { release_lease_on_destination(kHousekeepingConnection); });
+    check_after_commit(
+        session_,
+        [&] {
+            const std::string& destination = session_.target().path;
+            auto state = head(destination, "read back");
+            if (releasing.valid()) releasing.get();
+            return without_expiry(std::move(state));
+        },
+        info, location());
 }
 
 void DfsSink::commit_single(const ChunkView& only, const CommitInfo& info) {
@@ -530,32 +503,44 @@ void DfsSink::commit_single(const ChunkView& only, const CommitInfo& info) {
 
 void DfsSink::abort() noexcept {
     stop_lease_keeper();
-    if (!temp_exists_ || renamed_) {
+    if (renamed_ || !create_sent_) {
         return;
     }
     try {
         auto response = remove_temporary(true);
-        if (response.status == 412 && !lease_id_.empty()) {
-            // The lease lapsed (LeaseLost): nothing protects the file any more, nor needs to.
+        if (response.status == 412 && temp_exists_) {
+            // The lease lapsed (LeaseLost): nothing protects the file any more, nor needs to. A
+            // create without a reply gets no such fallback: a path that refuses our lease is not ours.
             response = remove_temporary(false);
         }
         if (response.status == 200 || response.status == 202 || response.status == 404) {
-            temp_exists_ = false;
+            create_sent_ = temp_exists_ = false;
             return;
         }
         auto error = parse_service_error(response.status, response.headers, response.body);
-        spdlog::warn("could not delete the temporary file {} (HTTP {} {}); delete it by hand", session_.url(temp_path_),
-                     response.status, error.code);
+        warn_not_deleted("HTTP " + std::to_string(response.status) + " " + error.code);
     } catch (const std::exception& e) {
-        spdlog::warn("could not delete the temporary file {} ({}); delete it by hand", session_.url(temp_path_),
-                     e.what());
+        warn_not_deleted(e.what());
+    }
+}
+
+void DfsSink::warn_not_deleted(const std::string& why) const {
+    // Either way its lease lapses and the next run to this destination reclaims it.
+    if (temp_exists_) {
+        spdlog::warn("could not delete the temporary file {} ({}); the next run reclaims it, or delete it by hand",
+                     session_.url(temp_path_), why);
+    } else {
+        spdlog::warn(
+            "could not make sure that the temporary file {} was not created ({}); if it was, the next run "
+            "reclaims it",
+            session_.url(temp_path_), why);
     }
 }
 
 http::Response DfsSink::remove_temporary(bool with_lease) {
     return session_.send(session_.control_connection(), "delete the temporary file", temp_path_, [&] {
         auto r = request("DELETE", temp_path_, "");
-        if (with_lease && !lease_id_.empty()) r.headers.push_back({"x-ms-lease-id", lease_id_});
+        if (with_lease) r.headers.push_back({"x-ms-lease-id", lease_id_});
         r.survives_cancellation = true;  // an interrupted run must still clean up
         return r;
     });

@@ -98,7 +98,10 @@ async function replay(req, state) {
     case "dfs.create":
       state.etag = (await file.create({
         conditions: { ifNoneMatch: h["if-none-match"] }, pathHttpHeaders: { contentType: h["x-ms-content-type"] },
+        proposedLeaseId: h["x-ms-proposed-lease-id"],
+        leaseDuration: h["x-ms-lease-duration"] && Number(h["x-ms-lease-duration"]),
       })).etag;
+      if (h["x-ms-proposed-lease-id"]) state.lease = file.getDataLakeLeaseClient(h["x-ms-proposed-lease-id"]);
       return;
     case "dfs.lease.acquire":
       state.lease = file.getDataLakeLeaseClient(h["x-ms-proposed-lease-id"]);
@@ -127,9 +130,12 @@ async function replay(req, state) {
       return;
     case "dfs.rename": {
       const source = fsClient.getFileClient(decodeURIComponent(h["x-ms-rename-source"].split("/").slice(2).join("/")));
+      // move() has no properties option, but it hands its options to the generated Path Create,
+      // whose `properties` is x-ms-properties: the same request the spec describes.
       return source.move(moveTarget, decodedPath(req), {
         conditions: { ifMatch: h["x-ms-source-if-match"] && state.etag, leaseId: h["x-ms-source-lease-id"] },
         destinationConditions: { ifNoneMatch: h["if-none-match"] },
+        properties: h["x-ms-properties"] && toProperties(fromProperties(h["x-ms-properties"])),
       });
     }
     case "dfs.delete":
@@ -151,9 +157,15 @@ async function replay(req, state) {
 
 test("DFS: DataLakeFileClient replays the binary's upload and every request matches", async () => {
   const ops = operationsOf(toolRequests);
-  for (const op of ["dfs.create", "dfs.append", "dfs.flush", "dfs.setProperties", "dfs.rename", "dfs.properties"]) {
+  for (const op of ["dfs.create", "dfs.append", "dfs.flush", "dfs.rename", "dfs.properties"]) {
     assert.ok(ops.includes(op), `the binary sent no ${op} (sent: ${ops.join(", ")})`);
   }
+  // The lease comes with the create and the metadata with the rename: no request of their own.
+  assert.ok(!ops.includes("dfs.lease.acquire") && !ops.includes("dfs.setProperties"), `sent: ${ops.join(", ")}`);
+  const create = toolRequests.find((r) => operationOf(r) === "dfs.create");
+  assert.ok(create.headers["x-ms-proposed-lease-id"] && create.headers["x-ms-lease-duration"], "the create takes the lease");
+  const rename = toolRequests.find((r) => operationOf(r) === "dfs.rename");
+  assert.ok(rename.headers["x-ms-properties"], "the rename carries the export's metadata");
   const mark = stack.recorders.dfs.mark();
   const state = {};
   for (const req of toolRequests) await replay(req, state);
@@ -171,7 +183,7 @@ test("DFS: the SDK replays the binary's abandoned upload, delete included, and e
 
 // The ETags a client's conditions carry are the ones the fake just gave that client: the flush's
 // If-Match is the create's (or the expiry's set after it), the rename's x-ms-source-if-match the
-// setProperties' (or the expiry clear's after it) — which the presence-only rows cannot see.
+// flush's (or the expiry clear's after it) — which the presence-only rows cannot see.
 function assertEtagChain(requests, who) {
   const at = (op) => requests.findIndex((r) => operationOf(r) === op);
   const lastEtagBefore = (op, from) => {
@@ -182,8 +194,8 @@ function assertEtagChain(requests, who) {
   const sent = (op, header) => requests[at(op)]?.headers[header];
   assert.equal(sent("dfs.flush", "if-match"), lastEtagBefore("dfs.flush", "dfs.create"),
     `${who}: flush If-Match is the ETag of the create (or of the expiry set after it)`);
-  assert.equal(sent("dfs.rename", "x-ms-source-if-match"), lastEtagBefore("dfs.rename", "dfs.setProperties"),
-    `${who}: rename x-ms-source-if-match is the ETag of setProperties (or of the expiry clear after it)`);
+  assert.equal(sent("dfs.rename", "x-ms-source-if-match"), lastEtagBefore("dfs.rename", "dfs.flush"),
+    `${who}: rename x-ms-source-if-match is the ETag of the flush (or of the expiry clear after it)`);
 }
 
 test("DFS: each client's conditions carry the ETag of its previous step", () => {
@@ -212,6 +224,24 @@ test("DFS: the SDK's conditions and checksums are enforced with the service's er
   const renamed = fsClient.getFileClient("checks/renamed.csv");
   const properties = (await renamed.getProperties())._response.headers.get("x-ms-properties");
   assert.equal(fromProperties(properties ?? "=").origin, "conformance", "x-ms-properties moves with the file");
+  await t.test("a rename that carries x-ms-properties replaces the source's", async () => {
+    const other = fsClient.getFileClient("checks/carried.csv");
+    await renamed.move(moveTarget, "checks/carried.csv", { properties: toProperties({ origin: "rename" }) });
+    const carried = (await other.getProperties())._response.headers.get("x-ms-properties");
+    assert.deepEqual(fromProperties(carried ?? "="), { origin: "rename" });
+    await other.move(moveTarget, "checks/renamed.csv");
+  });
+  await t.test("a create that takes a lease: the file is leased at once, and a write without the id is refused", async () => {
+    const leased = fsClient.getFileClient("checks/leased.csv");
+    const leaseId = crypto.randomUUID();
+    await leased.create({ proposedLeaseId: leaseId, leaseDuration: 30 });
+    assert.equal((await leased.getProperties()).leaseState, "leased");
+    await assertRestError(leased.append(data, 0, data.length), 412, "LeaseIdMissing");
+    await assertRestError(fsClient.getFileClient("checks/bad-lease.csv").create({ proposedLeaseId: leaseId, leaseDuration: 5 }),
+      400, "InvalidHeaderValue");
+    await leased.getDataLakeLeaseClient(leaseId).releaseLease();
+    await leased.delete();
+  });
   const read = await renamed.read();
   assert.equal(read.contentLength, data.length);
   await t.test("delete with a stale If-Match: ConditionNotMet", () =>

@@ -6,6 +6,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <regex>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -186,6 +187,12 @@ std::optional<Reply> check_lease(const Lease& lease, Clock::time_point now, cons
         return Reply{412, "LeaseNotPresent", "There is currently no lease on the resource.", {}};
     }
     return std::nullopt;
+}
+
+// The service's pattern for lease ids: a GUID, optionally braced, dashes optional.
+bool is_lease_id(const std::string& value) {
+    static const std::regex guid(R"(^[{(]?[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}[)}]?$)");
+    return std::regex_match(value, guid);
 }
 
 std::optional<int> lease_duration(const std::string& value) {
@@ -607,6 +614,25 @@ struct FakeDfs::Impl {
                 }
                 if (auto failed = check_conditions(req, existing)) return *failed;
                 StoredFile created = new_file();  // an overwrite truncates at once, as the service does
+                // x-ms-version 2021-08-06 and later: the create can take a lease; the two headers go together.
+                bool proposes = req.has_header("x-ms-proposed-lease-id");
+                if (proposes != req.has_header("x-ms-lease-duration")) {
+                    return {400,
+                            "MissingRequiredHeader",
+                            "x-ms-proposed-lease-id and x-ms-lease-duration go together on a create.",
+                            {}};
+                }
+                if (proposes) {
+                    auto duration = lease_duration(req.get_header_value("x-ms-lease-duration"));
+                    if (!duration)
+                        return {400, "InvalidHeaderValue", "x-ms-lease-duration must be -1 or 15 to 60.", {}};
+                    std::string proposed = req.get_header_value("x-ms-proposed-lease-id");
+                    if (!is_lease_id(proposed)) {
+                        return {400, "InvalidHeaderValue", "x-ms-proposed-lease-id is not a GUID.", {}};
+                    }
+                    created.lease = Lease{proposed, now() + std::chrono::seconds(*duration), *duration, false};
+                    lease_actions.push_back("acquire on create");
+                }
                 changed(created);
                 created.content_type = req.get_header_value("x-ms-content-type");
                 created.properties = req.get_header_value("x-ms-properties");
@@ -709,6 +735,8 @@ struct FakeDfs::Impl {
                         return *refused;
                 }
                 StoredFile moved = std::move(src->second);
+                // The rename keeps the source's properties unless it carries its own.
+                if (req.has_header("x-ms-properties")) moved.properties = req.get_header_value("x-ms-properties");
                 files.erase(src);
                 files[path] = std::move(moved);
                 return {201, {}, {}, {}};

@@ -195,13 +195,16 @@ TEST_CASE("binary → DFS: what leases and reclaim add to the requests of a run"
         counts += std::string(name) + "=" + std::to_string(r.dfs.calls(op)) + " ";
     }
     WARN("abandoned temporary: " << with_abandoned << "; " << counts << "total=" << r.dfs.total_calls());
-    // Before: create + 4 appends + flush + properties + rename + HEAD = 9.
-    // Now: + list + lease acquire + release on the destination (+ HEAD and delete per abandoned file)
-    // + the temporary's expiry set and cleared (hierarchical namespace; the fake's default).
+    // Without them: create + 4 appends + flush + rename (carrying the properties) + HEAD = 8.
+    // With them: + list + release on the destination (+ HEAD and delete per abandoned file) + the
+    // temporary's expiry set and cleared (hierarchical namespace; the fake's default). The lease
+    // itself comes with the create.
     CHECK(r.dfs.calls(DfsOp::list) == 1);
-    CHECK(r.dfs.calls(DfsOp::lease) == 2);
+    CHECK(r.dfs.calls(DfsOp::lease) == 1);
+    CHECK(r.dfs.calls(DfsOp::set_properties) == 0);
     CHECK(r.dfs.calls(DfsOp::set_expiry) == 2);
-    CHECK(r.dfs.total_calls() == (with_abandoned ? 16 : 14));
+    CHECK(r.dfs.lease_actions() == std::vector<std::string>{"acquire on create", "release"});
+    CHECK(r.dfs.total_calls() == (with_abandoned ? 14 : 12));
 }
 
 TEST_CASE(
@@ -264,14 +267,16 @@ TEST_CASE("binary → DFS: an expiry that cannot be cleared stops the run before
     CHECK(r.dfs.temp_paths(kFs).empty());
 }
 
-TEST_CASE("binary → DFS: a lease refused after the create leaves no temporary file behind", "[storage][binary][dfs]") {
+TEST_CASE("binary → DFS: a create refused for its lease fails the run before any data moves",
+          "[storage][binary][dfs]") {
     Reclaim r;
-    r.dfs.inject({DfsOp::lease, 1, -1, 403, "AuthorizationPermissionMismatch"});
+    r.dfs.inject({DfsOp::create, 1, -1, 400, "InvalidHeaderValue"});
     auto result = r.run();
     INFO(result.err);
     CHECK(result.exit_code == 5);
-    CHECK(result.err.find("lease the temporary file") != std::string::npos);
-    CHECK(r.dfs.calls(DfsOp::create) == 1);
+    CHECK(result.err.find("create the temporary file") != std::string::npos);
+    CHECK(result.err.find("InvalidHeaderValue") != std::string::npos);
+    CHECK(r.dfs.calls(DfsOp::append) == 0);
     CHECK(r.dfs.temp_paths(kFs).empty());
     CHECK(r.dfs.file(kFs, kPath)->content == "old;content\n");
 }

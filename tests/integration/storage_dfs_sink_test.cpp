@@ -401,7 +401,7 @@ TEST_CASE("DFS: the temporary file is leased while written and the destination i
     upload_all(*sink, data);
     CHECK(f.dfs.file(f.fs, f.path)->content == data);
     CHECK(f.dfs.file(f.fs, f.path)->lease_state == "available");
-    CHECK(f.dfs.lease_actions() == std::vector<std::string>{"acquire", "release"});
+    CHECK(f.dfs.lease_actions() == std::vector<std::string>{"acquire on create", "release"});
     CHECK(f.dfs.temp_paths(f.fs).empty());
 }
 

@@ -59,6 +59,20 @@ TEST_CASE("a run's deadline cancels only the threads bound to it", "[core]") {
     cancellation::reset_for_tests();
 }
 
+TEST_CASE("a deadline under the run's expires with it, and on its own without touching the run's", "[core]") {
+    cancellation::reset_for_tests();
+    cancellation::RunDeadline run;
+    cancellation::RunDeadline opening(&run), sibling(&run);
+    opening.expire();
+    CHECK(opening.expired());
+    CHECK_FALSE(run.expired());
+    CHECK_FALSE(sibling.expired());
+    run.expire();
+    CHECK(sibling.expired());
+    cancellation::DeadlineBinding bound(&sibling);
+    CHECK(cancellation::reason() == cancellation::Reason::timeout);
+}
+
 TEST_CASE("stage names", "[core]") {
     CHECK(std::string(stage_name(Stage::usage)) == "usage");
     CHECK(std::string(stage_name(Stage::secret)) == "secret");

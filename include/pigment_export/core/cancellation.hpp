@@ -17,12 +17,18 @@ void request_stop(int signo) noexcept;
 // The first terminating signal received, 0 when none.
 int stop_signal() noexcept;
 
+// A deadline with a parent also expires with it: work that a run starts and may have to stop on
+// its own (the sink's open, when the secret stage fails) gets one of these.
 class RunDeadline {
 public:
+    explicit RunDeadline(const RunDeadline* parent = nullptr) noexcept : parent_(parent) {}
     void expire() noexcept { expired_.store(true, std::memory_order_relaxed); }
-    bool expired() const noexcept { return expired_.load(std::memory_order_relaxed); }
+    bool expired() const noexcept {
+        return expired_.load(std::memory_order_relaxed) || (parent_ != nullptr && parent_->expired());
+    }
 
 private:
+    const RunDeadline* parent_;
     std::atomic<bool> expired_{false};
 };
 

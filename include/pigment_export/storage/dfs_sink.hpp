@@ -1,9 +1,10 @@
 #pragma once
 // ADLS Gen2 through the DFS path API. Creating the destination directly would truncate a live
-// file at once, so the data goes to a hidden temporary sibling: create (If-None-Match: *) →
-// lease → parallel appends at their positions (x-ms-content-crc64 each) → flush at the final length
-// (If-Match: the create's ETag) → properties → rename onto the destination → HEAD check
-// (→ lease release, when the read-back shows the lease moved with the file).
+// file at once, so the data goes to a hidden temporary sibling: create (If-None-Match: *, taking
+// the lease) → parallel appends at their positions (x-ms-content-crc64 each) → flush at the final
+// length (If-Match: the create's ETag) → rename onto the destination, carrying the export's
+// metadata as x-ms-properties → HEAD check, beside the lease release on the destination (in case
+// the lease moved with the file).
 // abort() deletes the temporary file; the destination is touched only by the rename. Where two
 // requests do not depend on each other they overlap: the reclaim listing runs beside the
 // temporary's create, and a single-chunk export's append beside clearing the expiry.
@@ -41,10 +42,10 @@ bool lease_renewal_due(std::chrono::steady_clock::time_point last_renewal, std::
 bool is_temporary_of(std::string_view path, std::string_view destination);
 
 // A temporary changed less than a lease's duration before the listing may be another run's between
-// its create and its lease, which no lease state can tell: only older ones are reclaimed (one
-// without a Last-Modified never is). Both times are the service's (the entry's lastModified, the
-// listing's Date; the runner's clock only when a reply has no Date), so clock skew does not matter;
-// liveness itself is still the lease's.
+// its create and its lease (a version of this tool that leased after the create), which no lease
+// state can tell: only older ones are reclaimed (one without a Last-Modified never is). Both times
+// are the service's (the entry's lastModified, the listing's Date; the runner's clock only when a
+// reply has no Date), so clock skew does not matter; liveness itself is still the lease's.
 bool settled_for_reclaim(std::optional<std::chrono::system_clock::time_point> last_modified,
                          std::chrono::system_clock::time_point listed_at);
 
@@ -83,23 +84,22 @@ private:
     http::Response list_page(unsigned connection, const std::string& folder, std::size_t max_entries,
                              const std::string& continuation);
     bool reclaim(unsigned connection, const std::string& path);
-    void acquire_lease();
     void expire_temporary_eventually();
     void clear_temporary_expiry();
     http::Response send_expiry(const std::string& path, ExpiryMode mode, const std::string& lease_id,
                                const std::string& operation);
-    http::Response read_back_without_expiry();
+    http::Response without_expiry(http::Response state);
     void renew_lease();
     void renew_lease_if_due();
-    void release_lease_on_destination() noexcept;
+    void release_lease_on_destination(unsigned connection) noexcept;
     void start_lease_keeper();
     void stop_lease_keeper() noexcept;
     void keep_lease();
     void append(unsigned connection, const ChunkView& chunk);
     void flush(const CommitInfo& info);
-    void set_properties(const CommitInfo& info);
     void rename(const CommitInfo& info);
     http::Response remove_temporary(bool with_lease);
+    void warn_not_deleted(const std::string& why) const;
     http::Response head(std::string_view object_path, const std::string& operation);
     http::Response head_on(unsigned connection, std::string_view object_path, const std::string& operation);
     void verify_and_release(const CommitInfo& info);
@@ -108,8 +108,9 @@ private:
     Session session_;
     std::string temp_path_;
     std::string lease_id_;
-    std::string etag_;  // of the temporary file, after its last change
-    bool temp_exists_ = false;
+    std::string etag_;          // of the temporary file, after its last change
+    bool create_sent_ = false;  // the temporary may exist (a create went out, answered or not)
+    bool temp_exists_ = false;  // the create was answered: the temporary exists
     bool renamed_ = false;
     bool expiry_set_ = false;  // the temporary carries a server-side expiry that must go before the rename
     std::size_t reclaimed_ = 0;
