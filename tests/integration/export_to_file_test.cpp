@@ -379,3 +379,19 @@ TEST_CASE("option --timeout ends a slow export as an export failure", "[export][
     CHECK_FALSE(std::filesystem::exists(f.dest));
     CHECK(temporary_files(f.dir.path()).empty());
 }
+
+// The sink opens while the secret is read (issue 15: the open needs no API key), so a key refused
+// in the secret stage finds a temporary file already made: it goes, the old file stays.
+TEST_CASE("a key refused in the secret stage leaves the old file and no temporary file", "[export][faults]") {
+    Fixture f;
+    f.pigment.add_block("metric", kId, generate_csv_string(10'000));
+    write_file(f.dest, "old\n");
+    auto r = f.run({}, {{"PIGMENT_API_KEY", "pgx_bad\x01key"}});
+    INFO(r.err);
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.find("ApiKeyMalformed") != std::string::npos);
+    CHECK(read_file(f.dest) == "old\n");
+    CHECK(temporary_files(f.dir.path()).empty());
+    CHECK(f.pigment.export_requests() == 0);
+    CHECK(f.summary_json()["stage"] == "secret");
+}
