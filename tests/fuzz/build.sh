@@ -28,7 +28,8 @@ fi
 version=$(sed -n 's/^project(pigment-export VERSION \([0-9.]*\).*/\1/p' "$root/CMakeLists.txt")
 read -r -a pkg_cflags <<<"$(pkg-config --cflags spdlog libcurl 2>/dev/null || true)"
 read -r -a pkg_libs <<<"$(pkg-config --libs spdlog libcurl 2>/dev/null || echo -lspdlog -lfmt -lcurl)"
-flags=(-std=c++20 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+# -g1: the line tables a crash report's stack needs, without the full debug info that slowed the build.
+flags=(-std=c++20 -g1 -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
        -I"$root/include" -I"$root/tests" "-DPIGMENT_EXPORT_VERSION=\"$version\"" "${pkg_cflags[@]}")
 
 mkdir -p "$out/obj"
