@@ -37,14 +37,20 @@ bool progress_enabled(const Config& config) {
 
 // The sink's open() (storage token, reclaim, temporary file with its lease) on a second thread
 // while the vault answers and Pigment prepares the export; the first bytes wait for it in ready().
-// It has a deadline of its own under the run's, so that a failing secret stage stops it instead
-// of waiting for it.
+// It has a deadline of its own under the run's: a run that unwinds before asking for its result
+// (the secret stage failed) stops it instead of waiting for it.
 class Opening {
 public:
     explicit Opening(Pipeline& pipeline)
         : deadline_(cancellation::current_deadline()),
           done_(start_concurrently(
               Stage::store, [&pipeline] { pipeline.start(); }, &deadline_)) {}
+    // done_'s destructor then waits for the stopped open, before the pipeline's abort runs.
+    ~Opening() {
+        if (done_.valid()) deadline_.expire();
+    }
+    Opening(const Opening&) = delete;
+    Opening& operator=(const Opening&) = delete;
 
     bool ready() {
         if (done_.valid()) {
@@ -57,8 +63,6 @@ public:
         return !failure_;
     }
     [[noreturn]] void rethrow() const { std::rethrow_exception(failure_); }
-    // The run fails elsewhere: the open's own failure (a stop) is not the one to report.
-    void cancel() noexcept { deadline_.expire(); }
 
 private:
     cancellation::RunDeadline deadline_;
@@ -127,14 +131,7 @@ private:
         // Declared after the pipeline: a failing run waits for the open to end before the
         // pipeline's abort removes what it made.
         Opening opening(pipeline);
-        Secret api_key = [&] {
-            try {
-                return obtain_api_key(config_, env_, [&]() -> azure::TokenCredential& { return credential_.get(); });
-            } catch (...) {
-                opening.cancel();
-                throw;
-            }
-        }();
+        Secret api_key = obtain_api_key(config_, env_, [&]() -> azure::TokenCredential& { return credential_.get(); });
 
         enter(Stage::store);
         // With --no-overwrite an existing destination refuses the run in open(): Pigment is not
