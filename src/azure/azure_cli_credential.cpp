@@ -69,8 +69,10 @@ AccessToken parse_azure_cli_output(std::string_view json_text) {
     }
     auto epoch = json.find("expires_on");
     if (epoch != json.end() && epoch->is_number_integer()) {
-        result.expires_on = std::chrono::system_clock::time_point(std::chrono::seconds(epoch->get<long long>()));
-        return result;
+        if (auto when = epoch_expiry(epoch->get<long long>())) {
+            result.expires_on = *when;
+            return result;
+        }
     }
     auto local = json.find("expiresOn");
     if (local != json.end() && local->is_string()) {

@@ -60,14 +60,8 @@ Failure entra_failure(int status, const http::Headers& headers, std::string_view
     std::string code = aadsts_code(body);
     std::string description;
     nlohmann::json json = parse_bounded_json(body);
-    if (!json.is_discarded() && json.is_object()) {
-        auto it = json.find("error_description");
-        if (it != json.end() && it->is_string()) description = first_line(it->get<std::string>());
-        if (code.empty()) {
-            auto error = json.find("error");
-            if (error != json.end() && error->is_string()) code = error->get<std::string>();
-        }
-    }
+    description = first_line(string_member(json, "error_description"));
+    if (code.empty()) code = string_member(json, "error");
     std::string hint = "check the app registration, AZURE_TENANT_ID and AZURE_CLIENT_ID";
     for (const auto& known : kHints) {
         if (known.code == code) hint = std::string(known.hint);

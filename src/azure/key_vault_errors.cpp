@@ -27,12 +27,12 @@ KeyVaultError parse_key_vault_error(std::string_view body) {
         return out;
     }
     const nlohmann::json* error = &json["error"];
-    out.code = error->value("code", std::string());
-    out.message = shorten(error->value("message", std::string()));
+    out.code = string_member(*error, "code");
+    out.message = shorten(string_member(*error, "message"));
     // innererror nests; the innermost code is the most specific one.
     for (const nlohmann::json* inner = error; inner->contains("innererror") && (*inner)["innererror"].is_object();) {
         inner = &(*inner)["innererror"];
-        if (auto code = inner->value("code", std::string()); !code.empty()) out.inner_code = code;
+        if (auto code = string_member(*inner, "code"); !code.empty()) out.inner_code = code;
     }
     return out;
 }

@@ -46,13 +46,10 @@ EndpointError endpoint_error(std::string_view body) {
     auto error = json.find("error");
     if (error != json.end() && error->is_string()) {
         out.code = error->get<std::string>();
-        auto description = json.find("error_description");
-        if (description != json.end() && description->is_string()) out.description = description->get<std::string>();
+        out.description = string_member(json, "error_description");
     } else if (error != json.end() && error->is_object()) {
-        auto code = error->find("code");
-        auto message = error->find("message");
-        if (code != error->end() && code->is_string()) out.code = code->get<std::string>();
-        if (message != error->end() && message->is_string()) out.description = message->get<std::string>();
+        out.code = string_member(*error, "code");
+        out.description = string_member(*error, "message");
     }
     if (out.description.size() > 300) {
         out.description.resize(300);

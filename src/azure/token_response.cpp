@@ -127,16 +127,18 @@ std::optional<long long> number_field(const nlohmann::json& json, const char* na
 
 }  // namespace
 
+std::optional<system_clock::time_point> epoch_expiry(long long seconds) {
+    if (seconds < 0 || seconds > kMaxSeconds) return std::nullopt;
+    return system_clock::time_point(std::chrono::seconds(seconds));
+}
+
 std::optional<system_clock::time_point> parse_expiry_text(std::string_view text) {
     // Every accepted form is short; a long value is refused before std::regex, which recurses
     // once per character and would overflow the stack.
     if (text.size() > 64) {
         return std::nullopt;
     }
-    if (auto epoch = parse_integer(text)) {
-        if (*epoch < 0 || *epoch > kMaxSeconds) return std::nullopt;
-        return system_clock::time_point(std::chrono::seconds(*epoch));
-    }
+    if (auto epoch = parse_integer(text)) return epoch_expiry(*epoch);
     std::string copy(text);
     if (auto t = parse_rfc3339(copy)) return t;
     if (auto t = parse_rfc1123(copy)) return t;
@@ -168,8 +170,7 @@ AccessToken parse_token_response(std::string_view body, system_clock::time_point
     if (expires_on != json.end()) {
         std::optional<system_clock::time_point> when;
         if (expires_on->is_number()) {
-            if (auto epoch = number_field(json, "expires_on"))
-                when = system_clock::time_point(std::chrono::seconds(*epoch));
+            if (auto epoch = number_field(json, "expires_on")) when = epoch_expiry(*epoch);
         } else if (expires_on->is_string()) {
             when = parse_expiry_text(expires_on->get_ref<const std::string&>());
         }

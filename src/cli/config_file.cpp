@@ -18,6 +18,7 @@ namespace {
 
 constexpr std::size_t kMaxFileSize = 1u << 20;
 constexpr int kMaxNesting = 64;
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
 [[noreturn]] void fail(const std::string& path, long line, const std::string& what,
                        const std::string& hint = "see --config in pigment-export --help") {
@@ -107,13 +108,10 @@ ConfigSetting setting(const toml::key& key, const toml::node& node, const std::s
 // What must be refused before toml++ parses. toml++ recurses once per nested array or inline
 // table, so depth is bounded first. And toml++ 3.3 asserts (an assumption under NDEBUG with
 // clang) on a table header whose key is missing (`[` then a line end): headers are refused
-// anyway, so none reaches it. Its whitespace test, is_non_ascii_horizontal_whitespace, reaches
-// __builtin_unreachable() (undefined behaviour) for most non-ASCII characters, so none may stand
-// where it looks for whitespace: outside strings, or after a multi-line string's backslash.
+// anyway, so none reaches it.
 struct TomlShape {
-    long too_deep_line = 0;   // where nesting first passes the limit, 0 when it never does
-    long header_line = 0;     // the first [table] header's line, 0 when there is none
-    long non_ascii_line = 0;  // the first non-ASCII byte where toml++ tests for whitespace
+    long too_deep_line = 0;  // where nesting first passes the limit, 0 when it never does
+    long header_line = 0;    // the first [table] header's line, 0 when there is none
 };
 
 // A bracket is skipped only where toml++ reads string or comment text too: the scan follows
@@ -129,26 +127,20 @@ TomlShape scan_toml(std::string_view text, int limit) {
     int depth = 0;
     long line = 1;
     bool line_start = true;
-    bool trimming = false;  // after a multi-line basic string's backslash: toml++ skips whitespace
-    auto non_ascii = [&](char byte) {
-        if (static_cast<unsigned char>(byte) >= 0x80 && shape.non_ascii_line == 0) shape.non_ascii_line = line;
-    };
     auto is_space = [](char byte) { return byte == ' ' || byte == '\t' || byte == '\r' || byte == '\n'; };
-    // A quote starts a string only where TOML has a key or a value; elsewhere, e.g. inside a bare
-    // word, toml++ reads it as code and so does the scan (counting more, never less). A quoted
-    // part of a dotted key (`a."b"`) is scanned as code too: dotted keys are refused anyway.
+    // A quote starts a string only where TOML has a key, a key's dotted part or a value; elsewhere,
+    // e.g. inside a bare word, toml++ reads it as code and so does the scan (counting more, never
+    // less).
     char last = '\n';  // the last code character that is no space; '"' after a string
-    auto opens_string = [](char before) { return std::string_view("\n=[{,").find(before) != std::string_view::npos; };
+    auto opens_string = [](char before) { return std::string_view("\n=[{,.").find(before) != std::string_view::npos; };
     auto skip_escaped = [&](std::size_t& i) {
         if (++i < text.size() && text[i] == '\n') ++line;
     };
-    constexpr std::string_view kBom = "\xEF\xBB\xBF";
     for (std::size_t i = text.starts_with(kBom) ? kBom.size() : 0; i < text.size(); ++i) {
         char c = text[i];
         if (c == '\n') ++line;
         switch (in) {
             case In::code:
-                non_ascii(c);
                 if (c == '#')
                     in = In::comment;
                 else if ((c == '"' || c == '\'') && opens_string(last)) {
@@ -183,15 +175,7 @@ TomlShape scan_toml(std::string_view text, int limit) {
             case In::multi_basic:
             case In::multi_literal: {
                 char quote = in == In::multi_basic ? '"' : '\'';
-                if (trimming) {
-                    if (is_space(c)) break;
-                    non_ascii(c);
-                    trimming = false;
-                }
                 if (c == '\\' && in == In::multi_basic) {
-                    char next = i + 1 < text.size() ? text[i + 1] : ' ';
-                    non_ascii(next);
-                    trimming = is_space(next);
                     skip_escaped(i);
                 } else if (std::size_t n = run_of(i, quote); n >= 3) {
                     in = In::code;
@@ -204,15 +188,75 @@ TomlShape scan_toml(std::string_view text, int limit) {
     return shape;
 }
 
+// toml++ 3.3's non-ASCII whitespace test reaches __builtin_unreachable() (undefined behaviour)
+// for most non-ASCII characters (U+00A1-U+0499 among them), and it runs wherever toml++ may find
+// whitespace: in code, in a key, in the look-ahead of its error paths, and after a multi-line
+// string's line-ending backslash. Rather than mirror each of those, toml++ first reads a copy
+// with every non-ASCII byte as '~', which no TOML code position accepts: when that copy parses,
+// every such byte of the file stands inside a string or a comment, where only the case of the
+// line-ending backslash remains to check.
+constexpr char kNonAsciiStandIn = '~';
+
+std::string ascii_stand_in(std::string_view text) {
+    std::string copy(text);
+    for (char& c : copy) {
+        if (static_cast<unsigned char>(c) >= 0x80) c = kNonAsciiStandIn;
+    }
+    return copy;
+}
+
+// The line of the first stand-in that a line-ending backslash's trimming would reach, or 0.
+long stand_in_after_line_ending_backslash(std::string_view copy) {
+    for (std::size_t i = copy.find('\\'); i != std::string_view::npos; i = copy.find('\\', i + 1)) {
+        std::size_t run = 0;
+        while (i + run < copy.size() && copy[i + run] == '\\') ++run;
+        std::size_t j = i + run;
+        i = j - 1;
+        if (run % 2 == 0) continue;  // escaped backslashes
+        bool line_break = false;
+        while (j < copy.size() && (copy[j] == ' ' || copy[j] == '\t' || copy[j] == '\r' || copy[j] == '\n')) {
+            line_break = line_break || copy[j] == '\n';
+            ++j;
+        }
+        if (line_break && j < copy.size() && copy[j] == kNonAsciiStandIn) {
+            return 1 + static_cast<long>(std::count(copy.begin(), copy.begin() + static_cast<std::ptrdiff_t>(j), '\n'));
+        }
+    }
+    return 0;
+}
+
+// Whether toml++'s error at (line, column) of the stand-in copy points at a non-ASCII byte.
+bool error_at_stand_in(std::string_view copy, const toml::source_region& where) {
+    std::size_t at = 0;
+    for (long line = 1; line < static_cast<long>(where.begin.line) && at != std::string_view::npos; ++line) {
+        at = copy.find('\n', at);
+        if (at != std::string_view::npos) ++at;
+    }
+    if (at == std::string_view::npos || where.begin.column == 0) return false;
+    at += where.begin.column - 1;
+    return at < copy.size() && copy[at] == kNonAsciiStandIn;
+}
+
+constexpr const char* kNonAsciiRefusal =
+    "a non-ASCII character outside a string or comment (or after a line-ending "
+    "backslash)";
+
 toml::table parse_toml(std::string_view text, const std::string& path) {
     if (text.size() > kMaxFileSize) fail(path, 1, "the file is larger than 1 MiB");
     TomlShape shape = scan_toml(text, kMaxNesting);
     if (shape.too_deep_line > 0) fail(path, shape.too_deep_line, "arrays or tables nest deeper than 64 levels");
     if (shape.header_line > 0)
         fail(path, shape.header_line, "a [table] header; every key sits at the top level, before any table");
-    if (shape.non_ascii_line > 0) {
-        fail(path, shape.non_ascii_line,
-             "a non-ASCII character outside a string or comment (or after a line-ending backslash)");
+    std::string_view body = text.starts_with(kBom) ? text.substr(kBom.size()) : text;
+    if (std::any_of(body.begin(), body.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+        std::string copy = ascii_stand_in(body);
+        try {
+            (void)toml::parse(copy, std::string_view(path));
+        } catch (const toml::parse_error& e) {
+            fail(path, static_cast<long>(e.source().begin.line),
+                 error_at_stand_in(copy, e.source()) ? kNonAsciiRefusal : std::string(e.description()));
+        }
+        if (long line = stand_in_after_line_ending_backslash(copy); line > 0) fail(path, line, kNonAsciiRefusal);
     }
     try {
         return toml::parse(text, std::string_view(path));

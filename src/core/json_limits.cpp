@@ -31,4 +31,11 @@ nlohmann::json parse_bounded_json(std::string_view text, JsonBounds bounds) {
     return nlohmann::json::parse(text, nullptr, false);
 }
 
+std::string string_member(const nlohmann::json& object, const std::string& key) {
+    if (!object.is_object()) return {};
+    auto it = object.find(key);
+    if (it == object.end() || !it->is_string()) return {};
+    return it->get<std::string>();
+}
+
 }  // namespace pe

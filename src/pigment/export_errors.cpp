@@ -21,11 +21,9 @@ constexpr int kMaxJsonDepth = 32;
 
 // ProblemDetails ({"title","detail","type"}) or {"message"} when the body is JSON; else empty.
 std::string json_error_text(std::string_view body) {
-    if (body.size() > kMaxJsonBody || json_nesting_exceeds(body, kMaxJsonDepth)) return {};
-    auto j = nlohmann::json::parse(body, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return {};
+    auto j = parse_bounded_json(body, JsonBounds{kMaxJsonBody, kMaxJsonDepth});
     for (const char* key : {"detail", "message", "title", "error"}) {
-        if (j.contains(key) && j[key].is_string()) return j[key].get<std::string>();
+        if (auto text = string_member(j, key); !text.empty()) return text;
     }
     return {};
 }

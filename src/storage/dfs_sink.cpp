@@ -137,7 +137,7 @@ void DfsSink::create_temporary() {
     lease_id_ = random_uuid_v4();
     // From the first attempt on the file may exist, whether or not a reply arrives (an open stopped
     // because the secret stage failed): abort() then deletes it under this lease, or finds nothing.
-    create_sent_ = true;
+    temporary_ = Temporary::unanswered;
     unsigned attempts = 0;
     auto response = session_.send(session_.control_connection(), "create the temporary file", temp_path_, [&] {
         ++attempts;
@@ -159,7 +159,7 @@ void DfsSink::create_temporary() {
     if (response.status != 201 && response.status != 200) {
         throw session_.failure("create the temporary file", temp_path_, response);
     }
-    temp_exists_ = true;
+    temporary_ = Temporary::exists;
     etag_ = header_or_empty(response, "ETag");
     lease_renewed_at_ = std::chrono::steady_clock::now();
     spdlog::debug("DFS temporary file {}", session_.url(temp_path_));
@@ -196,14 +196,11 @@ std::vector<std::string> DfsSink::abandoned_candidates(unsigned connection) {
         auto listed_at = parse_http_date(header_or_empty(response, "Date")).value_or(std::chrono::system_clock::now());
         for (const auto& entry : body["paths"]) {
             ++examined;
-            if (!entry.contains("name") || !entry["name"].is_string() || is_directory_entry(entry)) continue;
-            auto name = entry["name"].get<std::string>();
+            auto name = string_member(entry, "name");
+            if (name.empty() || is_directory_entry(entry)) continue;
             // This run's own temporary is made while the listing runs.
             if (name == temp_path_ || !is_temporary_of(name, destination)) continue;
-            std::optional<std::chrono::system_clock::time_point> modified;
-            if (entry.contains("lastModified") && entry["lastModified"].is_string()) {
-                modified = parse_http_date(entry["lastModified"].get<std::string>());
-            }
+            auto modified = parse_http_date(string_member(entry, "lastModified"));
             if (settled_for_reclaim(modified, listed_at)) candidates.push_back(std::move(name));
         }
         continuation = header_or_empty(response, "x-ms-continuation");
@@ -439,8 +436,7 @@ void DfsSink::rename(const CommitInfo& info) {
     if (response.status != 201 && !(attempts > 1 && destination_matches(info))) {
         throw session_.failure("rename the temporary file onto", destination, response);
     }
-    renamed_ = true;
-    temp_exists_ = false;
+    temporary_ = Temporary::gone;
 }
 
 bool DfsSink::destination_matches(const CommitInfo& info) {
@@ -503,18 +499,18 @@ void DfsSink::commit_single(const ChunkView& only, const CommitInfo& info) {
 
 void DfsSink::abort() noexcept {
     stop_lease_keeper();
-    if (renamed_ || !create_sent_) {
+    if (temporary_ == Temporary::not_made || temporary_ == Temporary::gone) {
         return;
     }
     try {
         auto response = remove_temporary(true);
-        if (response.status == 412 && temp_exists_) {
+        if (response.status == 412 && temporary_ == Temporary::exists) {
             // The lease lapsed (LeaseLost): nothing protects the file any more, nor needs to. A
             // create without a reply gets no such fallback: a path that refuses our lease is not ours.
             response = remove_temporary(false);
         }
         if (response.status == 200 || response.status == 202 || response.status == 404) {
-            create_sent_ = temp_exists_ = false;
+            temporary_ = Temporary::gone;
             return;
         }
         auto error = parse_service_error(response.status, response.headers, response.body);
@@ -526,7 +522,7 @@ void DfsSink::abort() noexcept {
 
 void DfsSink::warn_not_deleted(const std::string& why) const {
     // Either way its lease lapses and the next run to this destination reclaims it.
-    if (temp_exists_) {
+    if (temporary_ == Temporary::exists) {
         spdlog::warn("could not delete the temporary file {} ({}); the next run reclaims it, or delete it by hand",
                      session_.url(temp_path_), why);
     } else {

@@ -92,13 +92,10 @@ ServiceError parse_service_error(int, const http::Headers& headers, std::string_
         const auto& error = json["error"];
         // Real responses use lower-case keys; the swagger spells them Code/Message.
         for (const char* key : {"code", "Code"}) {
-            if (out.code.empty() && error.contains(key) && error[key].is_string())
-                out.code = error[key].get<std::string>();
+            if (out.code.empty()) out.code = string_member(error, key);
         }
         for (const char* key : {"message", "Message"}) {
-            if (out.message.empty() && error.contains(key) && error[key].is_string()) {
-                out.message = first_line(error[key].get<std::string>());
-            }
+            if (out.message.empty()) out.message = first_line(string_member(error, key));
         }
         return out;
     }

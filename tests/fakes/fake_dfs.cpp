@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <regex>
 #include <stdexcept>
+#include <system_error>
 
 #include <nlohmann/json.hpp>
 
@@ -196,12 +198,25 @@ bool is_lease_id(const std::string& value) {
 }
 
 std::optional<int> lease_duration(const std::string& value) {
-    try {
-        std::size_t used = 0;
-        int seconds = std::stoi(value, &used);
-        if (used == value.size() && (seconds == -1 || (seconds >= 15 && seconds <= 60))) return seconds;
-    } catch (const std::exception&) {
-    }
+    int seconds = 0;
+    auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+    if (error != std::errc() || end != value.data() + value.size()) return std::nullopt;
+    if (seconds == -1 || (seconds >= 15 && seconds <= 60)) return seconds;
+    return std::nullopt;
+}
+
+// The lease a request proposes, checked as the service checks it in both places that take one
+// (Path Lease acquire, and a create with x-ms-proposed-lease-id): a duration of -1 or 15-60 s
+// and a GUID id. `generated_id` stands in when the request proposes no id (an acquire may
+// leave it to the service; a create may not). A refusal, or nullopt with `out` set.
+std::optional<Reply> proposed_lease(const httplib::Request& req, Clock::time_point now, const std::string& generated_id,
+                                    Lease& out) {
+    auto duration = lease_duration(req.get_header_value("x-ms-lease-duration"));
+    if (!duration) return Reply{400, "InvalidHeaderValue", "x-ms-lease-duration must be -1 or 15 to 60.", {}};
+    std::string id =
+        req.has_header("x-ms-proposed-lease-id") ? req.get_header_value("x-ms-proposed-lease-id") : generated_id;
+    if (!is_lease_id(id)) return Reply{400, "InvalidHeaderValue", "x-ms-proposed-lease-id is not a GUID.", {}};
+    out = Lease{id, now + std::chrono::seconds(*duration), *duration, false};
     return std::nullopt;
 }
 
@@ -516,15 +531,14 @@ struct FakeDfs::Impl {
         std::string given = req.get_header_value("x-ms-lease-id");
         std::string state = lease_state(lease, now());
         if (action == "acquire") {
-            auto duration = lease_duration(req.get_header_value("x-ms-lease-duration"));
-            if (!duration) return {400, "InvalidHeaderValue", "x-ms-lease-duration must be -1 or 15 to 60.", {}};
-            std::string proposed = req.get_header_value("x-ms-proposed-lease-id");
-            if (proposed.empty()) proposed = "00000000-0000-4000-8000-" + std::to_string(100000000000 + etag_counter);
-            if (state == "leased" && proposed != lease.id) {
+            Lease proposed;
+            std::string generated = "00000000-0000-4000-8000-" + std::to_string(100000000000 + etag_counter);
+            if (auto refused = proposed_lease(req, now(), generated, proposed)) return *refused;
+            if (state == "leased" && proposed.id != lease.id) {
                 return {409, "LeaseAlreadyPresent", "There is already a lease present.", {}};
             }
-            lease = Lease{proposed, now() + std::chrono::seconds(*duration), *duration, false};
-            return {201, {}, {}, {{"x-ms-lease-id", proposed}, {"ETag", file.etag}}};
+            lease = proposed;
+            return {201, {}, {}, {{"x-ms-lease-id", lease.id}, {"ETag", file.etag}}};
         }
         if (action != "renew" && action != "release" && action != "break") {
             return {400, "InvalidHeaderValue", "unknown x-ms-lease-action '" + action + "'", {}};
@@ -623,14 +637,7 @@ struct FakeDfs::Impl {
                             {}};
                 }
                 if (proposes) {
-                    auto duration = lease_duration(req.get_header_value("x-ms-lease-duration"));
-                    if (!duration)
-                        return {400, "InvalidHeaderValue", "x-ms-lease-duration must be -1 or 15 to 60.", {}};
-                    std::string proposed = req.get_header_value("x-ms-proposed-lease-id");
-                    if (!is_lease_id(proposed)) {
-                        return {400, "InvalidHeaderValue", "x-ms-proposed-lease-id is not a GUID.", {}};
-                    }
-                    created.lease = Lease{proposed, now() + std::chrono::seconds(*duration), *duration, false};
+                    if (auto refused = proposed_lease(req, now(), {}, created.lease)) return *refused;
                     lease_actions.push_back("acquire on create");
                 }
                 changed(created);

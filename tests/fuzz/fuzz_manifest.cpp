@@ -51,8 +51,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             pe::cli::parse_command_line(runs[i], env, now);
         } catch (const pe::Failure& f) {
             check_usage(f);
-            fuzz::check(f.info().message.find("given twice") == std::string::npos, "a merged run repeats an option",
-                        f.what());
+            // The message ends so; a value quoted in another message may hold the words (a fuzz find).
+            fuzz::check(!f.info().message.ends_with(" given twice"), "a merged run repeats an option", f.what());
         } catch (const std::exception& e) {
             fuzz::fail("parse_command_line threw something other than pe::Failure", e.what());
         }

@@ -515,3 +515,48 @@ TEST_CASE("Key Vault challenge naming another tenant: the Azure CLI is run with 
           "account get-access-token --output json --resource " +
               std::string(kPrivateResource) + " --tenant " + kOtherTenant + "\n");
 }
+
+// CI's fuzz run: an error body with a number where Key Vault puts its code string made the
+// mapping throw nlohmann's type_error out of the secret stage. Every field of every shape a
+// service might mistype is read as "absent", and the refusal is still reported as one line.
+TEST_CASE("Key Vault error bodies with mistyped fields: exit 3, one line with the status, no internal error",
+          "[secret][binary]") {
+    for (const char* body :
+         {R"({"error":{"code":403,"message":"denied"}})", R"({"error":{"code":"Forbidden","message":["a","b"]}})",
+          R"({"error":{"code":null,"innererror":{"code":{"x":1}}}})",
+          R"({"error":{"code":"Forbidden","innererror":{"code":7}}})"}) {
+        Stage stage;
+        std::string text(body);
+        testing::RawHttpServer vault("HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: " +
+                                     std::to_string(text.size()) + "\r\n\r\n" + text);
+        std::vector<std::string> args = {"--block-type",    "metric",          "--block-id",
+                                         kBlockId,          "--pigment-url",   stage.pigment.base_url(),
+                                         "--key-vault-url", vault.base_url(),  "--secret-name",
+                                         "pigment-key",     "--dest",          stage.dest,
+                                         "--credential",    "managed-identity"};
+        testing::RunOptions options;
+        options.env = stage.imds_env();
+        auto r = testing::run_program(args, options);
+        INFO(body);
+        stage.require_secret_failure(r, "Key Vault refused to read secret 'pigment-key'");
+        CHECK(r.err.find("403") != std::string::npos);
+        CHECK(r.err.find("type_error") == std::string::npos);
+        CHECK(testing::line_count(r.err) == 1);
+    }
+}
+
+// Sibling of the above in the Azure CLI's output: an expires_on no clock can hold (seconds far
+// past the year 2200 overflow the nanosecond clock) is refused like a missing one.
+TEST_CASE("Azure CLI printing an expires_on beyond any clock: exit 3 'no usable expiry'", "[secret][binary]") {
+    for (const char* epoch : {"99999999999999", "18446744073709551615", "-1", "4.1e300"}) {
+        Stage stage;
+        std::string token = testing::mint_jwt("https://vault.azure.net", "cli-user", std::chrono::hours(1));
+        testing::write_file(stage.dir.file("az"),
+                            "#!/bin/sh\necho '{\"accessToken\":\"" + token + "\",\"expires_on\":" + epoch + "}'\n");
+        chmod(stage.dir.file("az").c_str(), 0755);
+        auto r = stage.run({}, {"--credential", "azure-cli"});
+        INFO(epoch);
+        stage.require_secret_failure(r, "printed no usable expiry");
+        CHECK(testing::leaks_none(r, {token}));
+    }
+}

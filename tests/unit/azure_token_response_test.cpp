@@ -74,3 +74,10 @@ TEST_CASE("A token that cannot be a Bearer header, or a response nested too deep
     CHECK_THROWS_AS(parse_token_response(deep, kNow), TokenResponseError);
     CHECK(access_token_problem(std::string(kMaxAccessToken + 1, 'a')) == "is larger than 64 KiB");
 }
+
+TEST_CASE("epoch_expiry refuses what the clock cannot hold", "[azure][token]") {
+    CHECK(epoch(*epoch_expiry(4'102'444'800)) == 4'102'444'800);
+    CHECK_FALSE(epoch_expiry(-1));
+    CHECK_FALSE(epoch_expiry(99'999'999'999'999));
+    CHECK_FALSE(parse_expiry_text("99999999999999"));
+}

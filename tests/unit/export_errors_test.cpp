@@ -204,3 +204,11 @@ TEST_CASE("error bodies are parsed as JSON only within depth and size bounds", "
     std::string big = R"({"detail":")" + std::string(70'000, 'd') + R"("})";
     CHECK(body_excerpt(big).rfind(R"({"detail":")", 0) == 0);  // too big to parse: excerpted raw
 }
+
+TEST_CASE("string_member reads a service's string field, and anything else as absent", "[core]") {
+    auto j = nlohmann::json::parse(R"({"s":"text","n":403,"z":null,"a":["x"],"o":{"s":"in"}})");
+    CHECK(string_member(j, "s") == "text");
+    for (const char* key : {"n", "z", "a", "o", "missing"}) CHECK(string_member(j, key).empty());
+    CHECK(string_member(j["a"], "s").empty());  // not an object
+    CHECK(string_member(nlohmann::json(nlohmann::json::value_t::discarded), "s").empty());
+}

@@ -32,6 +32,10 @@ AccessToken parse_token_response(std::string_view body, std::chrono::system_cloc
 // secret-stage Failure, "`where` sent an unusable token response: <why>", with `hint`.
 AccessToken token_from_answer(std::string& body, int status, const std::string& where, std::string hint);
 
+// An expiry given as epoch seconds: nullopt when negative or beyond what the clock can hold
+// (about the year 2200), which a wrapped or hostile number would otherwise overflow.
+std::optional<std::chrono::system_clock::time_point> epoch_expiry(long long seconds);
+
 // Epoch seconds (digits), RFC 3339, RFC 1123 or the 2017 App Service date; nullopt otherwise.
 std::optional<std::chrono::system_clock::time_point> parse_expiry_text(std::string_view text);
 

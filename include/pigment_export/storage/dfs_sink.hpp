@@ -108,10 +108,11 @@ private:
     Session session_;
     std::string temp_path_;
     std::string lease_id_;
-    std::string etag_;          // of the temporary file, after its last change
-    bool create_sent_ = false;  // the temporary may exist (a create went out, answered or not)
-    bool temp_exists_ = false;  // the create was answered: the temporary exists
-    bool renamed_ = false;
+    std::string etag_;  // of the temporary file, after its last change
+    // What abort() must clean up: `unanswered` is a create that went out with no reply yet (the
+    // file may exist, under our lease id), `gone` a temporary renamed onto the destination or deleted.
+    enum class Temporary { not_made, unanswered, exists, gone };
+    Temporary temporary_ = Temporary::not_made;
     bool expiry_set_ = false;  // the temporary carries a server-side expiry that must go before the rename
     std::size_t reclaimed_ = 0;
     std::atomic<std::uint64_t> bytes_uploaded_{0};
