@@ -35,6 +35,13 @@ void Pipeline::start() {
         cancellation::DeadlineBinding bound(deadline);
         hash_loop();
     });
+    if (compressor_) {
+        input_filling_.reserve(kInputBlock);
+        compressing_ = std::thread([this, deadline] {
+            cancellation::DeadlineBinding bound(deadline);
+            compress_loop();
+        });
+    }
     unsigned workers = std::max(1u, std::min(options_.parallel, sink_.max_concurrency()));
     for (unsigned w = 0; w < workers; ++w) {
         uploaders_.emplace_back([this, w, deadline] {
@@ -52,8 +59,75 @@ bool Pipeline::feed(const char* data, std::size_t size) {
     // The CSV's checks read Pigment's bytes (still in cache from libcurl's write), whatever is stored.
     counter_.feed(data, size);
     rows_.store(counter_.data_rows(), std::memory_order_relaxed);
-    bool stored = compressor_ ? compress(data, size) : store(data, size);
+    bool stored = compressor_ ? hand_to_compressor(data, size) : store(data, size);
     return stored && !failed_.load(std::memory_order_relaxed);
+}
+
+bool Pipeline::hand_to_compressor(const char* data, std::size_t size) {
+    while (size > 0) {
+        std::size_t n = std::min(size, kInputBlock - input_filling_.size());
+        input_filling_.append(data, n);
+        data += n;
+        size -= n;
+        if (input_filling_.size() == kInputBlock && !queue_input_block()) return false;
+    }
+    return true;
+}
+
+bool Pipeline::queue_input_block() {
+    std::unique_lock lock(input_mutex_);
+    input_space_.wait(lock, [&] { return compressing_stopped_ || input_queue_.size() < kQueuedInputBlocks; });
+    if (compressing_stopped_) return false;
+    input_queue_.push_back(std::move(input_filling_));
+    if (input_free_.empty()) {
+        input_filling_ = std::string();
+        input_filling_.reserve(kInputBlock);
+    } else {
+        input_filling_ = std::move(input_free_.back());
+        input_free_.pop_back();
+    }
+    lock.unlock();
+    input_ready_.notify_one();
+    return true;
+}
+
+void Pipeline::compress_loop() {
+    for (bool compressing = true; compressing;) {
+        std::string block;
+        {
+            std::unique_lock lock(input_mutex_);
+            input_ready_.wait(lock, [&] { return input_closed_ || !input_queue_.empty(); });
+            if (input_queue_.empty()) break;  // closed and drained
+            block = std::move(input_queue_.front());
+            input_queue_.pop_front();
+        }
+        input_space_.notify_one();
+        compressing = false;
+        try {
+            compressing = compress(block.data(), block.size());
+        } catch (const Failure& f) {
+            record_failure(f.info());
+        } catch (const std::exception& e) {
+            record_failure(FailureInfo{Stage::store, 0, "CompressionFailed", e.what(), {}});
+        }
+        block.clear();
+        std::lock_guard lock(input_mutex_);
+        input_free_.push_back(std::move(block));
+    }
+    {
+        std::lock_guard lock(input_mutex_);
+        compressing_stopped_ = true;
+    }
+    input_space_.notify_all();
+}
+
+void Pipeline::close_compression_input() noexcept {
+    {
+        std::lock_guard lock(input_mutex_);
+        input_closed_ = true;
+    }
+    input_ready_.notify_all();
+    if (compressing_.joinable()) compressing_.join();
 }
 
 ChunkBuffer* Pipeline::chunk_to_fill() {
@@ -231,8 +305,13 @@ PipelineResult Pipeline::finish(CommitInfo info) {
         if (failed_.load()) {
             throw Failure(*failure());
         }
-        if (compressor_ && !finish_compression()) {
-            throw Failure(failure().value_or(FailureInfo{Stage::store, 0, {}, "the upload stopped", {}}));
+        if (compressor_) {
+            // The last, partial block; after the join, this thread owns the chunks again.
+            bool queued = input_filling_.empty() || queue_input_block();
+            close_compression_input();
+            if (!queued || failed_.load() || !finish_compression()) {
+                throw Failure(failure().value_or(FailureInfo{Stage::store, 0, {}, "the upload stopped", {}}));
+            }
         }
         bool single = next_index_ == 0;
         if (!single && current_ != nullptr && current_->size > 0) {
@@ -319,6 +398,8 @@ void Pipeline::abort() noexcept {
 }
 
 void Pipeline::stop_threads() noexcept {
+    // First: the compressing thread may still dispatch chunks to the others.
+    close_compression_input();
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;

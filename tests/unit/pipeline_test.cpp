@@ -594,3 +594,48 @@ TEST_CASE("if-changed: other bytes commit as usual and without the option nothin
     CHECK(sink.holds_calls == (if_changed ? 1 : 0));
     CHECK(sink.commit_singles == 1);
 }
+
+// Compression runs on a thread of its own; an upload failure must still stop the download, and a
+// pipeline given up while that thread waits (for input or for a buffer) must end it and abort once.
+TEST_CASE("with --compress an upload failure stops the feed and a pipeline given up mid-stream aborts once",
+          "[transfer][compress]") {
+    std::mt19937 rng(7);
+    std::string csv;
+    while (csv.size() < (24u << 20)) csv += std::to_string(rng()) + ";" + std::to_string(rng()) + "\n";
+    for (Codec codec : {Codec::gzip, Codec::zstd}) {
+        CAPTURE(codec_name(codec));
+        {
+            RecordingSink sink(2);
+            sink.fail_on_upload = 2;
+            auto o = options(64 << 10, 2);
+            o.compression = CompressionSettings{codec, level_range(codec).default_level};
+            Pipeline p(sink, o);
+            p.start();
+            std::size_t pos = 0;
+            bool refused = false;
+            while (pos < csv.size() && !refused) {
+                std::size_t n = std::min<std::size_t>(100'000, csv.size() - pos);
+                refused = !p.feed(csv.data() + pos, n);
+                pos += n;
+            }
+            CHECK(refused);
+            CHECK_THROWS_AS(p.finish(commit_info()), Failure);
+            CHECK(sink.aborts == 1);
+            CHECK(sink.commits + sink.commit_singles == 0);
+        }
+        for (std::size_t fed : {std::size_t{0}, std::size_t{300'000}, std::size_t{6u << 20}}) {
+            CAPTURE(fed);
+            RecordingSink sink(1);
+            sink.upload_delay = std::chrono::milliseconds(5);
+            auto o = options(64 << 10, 1);
+            o.compression = CompressionSettings{codec, level_range(codec).default_level};
+            {
+                Pipeline p(sink, o);
+                p.start();
+                CHECK(p.feed(csv.data(), fed));
+            }
+            CHECK(sink.aborts == 1);
+            CHECK(sink.commits + sink.commit_singles == 0);
+        }
+    }
+}

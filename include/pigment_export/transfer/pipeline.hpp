@@ -11,8 +11,11 @@
 // chunk size × (parallel + 1), the one extra buffer being the one the download is filling.
 //
 // With --compress the CSV checks (row count, --expect-header) read the bytes as Pigment sent
-// them, and a compressor (transfer/compressor) writes into the chunk being filled: from there
-// on (chunks, CRC-64, MD5, length) everything is of the stored, compressed bytes.
+// them on the download thread, which hands the CSV on in 1 MiB blocks (at most
+// kQueuedInputBlocks waiting) to a compressing thread: deflate is most of a compressed export's
+// CPU time, and on the download thread it would be serial with receiving and counting. That
+// thread's compressor (transfer/compressor) writes into the chunk being filled: from there on
+// (chunks, CRC-64, MD5, length) everything is of the stored, compressed bytes.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -86,9 +89,21 @@ private:
         std::atomic<int> readers{2};  // hasher, uploader
     };
 
+    static constexpr std::size_t kInputBlock = 1u << 20;
+    static constexpr std::size_t kQueuedInputBlocks = 2;
+
     // Copies CSV bytes into chunks, or compresses them into chunks.
     bool store(const char* data, std::size_t size);
     bool compress(const char* data, std::size_t size);
+    // The download thread's side of compression: CSV bytes into the block being filled, a full
+    // block queued for the compressing thread. False once that thread has stopped.
+    bool hand_to_compressor(const char* data, std::size_t size);
+    bool queue_input_block();
+    // The compressing thread: queued blocks into chunks until the input is closed and drained,
+    // or the sink fails. Then stops waiting producers.
+    void compress_loop();
+    // No more input (the export ended, or the run stops); joins the compressing thread.
+    void close_compression_input() noexcept;
     // Ends the compressed stream into the chunks. False once the sink has failed.
     bool finish_compression();
     // The current chunk, acquired if needed; nullptr once the pool is closed.
@@ -126,6 +141,15 @@ private:
 
     std::thread hasher_;
     std::vector<std::thread> uploaders_;
+    std::thread compressing_;
+    std::mutex input_mutex_;
+    std::condition_variable input_ready_;  // a block queued, or the input closed
+    std::condition_variable input_space_;  // a block taken, or the compressing thread stopped
+    std::deque<std::string> input_queue_;
+    std::vector<std::string> input_free_;  // emptied blocks, reused
+    std::string input_filling_;
+    bool input_closed_ = false;
+    bool compressing_stopped_ = false;
     ChunkBuffer* current_ = nullptr;
     std::uint64_t next_index_ = 0;
     std::uint64_t next_offset_ = 0;
