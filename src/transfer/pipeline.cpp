@@ -35,7 +35,7 @@ void Pipeline::start() {
         cancellation::DeadlineBinding bound(deadline);
         hash_loop();
     });
-    if (compressor_) {
+    if (compressor_ && !compressor_->has_workers()) {
         input_filling_.reserve(kInputBlock);
         compressing_ = std::thread([this, deadline] {
             cancellation::DeadlineBinding bound(deadline);
@@ -59,7 +59,9 @@ bool Pipeline::feed(const char* data, std::size_t size) {
     // The CSV's checks read Pigment's bytes (still in cache from libcurl's write), whatever is stored.
     counter_.feed(data, size);
     rows_.store(counter_.data_rows(), std::memory_order_relaxed);
-    bool stored = compressor_ ? hand_to_compressor(data, size) : store(data, size);
+    bool stored = !compressor_              ? store(data, size)
+                  : compressing_.joinable() ? hand_to_compressor(data, size)
+                                            : compress(data, size);
     return stored && !failed_.load(std::memory_order_relaxed);
 }
 
@@ -307,7 +309,7 @@ PipelineResult Pipeline::finish(CommitInfo info) {
         }
         if (compressor_) {
             // The last, partial block; after the join, this thread owns the chunks again.
-            bool queued = input_filling_.empty() || queue_input_block();
+            bool queued = !compressing_.joinable() || input_filling_.empty() || queue_input_block();
             close_compression_input();
             if (!queued || failed_.load() || !finish_compression()) {
                 throw Failure(failure().value_or(FailureInfo{Stage::store, 0, {}, "the upload stopped", {}}));

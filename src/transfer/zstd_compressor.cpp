@@ -38,7 +38,7 @@ unsigned ZstdCompressor::default_workers() {
     return std::clamp(std::thread::hardware_concurrency(), 1u, kMaxWorkers);
 }
 
-ZstdCompressor::ZstdCompressor(int level, unsigned workers) : context_(ZSTD_createCCtx()) {
+ZstdCompressor::ZstdCompressor(int level, unsigned workers) : context_(ZSTD_createCCtx()), workers_(workers) {
     if (!context_) throw std::bad_alloc();
     check(ZSTD_CCtx_setParameter(context_.get(), ZSTD_c_compressionLevel, level));
     check(ZSTD_CCtx_setParameter(context_.get(), ZSTD_c_checksumFlag, 1));

@@ -11,11 +11,12 @@
 // chunk size × (parallel + 1), the one extra buffer being the one the download is filling.
 //
 // With --compress the CSV checks (row count, --expect-header) read the bytes as Pigment sent
-// them on the download thread, which hands the CSV on in 1 MiB blocks (at most
-// kQueuedInputBlocks waiting) to a compressing thread: deflate is most of a compressed export's
-// CPU time, and on the download thread it would be serial with receiving and counting. That
-// thread's compressor (transfer/compressor) writes into the chunk being filled: from there on
-// (chunks, CRC-64, MD5, length) everything is of the stored, compressed bytes.
+// them on the download thread. A compressor without workers of its own (gzip) gets a compressing
+// thread, to which the download thread hands the CSV in 1 MiB blocks (at most kQueuedInputBlocks
+// waiting): deflate is most of a compressed export's CPU time, and on the download thread it
+// would be serial with receiving and counting. The compressor (transfer/compressor) writes into
+// the chunk being filled: from there on (chunks, CRC-64, MD5, length) everything is of the
+// stored, compressed bytes.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -141,7 +142,7 @@ private:
 
     std::thread hasher_;
     std::vector<std::thread> uploaders_;
-    std::thread compressing_;
+    std::thread compressing_;  // only for a compressor without workers of its own
     std::mutex input_mutex_;
     std::condition_variable input_ready_;  // a block queued, or the input closed
     std::condition_variable input_space_;  // a block taken, or the compressing thread stopped
