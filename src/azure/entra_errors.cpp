@@ -58,9 +58,8 @@ std::string aadsts_code(std::string_view body) {
 Failure entra_failure(int status, const http::Headers& headers, std::string_view body, std::string_view source,
                       std::string_view host) {
     std::string code = aadsts_code(body);
-    std::string description;
     nlohmann::json json = parse_bounded_json(body);
-    description = first_line(string_member(json, "error_description"));
+    std::string description = first_line(string_member(json, "error_description"));
     if (code.empty()) code = string_member(json, "error");
     std::string hint = "check the app registration, AZURE_TENANT_ID and AZURE_CLIENT_ID";
     for (const auto& known : kHints) {

@@ -36,7 +36,6 @@ void Pipeline::start() {
         hash_loop();
     });
     if (compressor_ && !compressor_->has_workers()) {
-        input_filling_.reserve(kInputBlock);
         compressing_ = std::thread([this, deadline] {
             cancellation::DeadlineBinding bound(deadline);
             compress_loop();
@@ -67,60 +66,50 @@ bool Pipeline::feed(const char* data, std::size_t size) {
 
 bool Pipeline::hand_to_compressor(const char* data, std::size_t size) {
     while (size > 0) {
-        std::size_t n = std::min(size, kInputBlock - input_filling_.size());
-        input_filling_.append(data, n);
+        // Blocks while every input block is in flight (back-pressure); nullptr once the
+        // compressing thread has stopped.
+        if (input_ == nullptr && (input_ = input_pool_.acquire()) == nullptr) return false;
+        std::size_t n = std::min(size, input_->capacity - input_->size);
+        std::memcpy(input_->data.get() + input_->size, data, n);
+        input_->size += n;
         data += n;
         size -= n;
-        if (input_filling_.size() == kInputBlock && !queue_input_block()) return false;
+        if (input_->size == input_->capacity) queue_input_block();
     }
     return true;
 }
 
-bool Pipeline::queue_input_block() {
-    std::unique_lock lock(input_mutex_);
-    input_space_.wait(lock, [&] { return compressing_stopped_ || input_queue_.size() < kQueuedInputBlocks; });
-    if (compressing_stopped_) return false;
-    input_queue_.push_back(std::move(input_filling_));
-    if (input_free_.empty()) {
-        input_filling_ = std::string();
-        input_filling_.reserve(kInputBlock);
-    } else {
-        input_filling_ = std::move(input_free_.back());
-        input_free_.pop_back();
+void Pipeline::queue_input_block() {
+    {
+        std::lock_guard lock(input_mutex_);
+        input_queue_.push_back(input_);
     }
-    lock.unlock();
+    input_ = nullptr;
     input_ready_.notify_one();
-    return true;
 }
 
 void Pipeline::compress_loop() {
-    for (bool compressing = true; compressing;) {
-        std::string block;
+    for (;;) {
+        ChunkBuffer* block = nullptr;
         {
             std::unique_lock lock(input_mutex_);
             input_ready_.wait(lock, [&] { return input_closed_ || !input_queue_.empty(); });
             if (input_queue_.empty()) break;  // closed and drained
-            block = std::move(input_queue_.front());
+            block = input_queue_.front();
             input_queue_.pop_front();
         }
-        input_space_.notify_one();
-        compressing = false;
+        bool compressing = false;
         try {
-            compressing = compress(block.data(), block.size());
+            compressing = compress(block->data.get(), block->size);
         } catch (const Failure& f) {
             record_failure(f.info());
         } catch (const std::exception& e) {
             record_failure(FailureInfo{Stage::store, 0, "CompressionFailed", e.what(), {}});
         }
-        block.clear();
-        std::lock_guard lock(input_mutex_);
-        input_free_.push_back(std::move(block));
+        input_pool_.release(block);
+        if (!compressing) break;
     }
-    {
-        std::lock_guard lock(input_mutex_);
-        compressing_stopped_ = true;
-    }
-    input_space_.notify_all();
+    input_pool_.close();
 }
 
 void Pipeline::close_compression_input() noexcept {
@@ -308,10 +297,11 @@ PipelineResult Pipeline::finish(CommitInfo info) {
             throw Failure(*failure());
         }
         if (compressor_) {
-            // The last, partial block; after the join, this thread owns the chunks again.
-            bool queued = !compressing_.joinable() || input_filling_.empty() || queue_input_block();
+            // The last, partial block; after the join, this thread owns the chunks again. A thread
+            // that stopped early did so on a failure, which failed_ reports.
+            if (input_ != nullptr) queue_input_block();
             close_compression_input();
-            if (!queued || failed_.load() || !finish_compression()) {
+            if (failed_.load() || !finish_compression()) {
                 throw Failure(failure().value_or(FailureInfo{Stage::store, 0, {}, "the upload stopped", {}}));
             }
         }

@@ -12,11 +12,11 @@
 //
 // With --compress the CSV checks (row count, --expect-header) read the bytes as Pigment sent
 // them on the download thread. A compressor without workers of its own (gzip) gets a compressing
-// thread, to which the download thread hands the CSV in 1 MiB blocks (at most kQueuedInputBlocks
-// waiting): deflate is most of a compressed export's CPU time, and on the download thread it
-// would be serial with receiving and counting. The compressor (transfer/compressor) writes into
-// the chunk being filled: from there on (chunks, CRC-64, MD5, length) everything is of the
-// stored, compressed bytes.
+// thread, to which the download thread hands the CSV in 1 MiB blocks from a pool of their own
+// (kInputBlocks: the one filling, those queued, the one compressing): deflate is most of a compressed export's CPU
+// time, and on the download thread it would be serial with receiving and counting. The compressor (transfer/compressor)
+// writes into the chunk being filled: from there on (chunks, CRC-64, MD5, length) everything is of the stored,
+// compressed bytes.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -91,7 +91,7 @@ private:
     };
 
     static constexpr std::size_t kInputBlock = 1u << 20;
-    static constexpr std::size_t kQueuedInputBlocks = 2;
+    static constexpr std::size_t kInputBlocks = 4;
 
     // Copies CSV bytes into chunks, or compresses them into chunks.
     bool store(const char* data, std::size_t size);
@@ -99,9 +99,9 @@ private:
     // The download thread's side of compression: CSV bytes into the block being filled, a full
     // block queued for the compressing thread. False once that thread has stopped.
     bool hand_to_compressor(const char* data, std::size_t size);
-    bool queue_input_block();
+    void queue_input_block();
     // The compressing thread: queued blocks into chunks until the input is closed and drained,
-    // or the sink fails. Then stops waiting producers.
+    // or the sink fails. Then closes the input pool, which stops a download waiting for a block.
     void compress_loop();
     // No more input (the export ended, or the run stops); joins the compressing thread.
     void close_compression_input() noexcept;
@@ -143,14 +143,12 @@ private:
     std::thread hasher_;
     std::vector<std::thread> uploaders_;
     std::thread compressing_;  // only for a compressor without workers of its own
+    ChunkPool input_pool_{kInputBlock, kInputBlocks};
+    ChunkBuffer* input_ = nullptr;  // the block the download thread is filling
     std::mutex input_mutex_;
     std::condition_variable input_ready_;  // a block queued, or the input closed
-    std::condition_variable input_space_;  // a block taken, or the compressing thread stopped
-    std::deque<std::string> input_queue_;
-    std::vector<std::string> input_free_;  // emptied blocks, reused
-    std::string input_filling_;
+    std::deque<ChunkBuffer*> input_queue_;
     bool input_closed_ = false;
-    bool compressing_stopped_ = false;
     ChunkBuffer* current_ = nullptr;
     std::uint64_t next_index_ = 0;
     std::uint64_t next_offset_ = 0;
