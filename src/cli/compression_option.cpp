@@ -44,12 +44,29 @@ int parse_level(std::string_view text, Codec codec) {
     return level;
 }
 
+// A name whose ending readers would take for a format other than what is stored, or would not
+// agree about, cannot be stored right whatever --compress says.
+void check_ending(std::string_view name, const NamedFormat& named) {
+    std::string spelled(name.substr(name.size() - named.ending.size()));
+    if (!named.codec) {
+        fail("the destination's name ends in " + spelled + ", which readers take for " + std::string(named.format) +
+             ": pigment-export stores plain CSV, gzip (.gz) or zstd (.zst), so rename the destination");
+    }
+    if (spelled != named.ending) {
+        fail("the destination's name ends in " + spelled + ": write it " + std::string(named.ending) +
+             ", in lower case (Hadoop's codec factory, and so Spark, matches the ending exactly while pandas "
+             "lower-cases it, so readers would disagree about what the file holds)");
+    }
+}
+
 }  // namespace
 
 CompressionSettings choose_compression(std::string_view compress, std::string_view level,
                                        const Destination& destination) {
     std::optional<std::string> name = stored_name(destination);
-    Codec by_name = name ? codec_of_name(*name).value_or(Codec::none) : Codec::none;  // none: no codec's ending
+    std::optional<NamedFormat> named = name ? format_of_name(*name) : std::nullopt;
+    if (named) check_ending(*name, *named);
+    Codec by_name = named ? named->codec.value_or(Codec::none) : Codec::none;  // none: announces plain text
     CompressionSettings settings;
     settings.codec = compress.empty() ? by_name : parse_codec(compress);
     if (by_name != Codec::none && by_name != settings.codec) {

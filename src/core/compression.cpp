@@ -1,5 +1,7 @@
 #include "pigment_export/core/compression.hpp"
 
+#include "pigment_export/core/text.hpp"
+
 namespace pe {
 
 const char* codec_name(Codec codec) {
@@ -14,22 +16,43 @@ const char* codec_name(Codec codec) {
     return "none";
 }
 
+namespace {
+
+// Hadoop's codecs (gzip, bzip2, deflate, LZ4, Snappy, zstd), pandas' (also xz, zip, tar) and the
+// other common ones. A tar archive's endings come before the codec endings they end in.
+constexpr NamedFormat kNamedFormats[] = {
+    {".tar.gz", "a tar archive", std::nullopt},
+    {".tar.zst", "a tar archive", std::nullopt},
+    {".tgz", "a tar archive", std::nullopt},
+    {".tar", "a tar archive", std::nullopt},
+    {".gz", "gzip", Codec::gzip},
+    {".zst", "zstd", Codec::zstd},
+    {".bz2", "bzip2", std::nullopt},
+    {".xz", "xz", std::nullopt},
+    {".lzma", "LZMA", std::nullopt},
+    {".lz4", "LZ4", std::nullopt},
+    {".snappy", "Snappy", std::nullopt},
+    {".deflate", "deflate (zlib)", std::nullopt},
+    {".zip", "a zip archive", std::nullopt},
+    {".br", "Brotli", std::nullopt},
+    {".lzo", "LZO", std::nullopt},
+};
+
+}  // namespace
+
 std::string_view codec_extension(Codec codec) {
-    switch (codec) {
-        case Codec::gzip:
-            return ".gz";
-        case Codec::zstd:
-            return ".zst";
-        case Codec::none:
-            break;
+    for (const NamedFormat& named : kNamedFormats) {
+        if (named.codec == codec) return named.ending;
     }
     return {};
 }
 
-std::optional<Codec> codec_of_name(std::string_view name) {
-    for (Codec codec : {Codec::gzip, Codec::zstd}) {
-        std::string_view ending = codec_extension(codec);
-        if (name.size() > ending.size() && name.substr(name.size() - ending.size()) == ending) return codec;
+std::optional<NamedFormat> format_of_name(std::string_view name) {
+    for (const NamedFormat& named : kNamedFormats) {
+        std::string_view ending = named.ending;
+        if (name.size() > ending.size() && ascii_iequals(name.substr(name.size() - ending.size()), ending)) {
+            return named;
+        }
     }
     return std::nullopt;
 }

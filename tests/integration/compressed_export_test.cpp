@@ -257,6 +257,13 @@ TEST_CASE("compress: option rules are usage errors before any request", "[compre
         {"m.csv.gz", {"--compress-level", "4"}, "--compress-level for gzip must be 0-3"},
         {"m.csv.zst", {"--compress-level", "22"}, "--compress-level for zstd must be 1-19"},
         {"m.csv", {"--compress-level", "1"}, "--compress-level needs --compress gzip or zstd"},
+        // A name readers would take for a format that is not stored, or read differently by letter case.
+        {"m.csv.bz2", {}, "ends in .bz2, which readers take for bzip2"},
+        {"m.csv.xz", {"--compress", "none"}, "ends in .xz, which readers take for xz"},
+        {"m.tar.gz", {}, "ends in .tar.gz, which readers take for a tar archive"},
+        {"m.csv.zip", {"--compress", "gzip"}, "which readers take for a zip archive"},
+        {"M.CSV.GZ", {}, "ends in .GZ: write it .gz, in lower case"},
+        {"m.csv.Zst", {"--compress", "zstd"}, "ends in .Zst: write it .zst"},
     };
     for (const auto& c : cases) {
         CAPTURE(c.dest_name, c.needle);

@@ -57,6 +57,38 @@ TEST_CASE("a codec that contradicts the destination's ending is refused", "[comp
           std::string::npos);
 }
 
+TEST_CASE("a name announcing a format the tool does not write is refused, with or without --compress", "[compress]") {
+    CHECK(refusal("", "", "x.csv.bz2") ==
+          "the destination's name ends in .bz2, which readers take for bzip2: pigment-export stores plain CSV, "
+          "gzip (.gz) or zstd (.zst), so rename the destination");
+    CHECK(refusal("none", "", "abfss://raw@acct.dfs.core.windows.net/p/x.csv.xz").find("take for xz") !=
+          std::string::npos);
+    CHECK(refusal("gzip", "", "x.csv.lz4").find("take for LZ4") != std::string::npos);
+    CHECK(refusal("", "", "https://acct.blob.core.windows.net/exports/x.snappy").find("take for Snappy") !=
+          std::string::npos);
+    CHECK(refusal("", "", "x.deflate").find("take for deflate (zlib)") != std::string::npos);
+    CHECK(refusal("", "", "x.csv.zip").find("take for a zip archive") != std::string::npos);
+    // A tar archive's name ends in a codec's ending: it is refused, not taken for that codec.
+    CHECK(refusal("", "", "x.tar.gz").find("ends in .tar.gz, which readers take for a tar archive") !=
+          std::string::npos);
+    CHECK(refusal("zstd", "", "x.tar.zst").find("a tar archive") != std::string::npos);
+    CHECK(refusal("", "", "x.tgz").find("ends in .tgz") != std::string::npos);
+    CHECK(refusal("", "", "x.csv.BZ2").find("ends in .BZ2, which readers take for bzip2") != std::string::npos);
+    CHECK(refusal("", "", "x.gzip") == "accepted");
+    CHECK(refusal("", "", "gz") == "accepted");  // no ending: the whole name is "gz"
+}
+
+TEST_CASE("a codec's ending in another letter case is refused: readers disagree about it", "[compress]") {
+    CHECK(refusal("", "", "X.CSV.GZ") ==
+          "the destination's name ends in .GZ: write it .gz, in lower case (Hadoop's codec factory, and so Spark, "
+          "matches the ending exactly while pandas lower-cases it, so readers would disagree about what the file "
+          "holds)");
+    CHECK(refusal("gzip", "", "x.csv.Gz").find("ends in .Gz: write it .gz") != std::string::npos);
+    CHECK(refusal("none", "", "abfss://raw@acct.dfs.core.windows.net/p/x.csv.ZST").find("write it .zst") !=
+          std::string::npos);
+    CHECK(choose_compression("", "", dest("X.CSV.gz")).codec == Codec::gzip);  // only the ending is read
+}
+
 TEST_CASE("bad codec names and levels are refused with the accepted range", "[compress]") {
     CHECK(refusal("lz4", "", "x.csv") == "--compress must be gzip, zstd or none");
     CHECK(refusal("GZIP", "", "x.csv.gz") == "--compress must be gzip, zstd or none");

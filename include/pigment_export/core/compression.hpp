@@ -20,8 +20,17 @@ const char* codec_name(Codec codec);
 // ".gz" / ".zst": what Spark, Synapse, Databricks and Fabric pick the codec from; empty for none.
 std::string_view codec_extension(Codec codec);
 
-// The codec a destination name asks for by its ending, if any.
-std::optional<Codec> codec_of_name(std::string_view name);
+// What the ending of a stored name tells its readers the bytes are.
+struct NamedFormat {
+    std::string_view ending;     // as readers know it, in lower case: ".gz", ".bz2", ".tar"
+    std::string_view format;     // "gzip", "bzip2", "a tar archive"
+    std::optional<Codec> codec;  // the codec that writes it; nullopt: a format this tool does not write
+};
+
+// The format a name's ending announces to Hadoop's codec factory (so Spark, Synapse, Databricks,
+// Fabric) or to pandas, its ending matched in any letter case; nullopt for a name that announces
+// none, which readers take for plain text.
+std::optional<NamedFormat> format_of_name(std::string_view name);
 
 // "text/csv", "application/gzip" or "application/zstd". Never a Content-Encoding: an HTTP
 // client that sees one decodes the body, so what it stores and checks would no longer be
