@@ -90,7 +90,7 @@ std::string aggregate_json(const std::vector<RunSummary>& summaries, int exit_co
 
 int run_manifest(const cli::ManifestRequest& request, const EnvLookup& env) {
     std::vector<Config> configs = load_configs(request, env);
-    for (const auto& c : configs) refuse_closed_stdout(c);
+    for (const auto& c : configs) refuse_unusable_stdout(c);
     log::init(configs.front().log);
     if (configs.front().dry_run) {
         for (const auto& c : configs) std::fputs(describe_plan(c).c_str(), stdout);

@@ -36,7 +36,7 @@ int run(const std::vector<std::string>& args, const EnvLookup& env) {
         return 0;
     }
     const Config& config = *outcome.config;
-    refuse_closed_stdout(config);
+    refuse_unusable_stdout(config);
     check_output_paths(config, config.summary_json, environment_inputs(env));
     log::init(config.log);
     if (config.dry_run) {

@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <string>
 
+#include "pigment_export/core/compression.hpp"
 #include "pigment_export/core/failure.hpp"
 
 namespace pe {
@@ -23,13 +25,24 @@ void reopen_closed_standard_streams() noexcept {
     }
 }
 
-void refuse_closed_stdout(const Config& config) {
-    if (g_stdout_was_closed && config.destination.kind == DestinationKind::standard_output) {
+void refuse_unusable_stdout(const Config& config) {
+    if (config.destination.kind != DestinationKind::standard_output) return;
+    if (g_stdout_was_closed) {
         throw Failure(FailureInfo{Stage::usage,
                                   0,
                                   {},
                                   "--dest - but standard output is closed",
                                   "give the export somewhere to go: redirect stdout (> file) or name a --dest file"});
+    }
+    Codec codec = config.transfer.compression.codec;
+    if (codec != Codec::none && ::isatty(STDOUT_FILENO) == 1) {
+        std::string name = codec_name(codec);
+        throw Failure(FailureInfo{Stage::usage,
+                                  0,
+                                  {},
+                                  "--dest - --compress " + name + " but standard output is a terminal",
+                                  "compressed bytes would only garble it: redirect stdout (> export.csv" +
+                                      std::string(codec_extension(codec)) + ") or pipe it (| " + name + " -dc)"});
     }
 }
 

@@ -12,7 +12,8 @@ namespace pe {
 // /dev/null cannot be opened.
 void reopen_closed_standard_streams() noexcept;
 
-// Usage error (exit 2) when the destination is stdout and stdout was closed at start-up.
-void refuse_closed_stdout(const Config& config);
+// Usage error (exit 2) when the destination is stdout and stdout was closed at start-up, or is
+// a terminal that compressed bytes would be written to (as gzip and zstd themselves refuse).
+void refuse_unusable_stdout(const Config& config);
 
 }  // namespace pe
