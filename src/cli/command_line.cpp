@@ -178,6 +178,17 @@ std::string names_of(const CLI::Option& option) {
     return names;
 }
 
+// "--name=" is what a script's unset variable makes (`--min-rows=$MIN`); CLI11 would take the
+// empty value for a stray argument. Only a known option's name is echoed back.
+void refuse_empty_assignments(const CLI::App& app, const std::vector<std::string>& args) {
+    for (const auto& word : args) {
+        if (word.size() < 4 || word.rfind("--", 0) != 0 || word.find('=') != word.size() - 1) continue;
+        std::string name = word.substr(0, word.size() - 1);
+        const CLI::Option* option = app.get_option_no_throw(name);
+        if (option != nullptr && option->get_items_expected_max() > 0) usage(names_of(*option) + " needs a value");
+    }
+}
+
 // Every option takes one value: a repeat would silently drop all values but one, and an empty
 // value would read as "not given" further on.
 void check_single_values(const CLI::App& app) {
@@ -464,6 +475,7 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const EnvL
     bool preflight = !args.empty() && args.front() == "check";
     std::vector<std::string> reversed(args.rbegin(),
                                       args.rend() - (preflight ? 1 : 0));  // CLI11 consumes from the back
+    refuse_empty_assignments(app, reversed);
     try {
         app.parse(reversed);
     } catch (const CLI::CallForHelp&) {

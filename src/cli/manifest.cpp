@@ -123,6 +123,7 @@ std::optional<ManifestRequest> find_manifest(const std::vector<std::string>& arg
                 if (i + 1 >= args.size()) usage(name + " needs a value");
                 return args[++i];
             }
+            if (a == name + "=") usage(name + " needs a value");  // `--jobs=$JOBS` with JOBS unset
             if (a.rfind(name + "=", 0) == 0) return a.substr(name.size() + 1);
             return std::nullopt;
         };

@@ -175,6 +175,11 @@ TEST_CASE("options the run would drop, empty values and repeats exit 2 with one 
         Case{with({"--max-retries", ""}), "--max-retries needs a value"},
         Case{with({"--config", ""}), "--config needs a value"},
         Case{{"--block-type", "metric", "--block-id", kId, "--dest", ""}, "--dest needs a value"},
+        // `--name=$VAR` with VAR unset: before, "unexpected arguments: <value>" or CLI11's own wording.
+        Case{with({"--compress="}), "--compress needs a value"},
+        Case{with({"--min-rows="}), "--min-rows needs a value"},
+        Case{{"--block-type", "metric", "--block-id=", "--dest", dest}, "--block-id needs a value"},
+        Case{{"--block-type", "metric", "--block-id", kId, "--dest="}, "--dest needs a value"},
         Case{with({"--dest", second}), "--dest given twice"},
         Case{with({"--parallel", "2", "--parallel", "6"}), "--parallel given twice"},
         Case{with({"--overwrite", "--no-overwrite"}), "--overwrite/--no-overwrite given twice"});
@@ -228,6 +233,33 @@ TEST_CASE("manifest: an entry overrides a default and the shared command line, e
     CHECK(read_file(dir.file("entry.csv")) == "m\n1\n");
     CHECK(read_file(dir.file("list.csv")) == "l\n1\n");
     CHECK(pigment.export_requests() == 2);
+}
+
+TEST_CASE("manifest: --manifest= --jobs= and --summary-json= with nothing after them name the option",
+          "[usage][manifest]") {
+    FakePigment pigment("k3y-abcdef-123");
+    TempDir dir;
+    nlohmann::json manifest = {
+        {"exports", {{{"block-type", "metric"}, {"block-id", kId}, {"dest", dir.file("a.csv")}}}}};
+    write_file(dir.file("manifest.json"), manifest.dump());
+    RunOptions options;
+    options.env = {{"PIGMENT_API_KEY", "k3y-abcdef-123"}, {"PIGMENT_URL", pigment.base_url()}};
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+        {{"--manifest="}, "--manifest needs a value"},
+        {{"--manifest", dir.file("manifest.json"), "--jobs="}, "--jobs needs a value"},
+        // Before, an empty --summary-json= was taken for no summary at all.
+        {{"--manifest", dir.file("manifest.json"), "--summary-json="}, "--summary-json needs a value"},
+        {{"--manifest", dir.file("manifest.json"), "--expect-header="}, "--expect-header needs a value"},
+    };
+    for (const auto& [args, needle] : cases) {
+        auto r = run_program(args, options);
+        INFO(r.err);
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find(needle) != std::string::npos);
+        CHECK(line_count(r.err) == 1);
+    }
+    CHECK(pigment.export_requests() == 0);
+    CHECK_FALSE(std::filesystem::exists(dir.file("a.csv")));
 }
 
 TEST_CASE("manifest: a repeat on the shared command line and a deeply nested manifest are usage errors",
