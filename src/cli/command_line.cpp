@@ -178,14 +178,17 @@ std::string names_of(const CLI::Option& option) {
     return names;
 }
 
-// "--name=" is what a script's unset variable makes (`--min-rows=$MIN`); CLI11 would take the
-// empty value for a stray argument. Only a known option's name is echoed back.
-void refuse_empty_assignments(const CLI::App& app, const std::vector<std::string>& args) {
+// "--name=" is what a script's unset variable makes (`--min-rows=$MIN`), and CLI11 would take the
+// empty value for a stray argument; "--flag=value" it would read by rules of its own
+// (`--no-overwrite=false`). Both are refused naming the option; only a known one is echoed back.
+void check_assignments(const CLI::App& app, const std::vector<std::string>& args) {
     for (const auto& word : args) {
-        if (word.size() < 4 || word.rfind("--", 0) != 0 || word.find('=') != word.size() - 1) continue;
-        std::string name = word.substr(0, word.size() - 1);
-        const CLI::Option* option = app.get_option_no_throw(name);
-        if (option != nullptr && option->get_items_expected_max() > 0) usage(names_of(*option) + " needs a value");
+        std::size_t equals = word.find('=');
+        if (word.rfind("--", 0) != 0 || equals == std::string::npos || equals < 3) continue;
+        const CLI::Option* option = app.get_option_no_throw(word.substr(0, equals));
+        if (option == nullptr) continue;
+        if (option->get_items_expected_max() == 0) usage(names_of(*option) + " takes no value");
+        if (equals + 1 == word.size()) usage(names_of(*option) + " needs a value");
     }
 }
 
@@ -475,7 +478,7 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, const EnvL
     bool preflight = !args.empty() && args.front() == "check";
     std::vector<std::string> reversed(args.rbegin(),
                                       args.rend() - (preflight ? 1 : 0));  // CLI11 consumes from the back
-    refuse_empty_assignments(app, reversed);
+    check_assignments(app, reversed);
     try {
         app.parse(reversed);
     } catch (const CLI::CallForHelp&) {

@@ -180,7 +180,10 @@ TEST_CASE("options the run would drop, empty values and repeats exit 2 with one 
         Case{with({"--min-rows="}), "--min-rows needs a value"},
         Case{{"--block-type", "metric", "--block-id=", "--dest", dest}, "--block-id needs a value"},
         Case{{"--block-type", "metric", "--block-id", kId, "--dest="}, "--dest needs a value"},
-        Case{with({"--dest", second}), "--dest given twice"},
+        // A flag given a value: before, CLI11 read `--no-overwrite=false` by rules of its own.
+        Case{with({"--no-overwrite=false"}), "--overwrite/--no-overwrite takes no value"},
+        Case{with({"--if-changed="}), "--if-changed/--no-if-changed takes no value"},
+        Case{with({"--dry-run=no"}), "--dry-run takes no value"}, Case{with({"--dest", second}), "--dest given twice"},
         Case{with({"--parallel", "2", "--parallel", "6"}), "--parallel given twice"},
         Case{with({"--overwrite", "--no-overwrite"}), "--overwrite/--no-overwrite given twice"});
     RunOptions options;
