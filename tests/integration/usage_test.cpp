@@ -13,7 +13,14 @@ using namespace testing;
 
 namespace {
 const std::string kId = "7c1e2b9a-4d3f-4a8e-9b0c-5e6f7a8b9c0d";
+
+// manifest.json with one metric export into a.csv.
+void write_one_entry_manifest(const TempDir& dir) {
+    nlohmann::json manifest = {
+        {"exports", {{{"block-type", "metric"}, {"block-id", kId}, {"dest", dir.file("a.csv")}}}}};
+    write_file(dir.file("manifest.json"), manifest.dump());
 }
+}  // namespace
 
 TEST_CASE("usage errors exit 2 with one line and make no request", "[usage]") {
     struct Case {
@@ -242,9 +249,7 @@ TEST_CASE("manifest: --manifest= --jobs= and --summary-json= with nothing after 
           "[usage][manifest]") {
     FakePigment pigment("k3y-abcdef-123");
     TempDir dir;
-    nlohmann::json manifest = {
-        {"exports", {{{"block-type", "metric"}, {"block-id", kId}, {"dest", dir.file("a.csv")}}}}};
-    write_file(dir.file("manifest.json"), manifest.dump());
+    write_one_entry_manifest(dir);
     RunOptions options;
     options.env = {{"PIGMENT_API_KEY", "k3y-abcdef-123"}, {"PIGMENT_URL", pigment.base_url()}};
     const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
@@ -269,9 +274,7 @@ TEST_CASE("manifest: a repeat on the shared command line and a deeply nested man
           "[usage][manifest]") {
     FakePigment pigment("k3y-abcdef-123");
     TempDir dir;
-    nlohmann::json manifest = {
-        {"exports", {{{"block-type", "metric"}, {"block-id", kId}, {"dest", dir.file("a.csv")}}}}};
-    write_file(dir.file("manifest.json"), manifest.dump());
+    write_one_entry_manifest(dir);
     write_file(dir.file("deep.json"), "{\"exports\":" + std::string(100'000, '[') + std::string(100'000, ']') + "}");
     RunOptions options;
     options.env = {{"PIGMENT_API_KEY", "k3y-abcdef-123"}, {"PIGMENT_URL", pigment.base_url()}};
