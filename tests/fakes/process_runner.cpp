@@ -149,6 +149,16 @@ RunResult run_program(const std::vector<std::string>& args, const RunOptions& op
     return result;
 }
 
+RunResult run_on_terminal(const std::vector<std::string>& args, const RunOptions& options) {
+    const std::string script = "/usr/bin/script";
+    if (!std::filesystem::exists(script)) {
+        throw std::runtime_error("util-linux `script` is needed to give the tool a pseudo-terminal");
+    }
+    std::string command = binary_under_test();
+    for (const auto& arg : args) command += " " + arg;
+    return run_program({"-qec", command, "/dev/null"}, options, script);
+}
+
 TempDir::TempDir() {
     std::string pattern = (std::filesystem::temp_directory_path() / "pigment-test-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) {

@@ -41,6 +41,11 @@ bool binary_under_test_is_sanitized();
 RunResult run_program(const std::vector<std::string>& args, const RunOptions& options = {},
                       const std::string& program = {});
 
+// Runs the binary under test with `args` on a pseudo-terminal (util-linux script(1)), which
+// relays the terminal's output, stdout and stderr alike, into RunResult::out. The args are
+// joined with spaces into script's shell command, so none may need quoting.
+RunResult run_on_terminal(const std::vector<std::string>& args, const RunOptions& options);
+
 // A fresh temporary directory, removed when the object dies.
 class TempDir {
 public:

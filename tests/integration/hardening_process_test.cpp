@@ -4,7 +4,6 @@
 #include <signal.h>
 #include <sys/stat.h>
 
-#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -54,20 +53,14 @@ TEST_CASE("binary: with stdout closed, --dest - is refused before any request", 
 }
 
 TEST_CASE("binary: compressed bytes are not written to a terminal - plain CSV still is", "[usage][binary][process]") {
-    if (!std::filesystem::exists("/usr/bin/script")) {
-        FAIL("util-linux `script` is needed to give the tool a pseudo-terminal");
-    }
     FakePigment pigment{kApiKey};
     pigment.add_block("metric", kId, kCsv);
     RunOptions options;
     options.env = {{"PIGMENT_API_KEY", kApiKey}, {"TERM", "xterm"}};
-    auto on_terminal = [&](const std::string& extra) {
-        std::string command = binary_under_test();
-        for (const auto& arg : export_args(pigment, "-")) command += " " + arg;
-        return run_program({"-qec", command + extra, "/dev/null"}, options, "/usr/bin/script");
-    };
     for (const char* codec : {"gzip", "zstd"}) {
-        auto refused = on_terminal(std::string(" --compress ") + codec);
+        std::vector<std::string> args = export_args(pigment, "-");
+        args.insert(args.end(), {"--compress", codec});
+        auto refused = run_on_terminal(args, options);
         INFO(refused.out);
         CHECK(refused.exit_code == 2);
         CHECK(refused.out.find(std::string("--dest - --compress ") + codec + " but standard output is a terminal") !=
@@ -75,7 +68,7 @@ TEST_CASE("binary: compressed bytes are not written to a terminal - plain CSV st
         CHECK(refused.out.find(std::string("| ") + codec + " -dc") != std::string::npos);
     }
     CHECK(pigment.requests().empty());
-    auto plain = on_terminal("");
+    auto plain = run_on_terminal(export_args(pigment, "-"), options);
     INFO(plain.out);
     CHECK(plain.exit_code == 0);
     CHECK(plain.out.find("Feb;2") != std::string::npos);

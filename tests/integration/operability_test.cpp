@@ -110,9 +110,6 @@ TEST_CASE("progress is drawn on stderr when asked, and nothing goes to stdout", 
 }
 
 TEST_CASE("progress appears by itself on a terminal", "[ops][progress]") {
-    if (!std::filesystem::exists("/usr/bin/script")) {
-        FAIL("util-linux `script` is needed to give the tool a pseudo-terminal");
-    }
     FakePigment pigment(kKey);
     pigment.add_block("metric", kId, generate_csv_string(100'000));
     PigmentFault slow;
@@ -120,11 +117,11 @@ TEST_CASE("progress appears by itself on a terminal", "[ops][progress]") {
     slow.delay = std::chrono::milliseconds(1);
     pigment.push_fault(slow);
     TempDir dir;
-    std::string command = binary_under_test() + " --pigment-url " + pigment.base_url() +
-                          " --block-type metric --block-id " + kId + " --dest " + dir.file("out.csv");
     RunOptions options;
     options.env = {{"PIGMENT_API_KEY", kKey}, {"TERM", "xterm"}};
-    auto r = run_program({"-qec", command, "/dev/null"}, options, "/usr/bin/script");
+    auto r = run_on_terminal({"--pigment-url", pigment.base_url(), "--block-type", "metric", "--block-id", kId,
+                              "--dest", dir.file("out.csv")},
+                             options);
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("MB/s") != std::string::npos);  // script(1) relays the terminal's output
